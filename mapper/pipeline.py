@@ -1,0 +1,76 @@
+"""The whole pipeline in one object: article in, :class:`ArticleAnalysis` out.
+
+Loading is the slow part (the spaCy model, opening the gazetteer), so a
+:class:`Pipeline` is made once and reused for every article; the window makes
+it on a worker thread, the CLI once per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from mapper.gazetteer import Gazetteer
+from mapper.nlp import blank_nlp, load_nlp, sentences_of
+from mapper.places import find_place_mentions
+from mapper.resolve import resolve_mentions
+from mapper.types import Article, ArticleAnalysis
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Changes whenever the pipeline's output for the same text may change.
+PIPELINE_VERSION = "0.1"
+
+ProgressCallback = Callable[[str], None]
+
+
+class Pipeline:
+    """A loaded language pipeline plus gazetteer."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, *, model_name: str) -> None:
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.model_name = model_name
+
+    @classmethod
+    def load(
+        cls, progress: ProgressCallback | None = None, *, model: str | None = None
+    ) -> Pipeline:
+        """The full pipeline with the trained English model (slow: run off the UI thread)."""
+        report = progress or (lambda _message: None)
+        report("Opening the gazetteer…")
+        gazetteer = Gazetteer.open()
+        report("Loading the language model…")
+        nlp = load_nlp(model)
+        meta = nlp.meta
+        return cls(nlp, gazetteer, model_name=f"{meta.get('lang')}_{meta.get('name')}")
+
+    @classmethod
+    def blank(cls, progress: ProgressCallback | None = None) -> Pipeline:
+        """A pipeline without a model: places come from the gazetteer alone (fast; tests)."""
+        report = progress or (lambda _message: None)
+        report("Opening the gazetteer…")
+        return cls(blank_nlp(), Gazetteer.open(), model_name="blank")
+
+    def analyze(self, article: Article) -> ArticleAnalysis:
+        """Find, resolve and locate the places of one article."""
+        return self._analysis(article, self.nlp(article.text))
+
+    def analyze_many(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis]:
+        """Analyse many articles, batching them through spaCy."""
+        pairs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True)
+        for doc, article in pairs:
+            yield self._analysis(article, doc)
+
+    def _analysis(self, article: Article, doc: Doc) -> ArticleAnalysis:
+        sentences = sentences_of(doc)
+        mentions = find_place_mentions(doc, self.gazetteer)
+        resolved = resolve_mentions(article.text, mentions, sentences, self.gazetteer)
+        return ArticleAnalysis(
+            article=article,
+            sentences=tuple(sentences),
+            places=tuple(resolved),
+            pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
+        )

@@ -1,0 +1,212 @@
+"""Finding place mentions in a spaCy Doc.
+
+Two sources, merged:
+
+1. the model's named entities (GPE, LOC; NORP when it is a country demonym);
+2. a gazetteer scan over capitalised word sequences, for what the model
+   misses — or all of it when there is no model.
+
+The gazetteer scan is guarded, because thousands of towns are named like
+ordinary words or people (Police, May, Bolton, Paris Hilton):
+
+- a word on the ``not_places`` list is only a place when the model says so;
+- a match inside a run of capitalised words that it does not cover ("John
+  Bolton", "South American") is not a place, unless it is a country or
+  demonym at the head of the run ("U.S. National Security Adviser");
+- a surname seen in a full name elsewhere in the article ("John Bolton" …
+  "Bolton said") is not a place;
+- a town found only by the gazetteer needs a minimum population;
+- the model's person/organisation/date entities block gazetteer matches
+  (countries may still be found inside organisation names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from mapper.gazetteer import Gazetteer, NameMatch
+from mapper.types import PlaceMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+#: Entity labels that name places.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+#: Entity labels whose words are not places (except countries inside ORG names).
+BLOCKING_LABELS = frozenset(
+    {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "TIME",
+     "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "FAC"}
+)
+#: Longest place name tried by the gazetteer scan, in tokens ("Santiago de los Caballeros").
+MAX_NAME_TOKENS = 5
+#: Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina").
+NAME_CONNECTORS = frozenset({"of", "de", "del", "la", "le", "and", "-", "upon", "al", "el", "da"})
+#: A town found by the gazetteer alone (the model did not tag it) needs this many people.
+MIN_POPULATION_UNTAGGED = 5000
+
+_BROAD_KINDS = frozenset({"country", "continent", "region"})
+
+
+def find_place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Place mentions in text order, without overlaps (the longest wins)."""
+    runs = _capitalised_runs(doc)
+    surnames = _surnames(doc, runs, gazetteer)
+    found = [
+        *_from_entities(doc, gazetteer, surnames),
+        *_from_gazetteer(doc, gazetteer, runs, surnames),
+    ]
+    found.sort(key=lambda m: (m.start, -(m.end - m.start), m.source != "ner"))
+    result: list[PlaceMention] = []
+    for mention in found:
+        if result and mention.start < result[-1].end:
+            continue
+        result.append(mention)
+    return result
+
+
+def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterable[PlaceMention]:
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        matches = gazetteer.matches(span.text)
+        if ent.label_ == "NORP":
+            if any(m.demonym for m in matches):
+                yield _mention(span, "ner", demonym=True)
+            continue
+        broad = any(m.demonym or m.place.kind in _BROAD_KINDS for m in matches)
+        if span.text in surnames and not broad:
+            continue  # the model took a person's surname for a place ("Pompeo")
+        if any(not m.demonym for m in matches):
+            yield _mention(span, "ner")
+        elif any(m.demonym for m in matches):
+            yield _mention(span, "ner", demonym=True)
+
+
+def _from_gazetteer(
+    doc: Doc, gazetteer: Gazetteer, runs: list[tuple[int, int]], surnames: set[str]
+) -> Iterable[PlaceMention]:
+    blocked = _blocking_entities(doc)
+    run_of = {i: run for run in runs for i in range(run[0], run[1])}
+    i = 0
+    while i < len(doc):
+        if not _capitalised(doc[i]):
+            i += 1
+            continue
+        for end in range(min(len(doc), i + MAX_NAME_TOKENS), i, -1):
+            span = doc[i:end]
+            if not _name_shaped(span):
+                continue
+            matches = gazetteer.matches(span.text)
+            if matches and _acceptable(span, matches, gazetteer, blocked, run_of, surnames):
+                yield _mention(span, "gazetteer", demonym=all(m.demonym for m in matches))
+                i = end - 1
+                break
+        i += 1
+
+
+def _acceptable(
+    span: Span,
+    matches: list[NameMatch],
+    gazetteer: Gazetteer,
+    blocked: dict[int, str],
+    run_of: dict[int, tuple[int, int]],
+    surnames: set[str],
+) -> bool:
+    broad = any(m.demonym or m.place.kind in _BROAD_KINDS for m in matches)
+    labels = {blocked[t.i] for t in span if t.i in blocked}
+    if labels and (not broad or labels - {"ORG", "FAC"}):
+        return False
+    if gazetteer.is_not_place_word(span.text):
+        return False
+    run = run_of.get(span.start, (span.start, span.end))
+    covers_run = run[0] == span.start and run[1] == span.end
+    if not covers_run and not (broad and run[0] == span.start):
+        return False
+    if broad:
+        return True
+    if len(span) == 1 and span[0].is_stop:
+        return False  # "As", "In", "Be": towns somewhere, words here
+    if span.text in surnames:
+        return False
+    return any(m.place.population >= MIN_POPULATION_UNTAGGED for m in matches)
+
+
+def _blocking_entities(doc: Doc) -> dict[int, str]:
+    return {t.i: ent.label_ for ent in doc.ents if ent.label_ in BLOCKING_LABELS for t in ent}
+
+
+def _capitalised(token: Token) -> bool:
+    text = token.text
+    return bool(text) and text[0].isupper()
+
+
+def _name_shaped(span: Span) -> bool:
+    """Capitalised first and last word, only connectors in between, one line."""
+    if not (_capitalised(span[0]) and _capitalised(span[-1])):
+        return False
+    for token in span:
+        if "\n" in token.text or ("\n" in token.whitespace_ and token.i < span.end - 1):
+            return False
+        if not _capitalised(token) and token.lower_ not in NAME_CONNECTORS:
+            return False
+    return True
+
+
+def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive capitalised tokens on one line (token index ranges)."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for token in doc:
+        joins = start is not None and "\n" not in doc[token.i - 1].whitespace_
+        if _capitalised(token) and not token.is_punct:
+            if start is None or not joins:
+                if start is not None:
+                    runs.append((start, token.i))
+                start = token.i
+        elif start is not None:
+            runs.append((start, token.i))
+            start = None
+    if start is not None:
+        runs.append((start, len(doc)))
+    return runs
+
+
+def _surnames(doc: Doc, runs: list[tuple[int, int]], gazetteer: Gazetteer) -> set[str]:
+    """Last words of multi-word capitalised names that are not places ("Juan Guaido")."""
+    surnames: set[str] = set()
+    for start, end in runs:
+        if end - start < 2:
+            continue
+        name = doc[start:end]
+        last = doc[end - 1]
+        if gazetteer.has_name(name.text):
+            continue
+        if any(m.demonym or m.place.kind in _BROAD_KINDS for m in gazetteer.matches(last.text)):
+            continue
+        surnames.add(last.text)
+    return surnames
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a leading "the" and trailing possessive/punctuation from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s")):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _mention(span: Span, source: str, *, demonym: bool = False) -> PlaceMention:
+    return PlaceMention(
+        start=span.start_char,
+        end=span.end_char,
+        surface=span.text,
+        source=source,
+        demonym=demonym,
+    )

@@ -1,0 +1,80 @@
+"""Records passed between pipeline stages.
+
+Every record is a frozen dataclass. Offsets (``start``/``end``) are always
+character offsets into ``Article.text`` exactly as loaded, end exclusive, so
+``article.text[m.start:m.end] == m.surface`` holds for every mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PlaceKind = Literal["country", "admin1", "admin2", "city", "continent", "region"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from a file or pasted text."""
+
+    id: str  # stable: derived from the content hash
+    title: str
+    text: str
+    source: str  # file path, or "" for pasted text
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence span in an article."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A stretch of article text that names (or adjectivally points at) a place."""
+
+    start: int
+    end: int
+    surface: str  # == article.text[start:end]
+    source: str  # how it was found: "ner", "gazetteer"
+    demonym: bool = False  # "Colombian" points at Colombia but is not its name
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved, geocoded place."""
+
+    id: str  # "gn:<geonameid>" for GeoNames features, "cc:<ISO2>" for countries
+    name: str
+    kind: PlaceKind
+    lat: float
+    lon: float
+    country: str  # country name ("" for continents/regions)
+    country_code: str  # ISO 3166-1 alpha-2 ("" when none)
+    population: int = 0
+    admin1: str = ""  # first-level subdivision name, when known
+    source: str = "geonames"
+
+
+@dataclass(frozen=True)
+class ResolvedMention:
+    """A place mention with the place it was resolved to."""
+
+    mention: PlaceMention
+    place: Place
+    score: float  # 0..1 confidence of the chosen candidate
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything the pipeline found in one article."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    places: tuple[ResolvedMention, ...]
+    pipeline_version: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)

@@ -27,6 +27,8 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _TITLE_MAX_CHARS = 120
+#: Pages with less visible text than this are kept whole (no boilerplate removal).
+_SHORT_PAGE_CHARS = 1500
 
 
 class SourceError(Exception):
@@ -125,15 +127,19 @@ def html_to_text(html: str) -> tuple[str, str]:
     import trafilatura
 
     title = _HTMLTitle.extract(html)
-    text = ""
+    plain = _PlainText.extract(html)
+    if len(plain) < _SHORT_PAGE_CHARS:
+        # Nothing to strip on a short page, and trafilatura's fallback for short
+        # pages splits lines at inline tags ("marched in\nLima\n, Peru").
+        return title, plain
     try:
         text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
     except Exception:  # hostile markup must never stop us; fall back below
         text = ""
-    if len(text) < 0.2 * len(_PlainText.extract(html)):
-        # trafilatura keeps only what looks like the main article; on short or
-        # unusual pages that can be nothing at all, so keep all the visible text.
-        text = _PlainText.extract(html)
+    if len(text) < 0.2 * len(plain):
+        # trafilatura keeps only what looks like the main article; on unusual
+        # pages that can be nothing at all, so keep all the visible text.
+        text = plain
     return title, text
 
 

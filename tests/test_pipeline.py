@@ -1,0 +1,102 @@
+"""The pipeline on the seed article and on small texts, without the language model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mapper.atlas import Atlas
+from mapper.pipeline import Pipeline
+from mapper.sources import article_from_text, read_article, seed_paths
+from mapper.types import ArticleAnalysis
+
+
+@pytest.fixture(scope="module")
+def blank() -> Pipeline:
+    return Pipeline.blank()
+
+
+@pytest.fixture(scope="module")
+def seed(blank: Pipeline) -> ArticleAnalysis:
+    return blank.analyze(read_article(seed_paths()[0]))
+
+
+def names(analysis: ArticleAnalysis) -> set[str]:
+    return {r.place.name for r in analysis.places}
+
+
+def test_seed_places_are_the_six_the_article_is_about(seed: ArticleAnalysis) -> None:
+    assert names(seed) == {"Caracas", "Venezuela", "Colombia", "Cuba", "Russia", "United States"}
+
+
+def test_every_offset_indexes_the_text_as_read(seed: ArticleAnalysis) -> None:
+    text = seed_paths()[0].read_text(encoding="utf-8")
+    assert seed.article.text == text
+    for resolved in seed.places:
+        mention = resolved.mention
+        assert text[mention.start : mention.end] == mention.surface
+        assert resolved.sentence.start <= mention.start < mention.end <= resolved.sentence.end
+
+
+def test_colombian_points_at_colombia_the_country(seed: ArticleAnalysis) -> None:
+    (colombia,) = [r for r in seed.places if r.place.name == "Colombia"]
+    assert colombia.mention.surface == "Colombian"
+    assert colombia.mention.demonym
+    assert colombia.place.kind == "country"
+    assert colombia.place.country_code == "CO"  # not the Cuban town called Colombia
+
+
+def test_caracas_is_the_venezuelan_capital(seed: ArticleAnalysis) -> None:
+    caracas = next(r.place for r in seed.places if r.place.name == "Caracas")
+    assert math.dist((caracas.lat, caracas.lon), (10.49, -66.88)) < 0.2
+
+
+def test_people_named_like_towns_are_not_places(seed: ArticleAnalysis) -> None:
+    surfaces = {r.mention.surface for r in seed.places}
+    assert not surfaces & {"Bolton", "Pompeo", "Maduro", "Trump", "As", "State", "Thursday"}
+
+
+def test_sentences_do_not_run_across_paragraphs(seed: ArticleAnalysis) -> None:
+    text = seed.article.text
+    assert all("\n" not in text[s.start : s.end] for s in seed.sentences)
+
+
+def test_country_beats_same_named_town(blank: Pipeline) -> None:
+    result = blank.analyze(article_from_text("Colombia and Venezuela signed a deal."))
+    assert {(r.place.name, r.place.kind) for r in result.places} == {
+        ("Colombia", "country"),
+        ("Venezuela", "country"),
+    }
+
+
+def test_town_country_pattern_picks_the_named_country(blank: Pipeline) -> None:
+    text = "Fans gathered in Valencia, Spain, after the final."
+    (valencia,) = [r for r in blank.analyze(article_from_text(text)).places
+                   if r.mention.surface == "Valencia"]
+    assert valencia.place.country_code == "ES"
+
+
+def test_article_country_context_picks_the_local_town(blank: Pipeline) -> None:
+    text = "Venezuela's opposition marched in Valencia on Sunday."
+    (valencia,) = [r for r in blank.analyze(article_from_text(text)).places
+                   if r.mention.surface == "Valencia"]
+    assert valencia.place.country_code == "VE"
+
+
+def test_text_without_places_gives_nothing(blank: Pipeline) -> None:
+    result = blank.analyze(article_from_text("May said the police would split the bill."))
+    assert result.places == ()
+
+
+def test_atlas_groups_excerpts_by_place(seed: ArticleAnalysis) -> None:
+    atlas = Atlas([seed])
+    caracas = next(p for p in atlas.places() if p.name == "Caracas")
+    excerpts = atlas.excerpts_for_place(caracas.id)
+    text = seed.article.text
+    expected = [s for s in seed.sentences if "Caracas" in text[s.start : s.end]]
+    assert [(e.start, e.end) for e in excerpts] == [(s.start, s.end) for s in expected]
+    for excerpt in excerpts:
+        marked = [excerpt.text[h.start : h.end] for h in excerpt.highlights if h.place_id == caracas.id]
+        assert marked and set(marked) == {"Caracas"}
+    assert atlas.places()[0].name == "Venezuela"  # the most mentioned comes first

@@ -1,4 +1,4 @@
-"""Command line: ``python -m mapper extract [--format jsonl] FILES…``.
+"""Command line: ``python -m mapper extract [--format jsonl] FILES…`` and ``evaluate``.
 
 One JSON object per article on stdout (see :func:`mapper.extract.analysis_to_json`).
 A file that cannot be read gives one line on stderr and the others go on; the
@@ -10,10 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapper.extract import analysis_to_json
+
+if TYPE_CHECKING:
+    from mapper.pipeline import Pipeline
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,10 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("--format", choices=["jsonl", "json"], default="jsonl",
                          help="jsonl: one object per line (default); json: one array")
-    model = extract.add_mutually_exclusive_group()
-    model.add_argument("--model", help="spaCy model package to use (default: the installed one)")
-    model.add_argument("--no-model", action="store_true",
-                       help="use no language model: places from the gazetteer alone (fast)")
+    evaluate = commands.add_parser(
+        "evaluate", help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML)"
+    )
+    evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml")
+    evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    for command in (extract, evaluate):
+        model = command.add_mutually_exclusive_group()
+        model.add_argument("--model", help="spaCy model package (default: the installed one)")
+        model.add_argument("--no-model", action="store_true",
+                           help="use no language model: places from the gazetteer alone (fast)")
     return parser
 
 
@@ -39,12 +51,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
         return _extract(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
     return 2  # pragma: no cover -- argparse rejects unknown commands
 
 
-def _extract(args: argparse.Namespace) -> int:
+def _load_pipeline(args: argparse.Namespace) -> Pipeline | None:
+    """The pipeline the options ask for, or None (after a message) when it cannot load."""
     from mapper.nlp import ModelUnavailableError
     from mapper.pipeline import Pipeline
+
+    try:
+        return Pipeline.blank() if args.no_model else Pipeline.load(model=args.model)
+    except ModelUnavailableError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return None
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from mapper.evaluate import evaluate, read_corpus
+
+    try:
+        corpus = read_corpus(args.corpus)
+    except (OSError, ET.ParseError) as error:
+        print(f"dateline: {args.corpus}: cannot read the corpus ({error})", file=sys.stderr)
+        return 1
+    if args.limit:
+        corpus = corpus[: args.limit]
+    pipeline = _load_pipeline(args)
+    if pipeline is None:
+        return 1
+    report = evaluate(corpus, pipeline).report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for key, value in report.items():
+            if isinstance(value, dict):
+                print(f"{key}:")
+                for sub, text in value.items():
+                    print(f"  {sub:24} {text}")
+            elif isinstance(value, list):
+                print(f"{key}: " + ", ".join(f"{name} ×{n}" for name, n in value))
+            else:
+                print(f"{key:24} {value}")
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
     from mapper.sources import SourceError, read_article
 
     articles = []
@@ -56,10 +109,8 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"dateline: {error}", file=sys.stderr)
             failed += 1
     if articles:
-        try:
-            pipeline = Pipeline.blank() if args.no_model else Pipeline.load(model=args.model)
-        except ModelUnavailableError as error:
-            print(f"dateline: {error}", file=sys.stderr)
+        pipeline = _load_pipeline(args)
+        if pipeline is None:
             return 1
         objects = []
         analyses = pipeline.analyze_many(article for _path, article in articles)

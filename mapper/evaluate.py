@@ -139,8 +139,8 @@ def read_corpus(path: Path) -> list[GoldArticle]:
     articles: list[GoldArticle] = []
     for index, element in enumerate(root.iter("article")):
         text = element.findtext("text") or ""
-        toponyms = [_toponym(t) for t in element.iter("toponym")]
-        toponyms = _realign(text, [t for t in toponyms if t is not None])
+        parsed = (_toponym(t) for t in element.iter("toponym"))
+        toponyms = _realign(text, [t for t in parsed if t is not None])
         articles.append(
             GoldArticle(id=element.get("file") or element.get("docid") or str(index),
                         text=text, toponyms=tuple(toponyms))

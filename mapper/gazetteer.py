@@ -229,7 +229,7 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
     info_by_code = dict(_countryinfo_records())
     for code, info in countries.items():
         extra = info_by_code.get(code, {})
-        latlng = extra.get("latlng")
+        latlng = aliases.get("country_points", {}).get(code) or extra.get("latlng")
         if not latlng or len(latlng) != 2:
             continue  # a handful of territories without a point
         place_id = f"cc:{code}"

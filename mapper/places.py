@@ -176,7 +176,16 @@ def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _surnames(doc: Doc, runs: list[tuple[int, int]], gazetteer: Gazetteer) -> set[str]:
-    """Last words of multi-word capitalised names that are not places ("Juan Guaido")."""
+    """Surnames of people named in full in the article ("Juan Guaido" → "Guaido").
+
+    With a model, from its multi-word PERSON entities. Without one, from runs of
+    capitalised words that are not place names and do not end in a country or
+    demonym ("John Bolton", but not "South American" or "Caracas").
+    """
+    if doc.has_annotation("ENT_IOB"):
+        return {
+            ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2
+        }
     surnames: set[str] = set()
     for start, end in runs:
         if end - start < 2:

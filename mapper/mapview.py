@@ -1,0 +1,389 @@
+"""The map page: a folium/Leaflet page that works with no network, and the pins it shows.
+
+The page is built once by folium with every asset local (Leaflet and Leaflet.markercluster
+from their XStatic packages, our own ``resources/map/dateline.js`` and ``dateline.css``, the
+Natural Earth basemap in ``resources/basemap/countries.js`` when present). Pins are not folium
+objects: they travel as one GeoJSON FeatureCollection (:func:`pins_feature_collection`) and
+``dateline.js`` draws them, so changing what is shown never rebuilds or reloads the page.
+
+Article text is untrusted. It only ever reaches the page as JSON: embedded in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, or passed to
+``window.Dateline.setPins`` by :func:`js_call`; the page puts it in the DOM with
+``textContent`` only. A Content-Security-Policy allows local scripts (by sha256 hash for the
+inline ones), local styles and images, and nothing from the network.
+
+No Qt here: the window (``ui``) loads the file written by :func:`write_page`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import folium
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from mapper.atlas import Atlas
+
+__all__ = [
+    "ATTRIBUTION",
+    "JS_API",
+    "build_page",
+    "js_call",
+    "pins_feature_collection",
+    "resource_path",
+    "resources_dir",
+    "write_page",
+]
+
+#: Credit line shown in the map's attribution control (plain text).
+ATTRIBUTION = "Natural Earth \u00b7 GeoNames"
+
+#: Functions of ``window.Dateline`` that Python may call (see :func:`js_call`).
+JS_API = frozenset({"setPins", "flyTo", "clickPin", "pinIds", "isReady", "popupText"})
+
+MIN_ZOOM = 1
+MAX_ZOOM = 10
+_PINS_ELEMENT_ID = "dateline-pins"
+_BASEMAP_ASSET = "basemap/countries.js"
+_QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+_CSP_PLACEHOLDER = "__DATELINE_CONTENT_SECURITY_POLICY__"
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- assets -------------------------------------------------------------------------
+
+
+def resources_dir() -> Path:
+    """The project's ``resources/`` folder (next to the ``mapper`` package, also when bundled)."""
+    return _REPO_ROOT / "resources"
+
+
+def resource_path(name: str) -> Path:
+    """The file ``name`` (a relative POSIX path such as ``"map/dateline.js"``) in resources/.
+
+    Absolute names and names containing ``..`` are refused with ``ValueError``, so an asset
+    name can never point outside the resources folder. The file need not exist.
+    """
+    pure = PurePosixPath(name)
+    if not name or "\\" in name or pure.is_absolute() or ".." in pure.parts:
+        raise ValueError(f"not a relative asset name: {name!r}")
+    return resources_dir().joinpath(*pure.parts)
+
+
+def _xstatic_file(package: Any, name: str) -> Path:
+    return Path(str(package.BASE_DIR)) / name
+
+
+def _leaflet_js() -> Path:
+    return _xstatic_file(xstatic.pkg.leaflet, "leaflet.js")
+
+
+def _leaflet_css() -> Path:
+    return _xstatic_file(xstatic.pkg.leaflet, "leaflet.css")
+
+
+def _markercluster_js() -> Path:
+    return _xstatic_file(xstatic.pkg.leaflet_markercluster, "leaflet.markercluster.js")
+
+
+def _markercluster_css() -> Path:
+    return _xstatic_file(xstatic.pkg.leaflet_markercluster, "MarkerCluster.css")
+
+
+def _basemap_file() -> Path | None:
+    """The basemap script, or None when it has not been generated (the page then has no land)."""
+    path = resource_path(_BASEMAP_ASSET)
+    return path if path.is_file() else None
+
+
+def _scripts() -> list[tuple[str, Path]]:
+    scripts = [("leaflet", _leaflet_js()), ("leaflet_markercluster", _markercluster_js())]
+    basemap = _basemap_file()
+    if basemap is not None:
+        scripts.append(("dateline_basemap", basemap))
+    scripts.append(("dateline", resource_path("map/dateline.js")))
+    return scripts
+
+
+def _stylesheets() -> list[tuple[str, Path]]:
+    return [
+        ("leaflet_css", _leaflet_css()),
+        ("leaflet_markercluster_css", _markercluster_css()),
+        ("dateline_css", resource_path("map/dateline.css")),
+    ]
+
+
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+_IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
+
+
+def _inline_css(path: Path) -> str:
+    """A stylesheet's text with its relative image URLs turned into data: URIs."""
+
+    def to_data_uri(match: re.Match[str]) -> str:
+        target = match.group(2)
+        image = path.parent / target
+        mime = _IMAGE_TYPES.get(image.suffix.lower())
+        if mime is None or ":" in target or not image.is_file():
+            return match.group(0)  # e.g. url(#default#VML), an old-IE behaviour
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f'url("data:{mime};base64,{data}")'
+
+    return _CSS_URL.sub(to_data_uri, path.read_text(encoding="utf-8"))
+
+
+def _safe_in_element(text: str, tag: str) -> str:
+    """Make text safe as the raw content of a <script>/<style> element.
+
+    The only sequences that could end the element early or switch the HTML parser into
+    an escaped state are "</tag" and "<!--"; inside JavaScript strings and regular
+    expressions (the only places they can occur in our assets) "<\\/" and "<\\!--" mean
+    the same thing.
+    """
+    text = re.sub(rf"</(?={tag})", r"<\\/", text, flags=re.IGNORECASE)
+    return text.replace("<!--", "<\\!--")
+
+
+# -- pins ---------------------------------------------------------------------------
+
+
+def pins_feature_collection(
+    atlas: Atlas, article_ids: Iterable[str] | None = None, excerpts_per_pin: int = 3
+) -> dict[str, Any]:
+    """The places of the given articles (all when None) as an RFC 7946 FeatureCollection.
+
+    One Point feature per place, most mentioned first, coordinates ``[lon, lat]``. Properties:
+    ``id``, ``name``, ``kind``, ``country``, ``count`` (mentions in those articles),
+    ``excerpts`` (the first ``excerpts_per_pin`` sentences mentioning the place, each
+    ``{"id", "title", "text", "highlights": [[start, end], ...]}`` with offsets relative to
+    ``text`` and only for this place) and ``more`` (how many further excerpts exist).
+    Places with non-finite coordinates are left out (they cannot be drawn or serialised).
+    """
+    if excerpts_per_pin < 0:
+        raise ValueError("excerpts_per_pin must be >= 0")
+    wanted = None if article_ids is None else list(article_ids)
+    counts = atlas.mention_counts(wanted)
+    features: list[dict[str, Any]] = []
+    for place in atlas.places(wanted):
+        if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
+            continue
+        excerpts = atlas.excerpts_for_place(place.id, wanted)
+        shown = excerpts[:excerpts_per_pin]
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.id,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(place.lon, 6), round(place.lat, 6)],
+                },
+                "properties": {
+                    "id": place.id,
+                    "name": place.name,
+                    "kind": place.kind,
+                    "country": place.country,
+                    "count": counts.get(place.id, 0),
+                    "excerpts": [
+                        {
+                            "id": excerpt.id,
+                            "title": excerpt.article_title,
+                            "text": excerpt.text,
+                            "highlights": [
+                                [h.start, h.end]
+                                for h in excerpt.highlights
+                                if h.place_id == place.id
+                            ],
+                        }
+                        for excerpt in shown
+                    ],
+                    "more": len(excerpts) - len(shown),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _json_for_html(value: Any) -> str:
+    """JSON that is inert inside an HTML element: no '<', '>' or '&' survives."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def js_call(function: str, *args: Any) -> str:
+    """JavaScript source calling ``window.Dateline.<function>(args...)``, for runJavaScript.
+
+    Arguments are serialised as JSON (escaped as in the page), so article text passed
+    this way cannot become code. ``function`` must be one of :data:`JS_API`.
+    """
+    if function not in JS_API:
+        raise ValueError(f"unknown Dateline function: {function!r}")
+    return f"window.Dateline.{function}({','.join(_json_for_html(a) for a in args)})"
+
+
+# -- the page -----------------------------------------------------------------------
+
+
+class _Raw(Element):
+    """Literal HTML, not run through Jinja (assets and data may contain '{{')."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _DatelineInit(MacroElement):
+    """Hands the folium map to dateline.js once Leaflet has created it."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            window.Dateline.init({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca leaves it unannotated
+        self._name = "DatelineInit"
+        self.config = config
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
+
+
+def _content_security_policy(page: str, *, inline_assets: bool, bridge: bool) -> str:
+    """A policy allowing exactly the page's own scripts and local styles/images."""
+    hashes: list[str] = []
+    for match in _INLINE_SCRIPT.finditer(page):
+        attrs = match.group("attrs")
+        if "src=" in attrs or "application/json" in attrs:
+            continue
+        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
+    local = [] if inline_assets else ["file:"]
+    scripts = [*local, *(["qrc:"] if bridge else []), *dict.fromkeys(hashes)]
+    directives = [
+        "default-src 'none'",
+        f"script-src {' '.join(scripts)}",
+        # folium writes its layout as inline <style> blocks.
+        "style-src " + " ".join([*local, "'unsafe-inline'"]),
+        f"img-src {' '.join([*local, 'data:'])}",
+        "connect-src 'none'",
+        "font-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    return "; ".join(directives)
+
+
+def build_page(
+    pins: dict[str, Any] | None = None,
+    *,
+    bridge: bool = True,
+    inline_assets: bool = False,
+    title: str = "Dateline",
+) -> str:
+    """The whole map page as HTML.
+
+    ``pins`` (a FeatureCollection from :func:`pins_feature_collection`) is embedded and
+    shown on load; without it the page opens on the world. With ``inline_assets=False``
+    scripts and stylesheets are ``file://`` links to the installed copies (the page must
+    then be loaded from a file, see :func:`write_page`); with ``inline_assets=True`` every
+    asset is inside the page, which then works alone, offline (standalone HTML export).
+    ``bridge=True`` connects to the Qt WebChannel object ``bridge`` (pageReady,
+    placeClicked, excerptClicked); leave it off for pages viewed outside the app.
+    """
+    fmap = folium.Map(
+        location=[20.0, 0.0],
+        zoom_start=2,
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        zoom_control=True,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+        zoom_delta=1,
+        world_copy_jump=False,
+    )
+    fmap._id = "dateline"  # a stable element id: the same input gives the same page
+    # Per-instance lists: folium's class-level ones point at CDNs and are shared by
+    # every map in the process (add_js_link would mutate them).
+    fmap.default_js = []
+    fmap.default_css = []
+    figure = fmap.get_root()
+    if not isinstance(figure, Figure):  # folium.Map always makes its own Figure
+        raise TypeError("folium.Map is not inside a Figure")
+    figure.title = html.escape(title)
+    # Figure() already holds the charset <meta>; the policy must precede every script.
+    figure.header.add_child(
+        _Raw(f'<meta http-equiv="Content-Security-Policy" content="{_CSP_PLACEHOLDER}">'),
+        name="dateline_csp",
+    )
+
+    if inline_assets:
+        for name, path in _stylesheets():
+            css = _safe_in_element(_inline_css(path), "style")
+            figure.header.add_child(_Raw(f"<style>{css}</style>"), name=name)
+        for name, path in _scripts():
+            js = _safe_in_element(path.read_text(encoding="utf-8"), "script")
+            figure.header.add_child(_Raw(f"<script>{js}</script>"), name=name)
+    else:
+        fmap.default_css = [(name, path.as_uri()) for name, path in _stylesheets()]
+        fmap.default_js = [(name, path.as_uri()) for name, path in _scripts()]
+    if bridge:
+        figure.header.add_child(
+            _Raw(f'<script src="{_QWEBCHANNEL_JS}"></script>'), name="qwebchannel"
+        )
+
+    if pins is not None:
+        figure.html.add_child(
+            _Raw(
+                f'<script type="application/json" id="{_PINS_ELEMENT_ID}">'
+                f"{_json_for_html(pins)}</script>"
+            ),
+            name="dateline_pins",
+        )
+    fmap.add_child(
+        _DatelineInit(
+            {
+                "bridge": bridge,
+                "pinsElement": _PINS_ELEMENT_ID,
+                "attribution": ATTRIBUTION,
+                "minZoom": MIN_ZOOM,
+                "maxZoom": MAX_ZOOM,
+            }
+        )
+    )
+
+    page: str = figure.render()
+    policy = _content_security_policy(page, inline_assets=inline_assets, bridge=bridge)
+    return page.replace(_CSP_PLACEHOLDER, html.escape(policy, quote=True), 1)
+
+
+def write_page(directory: Path, pins: dict[str, Any] | None = None, *, bridge: bool = True) -> Path:
+    """Write the page (assets linked, see :func:`build_page`) to ``directory/index.html``.
+
+    Returns the file's path; load it with ``QUrl.fromLocalFile`` (``setHtml`` fails above
+    2 MB and gives the page an origin that cannot load local scripts).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "index.html"
+    partial = directory / "index.html.part"
+    partial.write_text(build_page(pins, bridge=bridge), encoding="utf-8")
+    partial.replace(target)  # atomic: a view reloading the page never sees half a file
+    return target

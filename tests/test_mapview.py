@@ -1,0 +1,373 @@
+"""The map page and its pins, without Qt: what the page contains, what it may load."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from mapper import mapview
+from mapper.atlas import Atlas
+from mapper.types import (
+    Article,
+    ArticleAnalysis,
+    Place,
+    PlaceMention,
+    ResolvedMention,
+    Sentence,
+)
+
+CARACAS = Place(
+    id="gn:3646738",
+    name="Caracas",
+    kind="city",
+    lat=10.488,
+    lon=-66.879,
+    country="Venezuela",
+    country_code="VE",
+)
+VENEZUELA = Place(
+    id="cc:VE",
+    name="Venezuela",
+    kind="country",
+    lat=8.0,
+    lon=-66.0,
+    country="Venezuela",
+    country_code="VE",
+)
+CUBA = Place(
+    id="cc:CU",
+    name="Cuba",
+    kind="country",
+    lat=22.0,
+    lon=-79.5,
+    country="Cuba",
+    country_code="CU",
+)
+
+HOSTILE = "</script><script>alert(1)</script>"
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+CDN_NAMES = ("cdn.jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn", "fontawesome")
+
+
+def analysis(article_id: str, title: str, sentences: list[str]) -> ArticleAnalysis:
+    """An analysed article whose place mentions are every occurrence of a known place name."""
+    text = " ".join(sentences)
+    spans: list[Sentence] = []
+    start = 0
+    for sentence in sentences:
+        spans.append(Sentence(start, start + len(sentence)))
+        start += len(sentence) + 1
+    mentions: list[ResolvedMention] = []
+    for place in (CARACAS, VENEZUELA, CUBA):
+        for match in re.finditer(re.escape(place.name), text):
+            span = next(s for s in spans if s.start <= match.start() < s.end)
+            mention = PlaceMention(match.start(), match.end(), match.group(), "gazetteer")
+            mentions.append(ResolvedMention(mention, place, 0.9, span))
+    mentions.sort(key=lambda r: r.mention.start)
+    return ArticleAnalysis(Article(article_id, title, text, ""), tuple(spans), tuple(mentions))
+
+
+@pytest.fixture
+def atlas() -> Atlas:
+    first = analysis(
+        "a1",
+        "Crisis in Venezuela",
+        [
+            "Protests in Caracas.",
+            "Venezuela and Cuba traded accusations over Caracas.",
+            "Crowds returned to Caracas on Friday.",
+            "Caracas stayed calm overnight.",
+            "Nobody else was mentioned here.",
+        ],
+    )
+    second = analysis("a2", "Havana reacts", ["Cuba said Caracas must decide."])
+    return Atlas([first, second])
+
+
+@pytest.fixture
+def hostile_atlas() -> Atlas:
+    return Atlas(
+        [analysis("evil", f"Title {HOSTILE}", [f"Caracas {HOSTILE} {HOSTILE_IMG} <!-- & more."])]
+    )
+
+
+def feature(collection: dict[str, object], place_id: str) -> dict[str, object]:
+    features = collection["features"]
+    assert isinstance(features, list)
+    return next(f for f in features if f["properties"]["id"] == place_id)
+
+
+class _Assets(HTMLParser):
+    """Every URL the page loads: script src, stylesheet href, image src."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.csp: list[str] = []
+        self.json_blocks = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.urls.append(a["src"] or "")
+        elif tag == "link" and a.get("href"):
+            self.urls.append(a["href"] or "")
+        elif tag == "img" and a.get("src"):
+            self.urls.append(a["src"] or "")
+        elif tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp.append(a.get("content") or "")
+        if tag == "script" and a.get("type") == "application/json":
+            self.json_blocks += 1
+
+
+def assets(page: str) -> _Assets:
+    parser = _Assets()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+# -- pins ---------------------------------------------------------------------------
+
+
+def test_pins_are_geojson_points_in_lon_lat_order(atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(atlas)
+    assert pins["type"] == "FeatureCollection"
+    caracas = feature(pins, CARACAS.id)
+    assert caracas["type"] == "Feature"
+    assert caracas["geometry"] == {"type": "Point", "coordinates": [-66.879, 10.488]}
+    props = caracas["properties"]
+    assert isinstance(props, dict)
+    assert (props["name"], props["kind"], props["country"]) == ("Caracas", "city", "Venezuela")
+    # Round-trips through strict JSON (no NaN), as the page and the GeoJSON export need.
+    assert json.loads(json.dumps(pins, allow_nan=False)) == pins
+
+
+def test_pins_count_mentions_and_order_most_mentioned_first(atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(atlas)
+    counts = {f["properties"]["id"]: f["properties"]["count"] for f in pins["features"]}
+    assert counts == {CARACAS.id: 5, CUBA.id: 2, VENEZUELA.id: 1}
+    assert pins["features"][0]["properties"]["id"] == CARACAS.id
+
+
+def test_excerpts_are_limited_and_highlight_only_their_place(atlas: Atlas) -> None:
+    props = feature(mapview.pins_feature_collection(atlas, excerpts_per_pin=2), CARACAS.id)[
+        "properties"
+    ]
+    excerpts = props["excerpts"]
+    assert len(excerpts) == 2
+    assert props["more"] == 3  # five sentences mention Caracas
+    first, second = excerpts
+    assert first == {
+        "id": "a1:0",
+        "title": "Crisis in Venezuela",
+        "text": "Protests in Caracas.",
+        "highlights": [[12, 19]],
+    }
+    # "Venezuela and Cuba traded accusations over Caracas.": only Caracas is highlighted.
+    assert [second["text"][s:e] for s, e in second["highlights"]] == ["Caracas"]
+
+
+def test_pins_follow_the_chosen_articles(atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(atlas, iter(["a2"]))
+    counts = {f["properties"]["id"]: f["properties"]["count"] for f in pins["features"]}
+    assert counts == {CUBA.id: 1, CARACAS.id: 1}
+    excerpt = feature(pins, CUBA.id)["properties"]["excerpts"][0]
+    assert excerpt["title"] == "Havana reacts"
+    assert excerpt["text"][slice(*excerpt["highlights"][0])] == "Cuba"
+
+
+def test_zero_excerpts_still_counts_them_as_more(atlas: Atlas) -> None:
+    props = feature(mapview.pins_feature_collection(atlas, excerpts_per_pin=0), CARACAS.id)[
+        "properties"
+    ]
+    assert props["excerpts"] == []
+    assert props["more"] == 5
+    with pytest.raises(ValueError):
+        mapview.pins_feature_collection(atlas, excerpts_per_pin=-1)
+
+
+def test_an_empty_atlas_gives_an_empty_collection() -> None:
+    assert mapview.pins_feature_collection(Atlas()) == {
+        "type": "FeatureCollection",
+        "features": [],
+    }
+
+
+# -- the page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("inline_assets", [False, True])
+@pytest.mark.parametrize("bridge", [False, True])
+def test_page_loads_nothing_from_the_network(
+    atlas: Atlas, inline_assets: bool, bridge: bool
+) -> None:
+    page = mapview.build_page(
+        mapview.pins_feature_collection(atlas), bridge=bridge, inline_assets=inline_assets
+    )
+    found = assets(page)
+    for url in found.urls:
+        assert not url.lower().startswith(("http:", "https:", "//")), url
+    for name in CDN_NAMES:
+        assert name not in page.lower()
+    for forbidden in ("jquery", "bootstrap", "awesome-markers", "font-awesome"):
+        assert forbidden not in " ".join(found.urls).lower()
+    assert ("qrc:///qtwebchannel/qwebchannel.js" in found.urls) == bridge
+    if inline_assets:
+        assert "file:" not in page
+        assert found.urls == (["qrc:///qtwebchannel/qwebchannel.js"] if bridge else [])
+    else:
+        assert all(url.startswith(("file:///", "qrc:///")) for url in found.urls)
+
+
+def test_page_has_leaflet_markercluster_and_our_assets(atlas: Atlas) -> None:
+    names = [Path(urlparse(u).path).name for u in assets(mapview.build_page()).urls]
+    for expected in (
+        "leaflet.js",
+        "leaflet.markercluster.js",
+        "dateline.js",
+        "leaflet.css",
+        "MarkerCluster.css",
+        "dateline.css",
+    ):
+        assert expected in names
+    inline = mapview.build_page(inline_assets=True)
+    assert "L.markerClusterGroup" in inline and "window.Dateline" in inline
+    # Leaflet's own images (layer control, default marker) come along as data: URIs.
+    assert "url(images/" not in inline and "data:image/png;base64," in inline
+
+
+def test_basemap_is_included_when_present(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    basemap = tmp_path / "countries.js"
+    basemap.write_text(
+        'window.DATELINE_BASEMAP = {"type": "FeatureCollection", "features": []};\n'
+        "window.DATELINE_COUNTRY_LABELS = [];\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(mapview, "_basemap_file", lambda: basemap)
+    assert basemap.as_uri() in assets(mapview.build_page()).urls
+    assert "window.DATELINE_BASEMAP" in mapview.build_page(inline_assets=True)
+
+    monkeypatch.setattr(mapview, "_basemap_file", lambda: None)
+    page = mapview.build_page()
+    assert not any("basemap" in url for url in assets(page).urls)
+    assert "window.Dateline.init(" in page
+
+
+def test_content_security_policy_allows_only_local_content(atlas: Atlas) -> None:
+    for inline_assets in (False, True):
+        page = mapview.build_page(
+            mapview.pins_feature_collection(atlas), inline_assets=inline_assets
+        )
+        (policy,) = assets(page).csp
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'"
+        assert directives["connect-src"] == "'none'"
+        assert "'unsafe-inline'" not in directives["script-src"]
+        assert "'unsafe-eval'" not in directives["script-src"]
+        for sources in directives.values():
+            assert "http" not in sources and "*" not in sources
+        # Every inline script is allowed by its hash, nothing else inline runs.
+        inline_scripts = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+        assert inline_scripts
+        assert directives["script-src"].count("'sha256-") == len(set(inline_scripts))
+        # The policy precedes every script and stylesheet.
+        assert page.index("Content-Security-Policy") < page.index("<script")
+        assert page.index("Content-Security-Policy") < page.index("<style")
+
+
+def test_hostile_article_text_cannot_escape_the_data_block(hostile_atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(hostile_atlas)
+    for inline_assets in (False, True):
+        page = mapview.build_page(pins, inline_assets=inline_assets)
+        assert HOSTILE not in page
+        assert HOSTILE_IMG not in page
+        assert "alert(1)</script>" not in page
+        assert "<img" not in page
+        assert "<!-- &" not in page
+        found = assets(page)
+        assert found.urls == [u for u in found.urls if u != "x"]  # no <img src=x>
+        assert found.json_blocks == 1
+        # The data block decodes back to exactly the pins (the text is intact, just inert).
+        block = re.search(
+            r'<script type="application/json" id="dateline-pins">(.*?)</script>', page, re.DOTALL
+        )
+        assert block is not None
+        assert json.loads(block.group(1)) == pins
+
+
+def test_js_call_serialises_arguments_as_inert_json(hostile_atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(hostile_atlas)
+    script = mapview.js_call("setPins", pins)
+    assert script.startswith("window.Dateline.setPins(") and script.endswith(")")
+    assert HOSTILE not in script and "<" not in script
+    assert json.loads(script[len("window.Dateline.setPins(") : -1]) == pins
+    assert mapview.js_call("flyTo", "gn:3646738") == 'window.Dateline.flyTo("gn:3646738")'
+    with pytest.raises(ValueError):
+        mapview.js_call("eval", "alert(1)")
+
+
+def test_title_is_escaped() -> None:
+    page = mapview.build_page(title="<b>Venezuela</b> & co")
+    assert "<title>&lt;b&gt;Venezuela&lt;/b&gt; &amp; co</title>" in page
+
+
+def test_the_same_input_gives_the_same_page(atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(atlas)
+    assert mapview.build_page(pins) == mapview.build_page(pins)
+
+
+def test_folium_class_level_cdn_lists_are_left_alone() -> None:
+    import folium
+
+    before = (list(folium.Map.default_js), list(folium.Map.default_css))
+    mapview.build_page()
+    mapview.build_page(inline_assets=True)
+    assert (folium.Map.default_js, folium.Map.default_css) == before
+
+
+def test_write_page_references_existing_local_files(atlas: Atlas, tmp_path: Path) -> None:
+    target = tmp_path / "page"
+    path = mapview.write_page(target, mapview.pins_feature_collection(atlas))
+    assert path == target / "index.html"
+    page = path.read_text(encoding="utf-8")
+    assert page == mapview.build_page(mapview.pins_feature_collection(atlas))
+    local = [u for u in assets(page).urls if u.startswith("file:")]
+    assert len(local) >= 6
+    for url in local:
+        assert Path(unquote(urlparse(url).path)).is_file(), url
+    assert sorted(p.name for p in target.iterdir()) == ["index.html"]
+
+
+def test_resources_are_found_next_to_the_package() -> None:
+    assert (mapview.resources_dir() / "map" / "dateline.js").is_file()
+    assert mapview.resource_path("map/dateline.css").is_file()
+    for bad in ("/etc/passwd", "../pyproject.toml", "map/../../pyproject.toml", "", "map\\x"):
+        with pytest.raises(ValueError):
+            mapview.resource_path(bad)
+
+
+def test_page_script_exposes_the_api_the_window_calls() -> None:
+    script = mapview.resource_path("map/dateline.js").read_text(encoding="utf-8")
+    for name in sorted(mapview.JS_API):
+        assert re.search(rf"\b{name}: {name}\b", script), name
+    for bridge_call in ("pageReady", "placeClicked", "excerptClicked"):
+        assert f"'{bridge_call}'" in script
+    # Article strings reach the DOM through textContent only.
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.DOTALL)
+    assert "innerHTML" not in code and "insertAdjacentHTML" not in code
+
+
+def test_mapview_does_not_import_qt() -> None:
+    code = (
+        "import sys, mapper.mapview; "
+        "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -154,8 +154,12 @@ def _place_from_row(row: tuple[Any, ...]) -> Place:
 
 
 def _load_aliases() -> dict[str, Any]:
+    """The user-editable name data: aliases.toml, with regions.toml under "regions"."""
     with resource_path("gazetteer/aliases.toml").open("rb") as handle:
-        return tomllib.load(handle)
+        aliases = tomllib.load(handle)
+    with resource_path("gazetteer/regions.toml").open("rb") as handle:
+        aliases["regions"] = tomllib.load(handle)
+    return aliases
 
 
 def default_index_path(aliases: dict[str, Any] | None = None) -> Path:
@@ -256,6 +260,20 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
              float(continent["lng"]), "", "", int(continent.get("population") or 0), "")
         )
         add_names(place_id, continent["name"], [continent.get("asciiName", "")], demonym=False)
+
+    # Regions, seas and oceans (resources/gazetteer/regions.toml), then demonyms of
+    # regions and continents ("European" → Europe).
+    region_ids: dict[str, str] = {continent["name"]: f"gn:{continent['geonameId']}"
+                                  for continent in continents.values()}
+    for index, (name, region) in enumerate(sorted(aliases["regions"]["regions"].items())):
+        place_id = f"rg:{index}"
+        region_ids[name] = place_id
+        places.append((place_id, name, "region", float(region["lat"]), float(region["lon"]),
+                       "", "", 0, ""))
+        add_names(place_id, name, region.get("alt", []), demonym=False)
+    for name, words in aliases["regions"]["demonyms"].items():
+        for word in words:
+            names.append((normalize_name(word), region_ids[name], 1, 0))
 
     # Populated places (population ≥ 500) with their Latin-script alternate names.
     cities = json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))

@@ -46,6 +46,23 @@ NAME_CONNECTORS = frozenset({"of", "de", "del", "la", "le", "and", "-", "upon", 
 MIN_POPULATION_UNTAGGED = 5000
 
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
+_ABBREVIABLE_KINDS = _BROAD_KINDS | {"admin1"}
+
+
+def _acronym(span: Span) -> bool:
+    """A short all-capitals word in mixed-case text ("AMLO", "BA").
+
+    Not when the sentence is all capitals (a headline) or the word opens a
+    line (a dateline).
+    """
+    text = span.text
+    if not (1 < len(text) <= 4 and text.isalpha() and text.isupper()):
+        return False  # dotted abbreviations ("D.C.") and long capitals ("MANILA") are names
+    if span.start == 0 or "\n" in span.doc[span.start - 1].text_with_ws:
+        return False  # a dateline: "WASHINGTON (Reuters) —"
+    sentence = span.sent.text if span.doc.has_annotation("SENT_START") else span.doc.text
+    letters = [ch for ch in sentence if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) < 0.6 * len(letters)
 
 
 def find_place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -80,6 +97,8 @@ def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterab
         broad = any(m.demonym or m.place.kind in _BROAD_KINDS for m in matches)
         if span.text in surnames and not broad:
             continue  # the model took a person's surname for a place ("Pompeo")
+        if _acronym(span) and not any(m.place.kind in _ABBREVIABLE_KINDS for m in matches):
+            continue  # "AMLO", "BA": acronyms name countries and states, not towns
         if any(not m.demonym for m in matches):
             yield _mention(span, "ner")
         elif any(m.demonym for m in matches):
@@ -128,6 +147,8 @@ def _acceptable(
         return False
     if broad:
         return True
+    if _acronym(span) and not any(m.place.kind in _ABBREVIABLE_KINDS for m in matches):
+        return False
     if len(span) == 1 and span[0].is_stop:
         return False  # "As", "In", "Be": towns somewhere, words here
     if span.text in surnames:

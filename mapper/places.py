@@ -44,6 +44,8 @@ MAX_NAME_TOKENS = 5
 NAME_CONNECTORS = frozenset({"of", "de", "del", "la", "le", "and", "-", "upon", "al", "el", "da"})
 #: A town found by the gazetteer alone (the model did not tag it) needs this many people.
 MIN_POPULATION_UNTAGGED = 5000
+#: A town at the head of an organisation's name ("Toronto Police") needs this many people.
+MIN_POPULATION_IN_ORG = 100_000
 
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
 _ABBREVIABLE_KINDS = _BROAD_KINDS | {"admin1"}
@@ -108,7 +110,7 @@ def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterab
 def _from_gazetteer(
     doc: Doc, gazetteer: Gazetteer, runs: list[tuple[int, int]], surnames: set[str]
 ) -> Iterable[PlaceMention]:
-    blocked = _blocking_entities(doc)
+    blocked, blocked_starts = _blocking_entities(doc)
     run_of = {i: run for run in runs for i in range(run[0], run[1])}
     i = 0
     while i < len(doc):
@@ -120,7 +122,9 @@ def _from_gazetteer(
             if not _name_shaped(span):
                 continue
             matches = gazetteer.matches(span.text)
-            if matches and _acceptable(span, matches, gazetteer, blocked, run_of, surnames):
+            if matches and _acceptable(
+                span, matches, gazetteer, blocked, blocked_starts, run_of, surnames
+            ):
                 yield _mention(span, "gazetteer", demonym=all(m.demonym for m in matches))
                 i = end - 1
                 break
@@ -132,13 +136,25 @@ def _acceptable(
     matches: list[NameMatch],
     gazetteer: Gazetteer,
     blocked: dict[int, str],
+    blocked_starts: set[int],
     run_of: dict[int, tuple[int, int]],
     surnames: set[str],
 ) -> bool:
     broad = any(m.demonym or m.place.kind in _BROAD_KINDS for m in matches)
     labels = {blocked[t.i] for t in span if t.i in blocked}
-    if labels and (not broad or labels - {"ORG", "FAC"}):
+    if labels and labels - {"ORG", "FAC"}:
         return False
+    if labels and not broad:
+        # An organisation named after its place ("the Toronto Police", "New York
+        # Times") still points there, when the name opens the entity and is a
+        # well-known place; a small town inside an organisation's name does not.
+        opens_entity = span.start in blocked_starts
+        known = any(
+            m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG
+            for m in matches
+        )
+        if not (opens_entity and known):
+            return False
     if gazetteer.is_not_place_word(span.text):
         return False
     run = run_of.get(span.start, (span.start, span.end))
@@ -156,8 +172,15 @@ def _acceptable(
     return any(m.place.population >= MIN_POPULATION_UNTAGGED for m in matches)
 
 
-def _blocking_entities(doc: Doc) -> dict[int, str]:
-    return {t.i: ent.label_ for ent in doc.ents if ent.label_ in BLOCKING_LABELS for t in ent}
+def _blocking_entities(doc: Doc) -> tuple[dict[int, str], set[int]]:
+    """Token index → label of blocking entities, and where each entity's name begins."""
+    labels = {t.i: ent.label_ for ent in doc.ents if ent.label_ in BLOCKING_LABELS for t in ent}
+    starts = {
+        ent.start + (ent[0].lower_ == "the" and len(ent) > 1)
+        for ent in doc.ents
+        if ent.label_ in BLOCKING_LABELS
+    }
+    return labels, starts
 
 
 def _capitalised(token: Token) -> bool:

@@ -1,0 +1,22 @@
+"""Dateline: ``python main.py [FILES…]`` opens the window (no files: the sample article)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _prepare_environment() -> None:
+    """Environment Qt WebEngine needs before it starts."""
+    # Chromium refuses to run as root with its sandbox on ("Running as root without
+    # --no-sandbox is not supported") and the map would never appear. Only root gets
+    # the sandbox turned off; every other user keeps it.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+if __name__ == "__main__":
+    _prepare_environment()
+    from ui.app import main
+
+    sys.exit(main(sys.argv))

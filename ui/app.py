@@ -1,0 +1,149 @@
+"""Starting the Dateline window: command line, QApplication, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ui.qt import QtCore, QtWidgets  # before the QApplication: imports QtWebEngineWidgets
+
+log = logging.getLogger(__name__)
+
+#: How long --screenshot waits for the seed to be mapped before giving up.
+_SCREENSHOT_TIMEOUT_S = 180.0
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options and files; anything else starting with "-" is left to Qt and Chromium."""
+    parser = argparse.ArgumentParser(
+        prog="dateline",
+        description="Pin the places that news articles mention on an offline map.",
+    )
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="articles to open (.txt, .md, .html, .htm); "
+        "with none, the built-in sample article"
+    )
+    # Hidden: maps the files, clicks the first pin, saves the window as PNG and exits
+    # (the README screenshot; a smoke test of a packaged build).
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot-place", default="Caracas", help=argparse.SUPPRESS)
+    return parser.parse_known_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app; ``argv`` is the whole command line, program name first (``sys.argv``)."""
+    argv = list(sys.argv if argv is None else argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        args, qt_args = parse_args(argv[1:])
+    except SystemExit as exit_:  # --help, or a usage error argparse already printed
+        return exit_.code if isinstance(exit_.code, int) else 2
+
+    from ui.mainwindow import APPLICATION, ORGANIZATION, MainWindow, app_version
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([argv[0], *qt_args])
+    assert isinstance(app, QtWidgets.QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Dateline")
+    app.setApplicationVersion(app_version())
+
+    paths: list[Path] = args.files
+    if not paths:
+        from mapper.sources import seed_paths
+
+        paths = seed_paths()
+    window = MainWindow(paths, remember_layout=args.screenshot is None)
+    if args.screenshot is not None:
+        window.reset_layout(QtCore.QSize(1400, 900))  # the README's size, whatever the screen
+    window.show()
+    outcome = {"code": 0}
+    if args.screenshot is not None:
+        _Screenshot(window, args.screenshot, args.screenshot_place, outcome)
+    code = app.exec()
+    window.close()  # already closed when the user quit; stops the worker and the page
+    # QtWebEngine wants its views gone before the application (it segfaults otherwise).
+    window.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    return code or outcome["code"]
+
+
+class _Screenshot(QtCore.QObject):
+    """Drives the window for ``--screenshot``: wait, click a pin and an excerpt, grab, quit."""
+
+    def __init__(
+        self, window: QtWidgets.QMainWindow, path: Path, place_name: str, outcome: dict[str, int]
+    ) -> None:
+        super().__init__(window)
+        from ui.mainwindow import MainWindow
+
+        assert isinstance(window, MainWindow)
+        self._window = window
+        self._path = path
+        self._place_name = place_name
+        self._outcome = outcome
+        self._started = time.monotonic()
+        self._step: Callable[[], bool] = self._wait_for_pins
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._on_timeout)
+        self._timer.start()
+
+    @QtCore.Slot()
+    def _on_timeout(self) -> None:
+        if self._window.map_view.load_ok is False:
+            log.error("--screenshot: the map page did not load")
+            self._finish(1)
+        elif time.monotonic() - self._started > _SCREENSHOT_TIMEOUT_S:
+            log.error("--screenshot: the map was not ready in time")
+            self._finish(1)
+        elif self._step():
+            pass
+
+    def _wait_for_pins(self) -> bool:
+        window = self._window
+        if window.is_busy or not window.map_view.pins_settled:
+            return False
+        log.info("Pins shown %.1f s after start", time.monotonic() - self._started)
+        places = window.atlas.places()
+        if not places:
+            self._grab_later(500)
+            return True
+        chosen = next((p for p in places if p.name == self._place_name), places[0])
+        window.map_view.call("clickPin", chosen.id)
+        self._step = self._wait_for_excerpts
+        return True
+
+    def _wait_for_excerpts(self) -> bool:
+        excerpts = self._window.excerpt_list
+        if excerpts.count() == 0:
+            return False
+        item = excerpts.item(0)
+        excerpts.setCurrentItem(item)
+        excerpts.itemClicked.emit(item)
+        self._grab_later(1500)  # let the map finish flying and the popup open
+        return True
+
+    def _grab_later(self, delay_ms: int) -> None:
+        self._timer.stop()
+        QtCore.QTimer.singleShot(delay_ms, self._grab)
+
+    def _grab(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        ok = self._window.grab().save(str(self._path))
+        if ok:
+            log.info("Saved %s", self._path)
+        else:
+            log.error("Could not save %s", self._path)
+        self._finish(0 if ok else 1)
+
+    def _finish(self, code: int) -> None:
+        self._timer.stop()
+        self._outcome["code"] = code
+        self._window.close()

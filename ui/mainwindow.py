@@ -1,0 +1,532 @@
+"""The Dateline window: map in the centre, lists on the left, excerpts and reader on the right."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mapper.atlas import Atlas
+from ui.mapwidget import MapView
+from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
+from ui.qt import QtCore, QtGui, QtWidgets
+from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
+
+if TYPE_CHECKING:
+    from mapper.pipeline import Pipeline
+    from mapper.types import ArticleAnalysis
+
+log = logging.getLogger(__name__)
+
+#: QSettings names: where window geometry and dock layout are remembered.
+ORGANIZATION = "Dateline"
+APPLICATION = "Dateline"
+#: Bump when the docks change, so an old saved layout is not applied to new docks.
+_STATE_VERSION = 1
+
+_DEFAULT_SIZE = QtCore.QSize(1400, 900)
+_LEFT_DOCK_SHARE = 0.21  # of the window's width
+_RIGHT_DOCK_SHARE = 0.30
+_STATUS_TIMEOUT_MS = 10_000
+
+# File-type suffixes Dateline opens; mapper.sources.SUPPORTED_SUFFIXES is the source
+# of truth, read lazily so that importing this module stays cheap.
+_FILE_FILTER_NAME = "Articles"
+
+
+def app_version() -> str:
+    """The installed version of Dateline."""
+    try:
+        return metadata.version("dateline")
+    except metadata.PackageNotFoundError:
+        return "(development)"
+
+
+def about_html() -> str:
+    """The About box text: version and credits (fixed text, no article data)."""
+    versions = []
+    for label, package in (
+        ("PySide6", "PySide6"),
+        ("folium", "folium"),
+        ("spaCy", "spacy"),
+        ("geopy", "geopy"),
+    ):
+        try:
+            versions.append(f"{label} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(label)
+    return (
+        f"<h3>Dateline {html.escape(app_version())}</h3>"
+        "<p>Reads news articles, finds the places they mention and pins them on an offline map.</p>"
+        "<p><b>Data</b><br>"
+        "Place names and coordinates: GeoNames (CC BY 4.0), geonames.org<br>"
+        "Basemap: Natural Earth (public domain), naturalearthdata.com</p>"
+        "<p><b>Software</b><br>"
+        "Map: Leaflet (BSD-2-Clause) and Leaflet.markercluster (MIT), "
+        "built with folium (MIT)<br>"
+        "Language: spaCy (MIT) and its English model (MIT)<br>"
+        f"Geocoding interface: geopy (MIT)<br>Window: Qt and PySide6 (LGPL-3.0)<br>"
+        f"<small>{html.escape(', '.join(versions))}</small></p>"
+    )
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """The main window; it shows an :class:`~mapper.atlas.Atlas` and grows it as files arrive.
+
+    Files are read and analysed by an :class:`~ui.worker.AnalysisWorker` in a
+    QThread, one batch at a time; the first batch also loads the language
+    pipeline (``pipeline_factory``), so the window is up before the model is.
+
+    Signals:
+        idle: every file asked for so far has been analysed (or has failed).
+    """
+
+    idle = QtCore.Signal()
+
+    def __init__(
+        self,
+        paths: Sequence[Path] = (),
+        *,
+        pipeline_factory: PipelineFactory = load_default_pipeline,
+        remember_layout: bool = True,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Dateline")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.atlas = Atlas()
+        self._pipeline: Pipeline | None = None
+        self._pipeline_factory = pipeline_factory
+        self._remember_layout = remember_layout
+        self._queue: list[Path] = []
+        self._thread: QtCore.QThread | None = None
+        self._worker: AnalysisWorker | None = None
+        self._failures: list[str] = []
+        self._closing = False
+        self._article_filter: str | None = None
+        self.place_id: str | None = None
+
+        self.map_view = MapView(self.atlas.has_place, self.atlas.has_excerpt, self)
+        self.map_view.setObjectName("mapView")
+        self.map_view.setMinimumSize(320, 240)
+        self.setCentralWidget(self.map_view)
+        self.map_view.place_clicked.connect(self._on_place_clicked)
+        self.map_view.excerpt_clicked.connect(self._on_excerpt_chosen)
+
+        self.article_list = ArticleList(self)
+        self.article_list.article_chosen.connect(self._on_article_chosen)
+        self.place_list = PlaceList(self)
+        self.place_list.place_chosen.connect(self._on_place_chosen)
+        self.excerpt_list = ExcerptList(self)
+        self.excerpt_list.excerpt_chosen.connect(self._on_excerpt_chosen)
+        self.reader = ArticleReader(self)
+
+        self.articles_dock = self._add_dock(self.tr("Articles"), self.article_list)
+        self.places_dock = self._add_dock(self.tr("Places"), self.place_list)
+        self.excerpts_dock = self._add_dock(self.tr("Excerpts"), self.excerpt_list)
+        self.reader_dock = self._add_dock(self.tr("Article"), self.reader)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.reset_layout()
+        if remember_layout:
+            self._restore_layout()
+        self._update_counts()
+
+        try:
+            self.map_view.load_map()
+        except Exception as error:  # the lists still work without the map
+            log.exception("Could not write the map page")
+            self._show_error(self.tr("The map could not be built"), [str(error)])
+        self.open_paths(paths)
+
+    # -- public -------------------------------------------------------------------
+    @property
+    def is_busy(self) -> bool:
+        """Whether files are being read or analysed, or wait for it."""
+        return self._thread is not None or bool(self._queue)
+
+    def article_filter(self) -> list[str] | None:
+        """The ids of the articles shown (None: all of them)."""
+        return None if self._article_filter is None else [self._article_filter]
+
+    def open_paths(self, paths: Sequence[Path]) -> None:
+        """Read, analyse and show these files (in the background); failures are reported."""
+        if self._closing:
+            return
+        self._queue.extend(Path(p) for p in paths)
+        self._start_next_batch()
+
+    def show_about(self) -> QtWidgets.QMessageBox:
+        """Open the About box (not blocking) and return it."""
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(self.tr("About Dateline"))
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        box.setText(about_html())
+        box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Close)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # -- building the window ------------------------------------------------------
+    def _add_dock(self, title: str, widget: QtWidgets.QWidget) -> QtWidgets.QDockWidget:
+        """A dock for the widget; :meth:`reset_layout` puts it in place."""
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"{widget.objectName() or title}Dock")
+        dock.setWidget(widget)
+        dock.setAllowedAreas(
+            QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+            | QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.state_label = QtWidgets.QLabel(self)
+        self.state_label.setObjectName("stateLabel")
+        self.progress_bar = QtWidgets.QProgressBar(self)
+        self.progress_bar.setObjectName("progressBar")
+        self.progress_bar.setFixedWidth(160)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.hide()
+        self.counts_label = QtWidgets.QLabel(self)
+        self.counts_label.setObjectName("countsLabel")
+        bar.addPermanentWidget(self.state_label)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.counts_label)
+
+    def _build_menus(self) -> None:
+        key = QtGui.QKeySequence.StandardKey
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = file_menu.addAction(self.tr("&Open…"))
+        self.open_action.setShortcut(QtGui.QKeySequence(key.Open))
+        self.open_action.setStatusTip(self.tr("Open article files (.txt, .md, .html)"))
+        self.open_action.triggered.connect(self._on_open_triggered)
+        file_menu.addSeparator()
+        self.quit_action = file_menu.addAction(self.tr("&Quit"))
+        # StandardKey.Quit has no binding on Windows; Ctrl+Q everywhere is expected.
+        self.quit_action.setShortcuts(
+            QtGui.QKeySequence.keyBindings(key.Quit) or [QtGui.QKeySequence("Ctrl+Q")]
+        )
+        self.quit_action.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for dock in (self.articles_dock, self.places_dock, self.excerpts_dock, self.reader_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        self.reset_layout_action = view_menu.addAction(self.tr("&Reset Layout"))
+        self.reset_layout_action.triggered.connect(lambda: self.reset_layout())
+        view_menu.addSeparator()
+        self.fit_action = view_menu.addAction(self.tr("&Fit Map to Pins"))
+        self.fit_action.setShortcut(QtGui.QKeySequence("Ctrl+0"))
+        self.fit_action.triggered.connect(self.map_view.fit_pins)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("&About Dateline"))
+        self.about_action.setMenuRole(QtGui.QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+
+    def reset_layout(self, size: QtCore.QSize | None = None) -> None:
+        """Default size (1400×900, less on a smaller screen) and dock layout.
+
+        The left docks take about a fifth of the width, the right ones about a third.
+        """
+        for dock in (self.articles_dock, self.places_dock, self.excerpts_dock, self.reader_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.articles_dock)
+        self.splitDockWidget(self.articles_dock, self.places_dock, QtCore.Qt.Orientation.Vertical)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.excerpts_dock)
+        self.splitDockWidget(self.excerpts_dock, self.reader_dock, QtCore.Qt.Orientation.Vertical)
+        screen = self.screen()
+        if size is not None:
+            self.resize(size)
+        elif screen is not None:
+            size = _DEFAULT_SIZE.boundedTo(screen.availableGeometry().size())
+            self.setGeometry(
+                QtWidgets.QStyle.alignedRect(
+                    QtCore.Qt.LayoutDirection.LeftToRight,
+                    QtCore.Qt.AlignmentFlag.AlignCenter,
+                    size,
+                    screen.availableGeometry(),
+                )
+            )
+        else:
+            size = QtCore.QSize(_DEFAULT_SIZE)
+            self.resize(size)
+        horizontal, vertical = QtCore.Qt.Orientation.Horizontal, QtCore.Qt.Orientation.Vertical
+        self.resizeDocks(
+            [self.articles_dock, self.excerpts_dock],
+            [int(size.width() * _LEFT_DOCK_SHARE), int(size.width() * _RIGHT_DOCK_SHARE)],
+            horizontal,
+        )
+        quarter = size.height() // 4
+        self.resizeDocks([self.articles_dock, self.places_dock], [quarter, 3 * quarter], vertical)
+        self.resizeDocks([self.excerpts_dock, self.reader_dock], [2 * quarter] * 2, vertical)
+
+    def _settings(self) -> QtCore.QSettings:
+        return QtCore.QSettings(ORGANIZATION, APPLICATION)
+
+    def _restore_layout(self) -> None:
+        settings = self._settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QtCore.QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QtCore.QByteArray):
+            self.restoreState(state, _STATE_VERSION)
+
+    def _save_layout(self) -> None:
+        settings = self._settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(_STATE_VERSION))
+        settings.sync()
+
+    # -- background analysis ------------------------------------------------------
+    def _start_next_batch(self) -> None:
+        if self._thread is not None or not self._queue or self._closing:
+            return
+        paths, self._queue = self._queue, []
+        worker = AnalysisWorker(paths, self._pipeline, self._pipeline_factory)
+        thread = QtCore.QThread(self)
+        thread.setObjectName("dateline-analysis")
+        worker.progress.connect(self._on_worker_progress)
+        worker.pipeline_loaded.connect(self._on_pipeline_loaded)
+        worker.pipeline_failed.connect(self._on_pipeline_failed)
+        worker.analysed.connect(self._on_analysed)
+        worker.failed.connect(self._on_failed)
+        # mu's wiring: the worker runs when the thread starts, and both are
+        # deleted once done; our own slot only forgets them (connected first).
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        thread.finished.connect(self._on_thread_finished)
+        thread.finished.connect(thread.deleteLater)
+        self._worker, self._thread = worker, thread
+        self._set_busy(self.tr("Starting…"), 0, 0)
+        thread.start()
+
+    def _stop_worker(self) -> None:
+        """Cancel the running batch and wait for its thread to end."""
+        self._queue.clear()
+        worker, thread = self._worker, self._thread
+        if worker is not None:
+            worker.cancel()
+        if thread is not None:
+            thread.quit()
+            # The worker stops between files; loading the model cannot be
+            # interrupted, but takes a couple of seconds at most.
+            if not thread.wait(30_000):
+                log.error("The analysis thread did not stop")
+
+    @QtCore.Slot(str, int, int)
+    def _on_worker_progress(self, message: str, done: int, total: int) -> None:
+        if not self._closing:
+            self._set_busy(message, done, total)
+
+    @QtCore.Slot(object)
+    def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
+
+    @QtCore.Slot(str)
+    def _on_pipeline_failed(self, message: str) -> None:
+        if not self._closing:
+            self._failures.append(self.tr("The language model could not be loaded: ") + message)
+
+    @QtCore.Slot(object)
+    def _on_analysed(self, analysis: ArticleAnalysis) -> None:
+        if self._closing:
+            return
+        self.atlas.add(analysis)
+        self._refresh()
+
+    @QtCore.Slot(str, str)
+    def _on_failed(self, path: str, message: str) -> None:
+        if self._closing:
+            return
+        log.info("Could not open %s: %s", path, message)
+        self._failures.append(message)
+        self.statusBar().showMessage(message, _STATUS_TIMEOUT_MS)
+
+    @QtCore.Slot()
+    def _on_thread_finished(self) -> None:
+        self._worker = self._thread = None
+        if self._closing:
+            return
+        failures, self._failures = self._failures, []
+        if failures:
+            self._show_error(self.tr("Some files could not be opened"), failures)
+        if self._queue:
+            self._start_next_batch()
+            return
+        self._set_idle()
+        self.idle.emit()
+
+    def _set_busy(self, message: str, done: int, total: int) -> None:
+        self.state_label.setText(message)
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+        self.progress_bar.show()
+
+    def _set_idle(self) -> None:
+        self.progress_bar.hide()
+        self.state_label.setText(
+            self.tr("Ready") if self._pipeline is not None else self.tr("No language model")
+        )
+
+    def _show_error(self, title: str, messages: Sequence[str]) -> QtWidgets.QMessageBox:
+        """Tell the user what failed, without blocking the window."""
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("errorBox")
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        # File names and reasons are shown as typed, never interpreted as markup.
+        box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        box.setText(title + "\n\n" + "\n".join(messages))
+        box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Close)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # -- showing the atlas ----------------------------------------------------------
+    def _refresh(self) -> None:
+        """Show the atlas as it is now: lists, pins, counts and the open place."""
+        from mapper import mapview
+
+        if self._article_filter is not None and self._article_filter not in {
+            a.id for a in self.atlas.articles
+        }:
+            self._article_filter = None
+        self.article_list.set_articles(self.atlas.articles)
+        self.article_list.choose(self._article_filter or "")
+        ids = self.article_filter()
+        self.place_list.set_places(self.atlas.places(ids), self.atlas.mention_counts(ids))
+        self.map_view.set_pins(mapview.pins_feature_collection(self.atlas, ids))
+        if self.place_id is not None:
+            if self.place_list.item_for(self.place_id) is not None:
+                self._show_place(self.place_id)
+            else:
+                self._clear_place()
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        articles, places = len(self.atlas), len(self.atlas.places())
+        self.counts_label.setText(
+            self.tr("{articles} {a_word} · {places} {p_word}").format(
+                articles=articles,
+                a_word=self.tr("article") if articles == 1 else self.tr("articles"),
+                places=places,
+                p_word=self.tr("place") if places == 1 else self.tr("places"),
+            )
+        )
+
+    def _show_place(self, place_id: str) -> None:
+        """Fill the Excerpts panel with every excerpt of a place (in the articles shown)."""
+        self.place_id = place_id
+        excerpts = self.atlas.excerpts_for_place(place_id, self.article_filter())
+        self.excerpt_list.set_excerpts(place_id, excerpts)
+        name = self.atlas.place(place_id).name
+        self.excerpts_dock.setWindowTitle(
+            self.tr("Excerpts — {place} ({count})").format(place=name, count=len(excerpts))
+        )
+        self.place_list.select_place(place_id)
+        self.excerpts_dock.show()
+        self.excerpts_dock.raise_()
+
+    def _clear_place(self) -> None:
+        self.place_id = None
+        self.excerpt_list.set_excerpts(None, [])
+        self.excerpts_dock.setWindowTitle(self.tr("Excerpts"))
+
+    # -- user actions ---------------------------------------------------------------
+    @QtCore.Slot(str)
+    def _on_place_clicked(self, place_id: str) -> None:
+        """A pin was clicked on the map."""
+        self._show_place(place_id)
+
+    @QtCore.Slot(str)
+    def _on_place_chosen(self, place_id: str) -> None:
+        """A place was clicked in the Places list: fly there, open its popup and excerpts."""
+        if self.atlas.has_place(place_id):
+            self.map_view.fly_to(place_id)
+            self._show_place(place_id)
+
+    @QtCore.Slot(str)
+    def _on_excerpt_chosen(self, excerpt_id: str) -> None:
+        """Show an excerpt in context in the reader, highlighted."""
+        if not self.atlas.has_excerpt(excerpt_id):
+            return
+        excerpt = self.atlas.excerpt(excerpt_id)
+        self.reader.show_article(self.atlas.article(excerpt.article_id), excerpt.start, excerpt.end)
+        self.excerpt_list.select_excerpt(excerpt_id)
+        self.reader_dock.show()
+        self.reader_dock.raise_()
+
+    @QtCore.Slot(str)
+    def _on_article_chosen(self, article_id: str) -> None:
+        """Show one article's places (or every article's, for "")."""
+        self._article_filter = article_id or None
+        if article_id:
+            self.reader.show_article(self.atlas.article(article_id))
+        self._refresh()
+
+    @QtCore.Slot()
+    def _on_open_triggered(self) -> None:
+        from mapper.sources import SUPPORTED_SUFFIXES
+
+        settings = self._settings()
+        folder = str(settings.value("open/folder", "") or "")
+        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED_SUFFIXES)
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Open Articles"),
+            folder,
+            f"{self.tr(_FILE_FILTER_NAME)} ({patterns});;{self.tr('All files')} (*)",
+        )
+        if names:
+            settings.setValue("open/folder", str(Path(names[0]).parent))
+            self.open_paths([Path(name) for name in names])
+
+    # -- Qt event handlers ----------------------------------------------------------
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        paths = _local_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+        else:
+            event.ignore()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if not self._closing:
+            self._closing = True
+            if self._remember_layout:
+                self._save_layout()
+            self._stop_worker()
+            self.map_view.shutdown()
+        super().closeEvent(event)
+
+
+def _local_files(mime: QtCore.QMimeData | None) -> list[Path]:
+    """The local files in a drag, if any."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]

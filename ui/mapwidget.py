@@ -1,0 +1,242 @@
+"""The map: the Leaflet page from :mod:`mapper.mapview` in a QWebEngineView, kept offline."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ui.bridge import Bridge
+from ui.qt import QtCore, QtWebChannel, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
+
+log = logging.getLogger(__name__)
+
+#: Schemes the map page may load from: its own files, Qt's resources, inline data.
+LOCAL_SCHEMES = frozenset({"file", "qrc", "data", "blob", "about"})
+
+_JS_LEVEL_NAMES = {
+    QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: "info",
+    QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: "warning",
+    QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: "error",
+}
+
+
+class OfflineInterceptor(QtWebEngineCore.QWebEngineUrlRequestInterceptor):
+    """Blocks every request that would leave the machine, and remembers it.
+
+    Dateline works with no network; the page is built from local files only, so
+    a request for an http(s) URL is a bug (a CDN link left in, a web tile layer
+    switched on by default) and must not reach the network.
+    """
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.blocked: list[str] = []
+
+    def interceptRequest(self, info: QtWebEngineCore.QWebEngineUrlRequestInfo) -> None:
+        url = info.requestUrl()
+        if url.scheme().lower() not in LOCAL_SCHEMES:
+            info.block(True)
+            self.blocked.append(url.toString())
+            log.warning("Blocked a network request from the map page: %s", url.toString())
+
+
+class MapPage(QtWebEngineCore.QWebEnginePage):
+    """The map page: it may show its own document and nothing else.
+
+    Navigation away from the page (a link in an article, a file dropped on the
+    map) is refused; JavaScript console errors are logged and kept for tests.
+    """
+
+    def __init__(
+        self, profile: QtWebEngineCore.QWebEngineProfile, parent: QtCore.QObject | None = None
+    ) -> None:
+        super().__init__(profile, parent)
+        self.home = QtCore.QUrl()
+        self.console_errors: list[str] = []
+
+    def acceptNavigationRequest(
+        self,
+        url: QtCore.QUrl | str,
+        type: QtWebEngineCore.QWebEnginePage.NavigationType,  # Qt's name
+        isMainFrame: bool,  # noqa: N803 -- Qt's name
+    ) -> bool:
+        url = QtCore.QUrl(url)
+        if isMainFrame:
+            allowed = url.isLocalFile() and url.toLocalFile() == self.home.toLocalFile()
+        else:  # popups may use inline frames with about:srcdoc or data: documents
+            allowed = url.scheme() in ("about", "data")
+        if not allowed:
+            log.info("Refused to navigate the map page to %s", url.toString())
+        return allowed
+
+    def javaScriptConsoleMessage(
+        self,
+        level: QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        lineNumber: int,  # noqa: N803 -- Qt's name
+        sourceID: str,  # noqa: N803 -- Qt's name
+    ) -> None:
+        where = f"{QtCore.QUrl(sourceID).fileName()}:{lineNumber}"
+        name = _JS_LEVEL_NAMES.get(level, "info")
+        if name == "error":
+            self.console_errors.append(f"{where}: {message}")
+            log.warning("Map page error at %s: %s", where, message)
+        else:
+            log.debug("Map page %s at %s: %s", name, where, message)
+
+
+class MapView(QtWebEngineWidgets.QWebEngineView):
+    """The map page in a web view, with its bridge, in an offline, off-the-record profile.
+
+    The page is written to a temporary folder owned by this view and loaded
+    from there (``setHtml`` fails on pages above 2 MB). Each view has its own
+    off-the-record profile, so no article data is cached on disk and the
+    request interceptor applies to this page only.
+
+    Signals:
+        ready: the page is loaded and its bridge connected; pins can be sent.
+        pins_shown(int): the page now shows this many pins.
+        place_clicked(str): the user clicked the pin of this (known) place id.
+        excerpt_clicked(str): the user clicked this (known) excerpt id in a popup.
+    """
+
+    ready = QtCore.Signal()
+    pins_shown = QtCore.Signal(int)
+    place_clicked = QtCore.Signal(str)
+    excerpt_clicked = QtCore.Signal(str)
+
+    def __init__(
+        self,
+        has_place: Callable[[str], bool],
+        has_excerpt: Callable[[str], bool],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.is_ready = False
+        self.load_ok: bool | None = None
+        self.pin_count = 0
+        self._pins_pending = 0
+        self._pins: dict[str, Any] | None = None
+        self._closed = False
+        self._folder = Path(tempfile.mkdtemp(prefix="dateline-map-"))
+
+        # A profile with no storage name is off the record: nothing goes to disk.
+        self._profile = QtWebEngineCore.QWebEngineProfile(self)
+        self.interceptor = OfflineInterceptor(self._profile)
+        self._profile.setUrlRequestInterceptor(self.interceptor)
+        self._page = MapPage(self._profile, self)
+        settings = self._page.settings()
+        attribute = QtWebEngineCore.QWebEngineSettings.WebAttribute
+        # Already Qt's default; stated so a change of default cannot put the map online.
+        settings.setAttribute(attribute.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(attribute.JavascriptCanOpenWindows, False)
+
+        self.bridge = Bridge(has_place, has_excerpt, self)
+        self.bridge.page_loaded.connect(self._on_page_loaded)
+        self.bridge.place_selected.connect(self.place_clicked)
+        self.bridge.excerpt_selected.connect(self.excerpt_clicked)
+        self._channel = QtWebChannel.QWebChannel(self._page)
+        self._channel.registerObject("bridge", self.bridge)
+        self._page.setWebChannel(self._channel)
+        self.setPage(self._page)
+        self.loadFinished.connect(self._on_load_finished)
+        # Files dropped on the map go to the main window, not into the page.
+        self.setAcceptDrops(False)
+
+    @property
+    def pins_settled(self) -> bool:
+        """Whether the page is ready and shows the latest pins sent."""
+        return self.is_ready and self._pins is not None and self._pins_pending == 0
+
+    @property
+    def console_errors(self) -> list[str]:
+        """JavaScript errors the page reported."""
+        return self._page.console_errors
+
+    def load_map(self) -> None:
+        """Write the map page (no pins yet) and load it."""
+        from mapper import mapview
+
+        index = mapview.write_page(self._folder, bridge=True)
+        url = QtCore.QUrl.fromLocalFile(str(index))
+        self._page.home = url
+        self.load(url)
+
+    def set_pins(self, pins: dict[str, Any]) -> None:
+        """Show these pins (a GeoJSON FeatureCollection); sent once the page is ready."""
+        self._pins = pins
+        if self.is_ready:
+            self._send_pins()
+
+    def fly_to(self, place_id: str) -> None:
+        """Fly to a place's pin and open its popup."""
+        self.call("flyTo", place_id)
+
+    def fit_pins(self) -> None:
+        """Zoom the map so that every pin shown is in view."""
+        if self._pins is not None and self.is_ready:
+            self._send_pins()
+
+    def call(
+        self, function: str, *args: object, callback: Callable[[object], None] | None = None
+    ) -> None:
+        """Call ``Dateline.<function>(args…)`` in the page (arguments go as escaped JSON)."""
+        from mapper.mapview import js_call
+
+        if not self.is_ready or self._closed:
+            log.debug("Map page not ready; dropped Dateline.%s", function)
+            return
+        script = js_call(function, *args)
+        if callback is None:
+            self._page.runJavaScript(script, 0)
+        else:
+            self._page.runJavaScript(script, 0, self._guarded(callback))
+
+    def shutdown(self) -> None:
+        """Stop the page and free it before its profile (QtWebEngine requires that order)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.stop()
+        page, profile = self._page, self._profile
+        if isValid(page):
+            page.setWebChannel(None)  # type: ignore[arg-type]
+            page.deleteLater()
+        if isValid(profile):
+            profile.deleteLater()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _send_pins(self) -> None:
+        self._pins_pending += 1
+        self.call("setPins", self._pins, callback=self._on_pins_set)
+
+    def _guarded(self, callback: Callable[[object], None]) -> Callable[[object], None]:
+        """A JS result callback that is dropped once this view is gone."""
+
+        def run(result: object) -> None:
+            if not self._closed and isValid(self):
+                callback(result)
+
+        return run
+
+    def _on_pins_set(self, count: object) -> None:
+        self._pins_pending -= 1
+        self.pin_count = int(count) if isinstance(count, int | float) else 0
+        self.pins_shown.emit(self.pin_count)
+
+    @QtCore.Slot(bool)
+    def _on_load_finished(self, ok: bool) -> None:
+        self.load_ok = ok
+        if not ok:
+            log.error("The map page did not load: %s", self._page.home.toString())
+
+    @QtCore.Slot()
+    def _on_page_loaded(self) -> None:
+        self.is_ready = True
+        self.ready.emit()
+        if self._pins is not None:
+            self._send_pins()

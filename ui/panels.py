@@ -1,0 +1,365 @@
+"""The side panels: articles, places, excerpts and the article reader.
+
+They display what they are given and report what the user picked, by id;
+what a pick means is decided by the main window.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from mapper.atlas import Excerpt
+from mapper.types import Article, Place
+from ui import render
+from ui.qt import QtCore, QtGui, QtWidgets
+
+#: Item data role holding the id of what an item shows.
+ID_ROLE = QtCore.Qt.ItemDataRole.UserRole
+#: Item data role holding an excerpt's sentence as (escaped) rich text.
+HTML_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
+#: Item data role holding the plain-text title of an excerpt's article.
+TITLE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 2
+
+_ALL_ARTICLES = ""  # the id of the "All articles" entry
+_HIGHLIGHT_COLOR = QtGui.QColor("#ffd54f")
+
+
+class ArticleList(QtWidgets.QListWidget):
+    """"All articles" followed by one entry per article.
+
+    Signals:
+        article_chosen(str): the user chose this article id, or "" for all articles.
+    """
+
+    article_chosen = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleList")
+        self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.setTextElideMode(QtCore.Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(True)
+        self._updating = False
+        self.currentItemChanged.connect(self._on_current_item_changed)
+        self.set_articles([])
+
+    def set_articles(self, articles: Sequence[Article]) -> None:
+        """Show these articles, keeping the current choice when it still exists."""
+        chosen = self.chosen()
+        self._updating = True
+        try:
+            self.clear()
+            everything = QtWidgets.QListWidgetItem(self.tr("All articles"), self)
+            everything.setData(ID_ROLE, _ALL_ARTICLES)
+            font = everything.font()
+            font.setBold(True)
+            everything.setFont(font)
+            current = everything
+            for article in articles:
+                item = QtWidgets.QListWidgetItem(article.title, self)
+                item.setData(ID_ROLE, article.id)
+                # Tooltips guess rich text; wrap escaped text in <p> so it is always shown as text.
+                item.setToolTip(f"<p>{html.escape(article.source or article.title)}</p>")
+                if article.id == chosen:
+                    current = item
+            self.setCurrentItem(current)
+        finally:
+            self._updating = False
+
+    def chosen(self) -> str:
+        """The id of the chosen article, or "" for all articles."""
+        item = self.currentItem()
+        return str(item.data(ID_ROLE)) if item is not None else _ALL_ARTICLES
+
+    def choose(self, article_id: str) -> None:
+        """Choose an article by id ("" for all), as if the user had clicked it."""
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(ID_ROLE) == article_id:
+                self.setCurrentItem(item)
+                return
+
+    def _on_current_item_changed(
+        self, current: QtWidgets.QListWidgetItem | None, _previous: object
+    ) -> None:
+        if not self._updating and current is not None:
+            self.article_chosen.emit(str(current.data(ID_ROLE)))
+
+
+class PlaceList(QtWidgets.QTreeWidget):
+    """Places with their country and mention count, most mentioned first.
+
+    Signals:
+        place_chosen(str): the user clicked (or pressed Enter on) this place id.
+    """
+
+    place_chosen = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("placeList")
+        self.setMinimumWidth(220)
+        self.setColumnCount(3)
+        self.setHeaderLabels([self.tr("Place"), self.tr("Country"), self.tr("Mentions")])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.itemClicked.connect(self._on_item_clicked)
+        self.itemActivated.connect(self._on_item_clicked)
+
+    def set_places(self, places: Sequence[Place], counts: dict[str, int]) -> None:
+        """Show these places (already in display order) with their mention counts."""
+        current = self.current_place()
+        self.clear()
+        for place in places:
+            item = QtWidgets.QTreeWidgetItem(
+                [place.name, place.country, str(counts.get(place.id, 0))]
+            )
+            item.setData(0, ID_ROLE, place.id)
+            item.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
+            self.addTopLevelItem(item)
+            if place.id == current:
+                self.setCurrentItem(item)
+
+    def current_place(self) -> str | None:
+        """The id of the selected place, if any."""
+        item = self.currentItem()
+        return str(item.data(0, ID_ROLE)) if item is not None else None
+
+    def item_for(self, place_id: str) -> QtWidgets.QTreeWidgetItem | None:
+        """The row showing this place, if it is listed."""
+        for row in range(self.topLevelItemCount()):
+            item = self.topLevelItem(row)
+            if item is not None and item.data(0, ID_ROLE) == place_id:
+                return item
+        return None
+
+    def select_place(self, place_id: str) -> None:
+        """Select a place's row without reporting it as a user choice."""
+        item = self.item_for(place_id)
+        if item is not None:
+            self.setCurrentItem(item)
+            self.scrollToItem(item)
+
+    def _on_item_clicked(self, item: QtWidgets.QTreeWidgetItem, _column: int) -> None:
+        self.place_chosen.emit(str(item.data(0, ID_ROLE)))
+
+
+class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
+    """Draws an excerpt: its article title (plain, elided) over its rich-text sentence.
+
+    The title comes from :data:`TITLE_ROLE` and is drawn as plain text; the
+    sentence is :data:`HTML_ROLE`, escaped rich text made by :mod:`ui.render`.
+    """
+
+    _MARGIN = 6
+
+    def _title_font(self, option: QtWidgets.QStyleOptionViewItem) -> QtGui.QFont:
+        font = QtGui.QFont(option.font)
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
+        return font
+
+    def _document(
+        self,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+        width: int,
+    ) -> QtGui.QTextDocument:
+        document = QtGui.QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setHtml(str(index.data(HTML_ROLE) or ""))
+        document.setTextWidth(max(width - 2 * self._MARGIN, 40))
+        return document
+
+    def paint(
+        self,
+        painter: QtGui.QPainter,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+    ) -> None:
+        options = QtWidgets.QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        options.text = ""  # the style draws background and selection; the text is ours
+        widget = options.widget
+        style = widget.style() if widget is not None else QtWidgets.QApplication.style()
+        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, options, painter, widget)
+
+        selected = bool(options.state & QtWidgets.QStyle.StateFlag.State_Selected)
+        palette = options.palette
+        text_color = palette.color(
+            QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
+        )
+        rect = options.rect.adjusted(self._MARGIN, self._MARGIN, -self._MARGIN, -self._MARGIN)
+
+        painter.save()
+        title_font = self._title_font(options)
+        metrics = QtGui.QFontMetrics(title_font)
+        title = metrics.elidedText(
+            str(index.data(TITLE_ROLE) or ""), QtCore.Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.setFont(title_font)
+        quiet = palette.color(QtGui.QPalette.ColorRole.PlaceholderText)
+        painter.setPen(text_color if selected else quiet)
+        painter.drawText(rect.topLeft() + QtCore.QPoint(0, metrics.ascent()), title)
+
+        document = self._document(options, index, options.rect.width())
+        context = QtGui.QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QtGui.QPalette.ColorRole.Text, text_color)
+        painter.translate(rect.left(), rect.top() + metrics.height() + 2)
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+        painter.save()  # a rule between excerpts
+        painter.setPen(palette.color(QtGui.QPalette.ColorRole.Midlight))
+        painter.drawLine(options.rect.bottomLeft(), options.rect.bottomRight())
+        painter.restore()
+
+    def sizeHint(
+        self,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+    ) -> QtCore.QSize:
+        view = self.parent()
+        width = (
+            view.viewport().width()
+            if isinstance(view, QtWidgets.QAbstractItemView)
+            else option.rect.width()
+        )
+        title_height = QtGui.QFontMetrics(self._title_font(option)).height() + 2
+        document = self._document(option, index, width)
+        height = title_height + int(document.size().height()) + 2 * self._MARGIN + 1
+        return QtCore.QSize(width, height)
+
+
+class ExcerptList(QtWidgets.QListWidget):
+    """The excerpts of one place: article title and sentence, the place highlighted.
+
+    Signals:
+        excerpt_chosen(str): the user clicked (or pressed Enter on) this excerpt id.
+    """
+
+    excerpt_chosen = QtCore.Signal(str)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("excerptList")
+        self.setItemDelegate(ExcerptDelegate(self))
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        # Re-layout on resize, so wrapped excerpts get their new height.
+        self.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.place_id: str | None = None
+        self.itemClicked.connect(self._on_item_clicked)
+        self.itemActivated.connect(self._on_item_clicked)
+
+    def set_excerpts(self, place_id: str | None, excerpts: Sequence[Excerpt]) -> None:
+        """Show these excerpts with the mentions of ``place_id`` highlighted."""
+        self.place_id = place_id
+        self.clear()
+        for excerpt in excerpts:
+            item = QtWidgets.QListWidgetItem(render.excerpt_plain(excerpt), self)
+            item.setData(ID_ROLE, excerpt.id)
+            item.setData(HTML_ROLE, render.excerpt_html(excerpt, place_id))
+            item.setData(TITLE_ROLE, excerpt.article_title)
+
+    def excerpt_ids(self) -> list[str]:
+        """Ids of the excerpts shown, top to bottom."""
+        return [str(self.item(row).data(ID_ROLE)) for row in range(self.count())]
+
+    def select_excerpt(self, excerpt_id: str) -> None:
+        """Select an excerpt's item without reporting it as a user choice."""
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(ID_ROLE) == excerpt_id:
+                self.setCurrentItem(item)
+                self.scrollToItem(item)
+                return
+
+    def _on_item_clicked(self, item: QtWidgets.QListWidgetItem) -> None:
+        self.excerpt_chosen.emit(str(item.data(ID_ROLE)))
+
+
+class ArticleReader(QtWidgets.QWidget):
+    """One article's text, read-only, with a passage highlighted and scrolled into view.
+
+    The text is set as plain text (never parsed as HTML); the title label is
+    forced to plain text too, since a QLabel guesses rich text otherwise.
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.article_id: str | None = None
+        self.title = QtWidgets.QLabel(self)
+        self.title.setObjectName("readerTitle")
+        self.title.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = QtWidgets.QTextBrowser(self)
+        self.text.setObjectName("readerText")
+        self.text.setOpenLinks(False)
+        self.text.setPlaceholderText(self.tr("Click an excerpt to read it in context."))
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text, 1)
+
+    def show_article(
+        self, article: Article, start: int | None = None, end: int | None = None
+    ) -> None:
+        """Show an article, with ``text[start:end]`` selected, highlighted and in view."""
+        if article.id != self.article_id:
+            self.article_id = article.id
+            self.title.setText(article.title)
+            self.text.setPlainText(article.text)
+        self.text.setExtraSelections([])
+        cursor = QtGui.QTextCursor(self.text.document())
+        if start is None or end is None:
+            self.text.setTextCursor(cursor)
+            return
+        # Highlighted with an extra selection, not the selection: it keeps its
+        # colour when the reader has no focus, and survives the user's clicks.
+        first = render.utf16_offset(article.text, start)
+        last = render.utf16_offset(article.text, end)
+        cursor.setPosition(first)
+        cursor.setPosition(last, QtGui.QTextCursor.MoveMode.KeepAnchor)
+        highlight = QtWidgets.QTextEdit.ExtraSelection()
+        highlight.cursor = cursor
+        highlight.format.setBackground(_HIGHLIGHT_COLOR)
+        highlight.format.setForeground(QtGui.QColor("#000000"))
+        self.text.setExtraSelections([highlight])
+        self._scroll_to(first)
+
+    def _scroll_to(self, position: int) -> None:
+        """Scroll so that ``position`` is a third of the way down the view."""
+        cursor = QtGui.QTextCursor(self.text.document())
+        cursor.setPosition(position)
+        self.text.setTextCursor(cursor)
+        self.text.ensureCursorVisible()
+        bar = self.text.verticalScrollBar()
+        top = self.text.cursorRect(cursor).top()
+        bar.setValue(bar.value() + top - self.text.viewport().height() // 3)
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.article_id = None
+        self.title.clear()
+        self.text.clear()
+
+    def highlighted_text(self) -> str:
+        """The highlighted passage, with line breaks as in the article."""
+        selections = self.text.extraSelections()
+        if not selections:
+            return ""
+        return selections[0].cursor.selectedText().replace("\u2029", "\n")

@@ -1,0 +1,67 @@
+"""Rich text for the side panels, built only from escaped article text.
+
+An article is untrusted input: every piece of its text goes through
+:func:`html.escape` before it becomes part of a rich-text string, and the only
+markup in the result is the fixed markup defined here. No Qt in this module,
+so it is easy to test on its own.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from mapper.atlas import Excerpt
+
+#: Markup around a highlighted place name (Qt rich text has no <mark>).
+HIGHLIGHT_OPEN = '<span style="background-color:#ffd54f; color:#000000; font-weight:600;">'
+HIGHLIGHT_CLOSE = "</span>"
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped for rich text, with the ``(start, end)`` spans highlighted.
+
+    Overlapping or out-of-range spans are clipped, never trusted.
+    """
+    parts: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        parts.append(html.escape(text[position:start]))
+        parts.append(HIGHLIGHT_OPEN + html.escape(text[start:end]) + HIGHLIGHT_CLOSE)
+        position = end
+    parts.append(html.escape(text[position:]))
+    return "".join(parts)
+
+
+def excerpt_spans(excerpt: Excerpt, place_id: str | None) -> list[tuple[int, int]]:
+    """Offsets (in the excerpt text) of the mentions of one place, or of every place."""
+    return [
+        (h.start, h.end)
+        for h in excerpt.highlights
+        if place_id is None or h.place_id == place_id
+    ]
+
+
+def excerpt_html(excerpt: Excerpt, place_id: str | None) -> str:
+    """An excerpt's sentence as rich text, the mentions of ``place_id`` (or all) highlighted."""
+    return highlighted(excerpt.text.strip(), _strip_shift(excerpt, place_id))
+
+
+def excerpt_plain(excerpt: Excerpt) -> str:
+    """The same excerpt as plain text (accessibility, copying, tests)."""
+    return f"{excerpt.article_title}\n{excerpt.text.strip()}"
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """Convert a Python (code point) index into ``text`` to a Qt (UTF-16) position."""
+    prefix = text[:index]
+    return index + sum(1 for char in prefix if ord(char) > 0xFFFF)
+
+
+def _strip_shift(excerpt: Excerpt, place_id: str | None) -> list[tuple[int, int]]:
+    """Highlight spans moved to match ``excerpt.text.strip()``."""
+    shift = len(excerpt.text) - len(excerpt.text.lstrip())
+    return [(start - shift, end - shift) for start, end in excerpt_spans(excerpt, place_id)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
-from ui.mapwidget import MapView
+from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
 from ui.qt import QtCore, QtGui, QtWidgets
 from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
@@ -116,6 +116,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(self.map_view)
         self.map_view.place_clicked.connect(self._on_place_clicked)
         self.map_view.excerpt_clicked.connect(self._on_excerpt_chosen)
+        self.map_view.files_dropped.connect(self.open_paths)
 
         self.article_list = ArticleList(self)
         self.article_list.article_chosen.connect(self._on_article_chosen)
@@ -505,19 +506,19 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- Qt event handlers ----------------------------------------------------------
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if _local_files(event.mimeData()):
+        if local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
-        if _local_files(event.mimeData()):
+        if local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QtGui.QDropEvent) -> None:
-        paths = _local_files(event.mimeData())
+        paths = local_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.open_paths(paths)
@@ -532,10 +533,3 @@ class MainWindow(QtWidgets.QMainWindow):
             self._stop_worker()
             self.map_view.shutdown()
         super().closeEvent(event)
-
-
-def _local_files(mime: QtCore.QMimeData | None) -> list[Path]:
-    """The local files in a drag, if any."""
-    if mime is None or not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from ui.bridge import Bridge
-from ui.qt import QtCore, QtWebChannel, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
+from ui.qt import (
+    QtCore,
+    QtGui,
+    QtWebChannel,
+    QtWebEngineCore,
+    QtWebEngineWidgets,
+    QtWidgets,
+    isValid,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,18 @@ _JS_LEVEL_NAMES = {
     QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: "warning",
     QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: "error",
 }
+
+
+_DRAG_EVENTS = frozenset(
+    {QtCore.QEvent.Type.DragEnter, QtCore.QEvent.Type.DragMove, QtCore.QEvent.Type.Drop}
+)
+
+
+def local_files(mime: QtCore.QMimeData | None) -> list[Path]:
+    """The local files in a drag, if any."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 class OfflineInterceptor(QtWebEngineCore.QWebEngineUrlRequestInterceptor):
@@ -102,12 +122,14 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         pins_shown(int): the page now shows this many pins.
         place_clicked(str): the user clicked the pin of this (known) place id.
         excerpt_clicked(str): the user clicked this (known) excerpt id in a popup.
+        files_dropped(list): local files (``Path``) were dropped on the map.
     """
 
     ready = QtCore.Signal()
     pins_shown = QtCore.Signal(int)
     place_clicked = QtCore.Signal(str)
     excerpt_clicked = QtCore.Signal(str)
+    files_dropped = QtCore.Signal(list)
 
     def __init__(
         self,
@@ -144,8 +166,10 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self._page.setWebChannel(self._channel)
         self.setPage(self._page)
         self.loadFinished.connect(self._on_load_finished)
-        # Files dropped on the map go to the main window, not into the page.
-        self.setAcceptDrops(False)
+        # Files dropped on the map are articles to open, not pages to show: the drag
+        # events are taken from Chromium's render widget (a child) before it sees them.
+        for child in self.findChildren(QtWidgets.QWidget):
+            child.installEventFilter(self)
 
     @property
     def pins_settled(self) -> bool:
@@ -209,6 +233,23 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         if isValid(profile):
             profile.deleteLater()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    def childEvent(self, event: QtCore.QChildEvent) -> None:
+        super().childEvent(event)
+        child = event.child()
+        if event.added() and child.isWidgetType():
+            child.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        kind = event.type()
+        if isinstance(event, QtGui.QDropEvent) and kind in _DRAG_EVENTS:
+            paths = local_files(event.mimeData())
+            if paths:
+                event.acceptProposedAction()
+                if kind == QtCore.QEvent.Type.Drop:
+                    self.files_dropped.emit(paths)
+                return True
+        return super().eventFilter(watched, event)
 
     def _send_pins(self) -> None:
         self._pins_pending += 1

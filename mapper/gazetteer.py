@@ -60,6 +60,7 @@ class NameMatch:
     place: Place
     demonym: bool  # "Colombian" (adjective / people) rather than "Colombia"
     primary: bool  # the place's main name rather than an alternate one
+    capital: bool = False  # the national capital
 
 
 class Gazetteer:
@@ -92,13 +93,18 @@ class Gazetteer:
         """Every place this exact name (case- and accent-insensitive) may refer to."""
         rows = self._db.execute(
             "SELECT p.id, p.name, p.kind, p.lat, p.lon, p.country, p.country_code,"
-            " p.population, p.admin1, n.demonym, MAX(n.primary_name)"
+            " p.population, p.admin1, n.demonym, MAX(n.primary_name), p.capital"
             " FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
             " GROUP BY p.id, n.demonym ORDER BY p.population DESC",
             (normalize_name(name),),
         ).fetchall()
         return [
-            NameMatch(place=_place_from_row(row[:9]), demonym=bool(row[9]), primary=bool(row[10]))
+            NameMatch(
+                place=_place_from_row(row[:9]),
+                demonym=bool(row[9]),
+                primary=bool(row[10]),
+                capital=bool(row[11]),
+            )
             for row in rows
         ]
 
@@ -163,12 +169,15 @@ def _load_aliases() -> dict[str, Any]:
 
 
 def default_index_path(aliases: dict[str, Any] | None = None) -> Path:
-    """Where the index lives: the user's cache folder, named by version and alias hash."""
+    """Where the index lives: the user's cache folder, named by a hash of the data files."""
     from platformdirs import user_cache_dir
 
-    digest = hashlib.sha256(
-        json.dumps(aliases or _load_aliases(), sort_keys=True).encode()
-    ).hexdigest()[:10]
+    del aliases  # the digest covers the files they come from
+    hasher = hashlib.sha256(INDEX_VERSION.encode())
+    for data_file in sorted(resource_path("gazetteer").iterdir()):
+        if data_file.suffix in (".toml", ".tsv"):
+            hasher.update(data_file.name.encode() + data_file.read_bytes())
+    digest = hasher.hexdigest()[:10]
     root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
     return root / f"gazetteer-v{INDEX_VERSION}-{digest}.sqlite"
 
@@ -187,7 +196,8 @@ def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
             PRAGMA synchronous = OFF;
             CREATE TABLE places (
                 id TEXT PRIMARY KEY, name TEXT, kind TEXT, lat REAL, lon REAL,
-                country TEXT, country_code TEXT, population INTEGER, admin1 TEXT
+                country TEXT, country_code TEXT, population INTEGER, admin1 TEXT,
+                capital INTEGER
             );
             CREATE TABLE names (
                 key TEXT, place_id TEXT, demonym INTEGER, primary_name INTEGER
@@ -195,7 +205,7 @@ def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
             """
         )
         places, names = _collect(aliases)
-        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?)", places)
+        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
         db.executemany("INSERT INTO names VALUES (?,?,?,?)", sorted(set(names)))
         db.executescript(
             """
@@ -209,7 +219,7 @@ def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
     partial.replace(path)
 
 
-PlaceRow = tuple[str, str, str, float, float, str, str, int, str]
+PlaceRow = tuple[str, str, str, float, float, str, str, int, str, int]
 NameRow = tuple[str, str, int, int]
 
 
@@ -240,7 +250,7 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         name = info["name"]
         places.append(
             (place_id, name, "country", float(latlng[0]), float(latlng[1]), name, code,
-             int(info.get("population") or 0), "")
+             int(info.get("population") or 0), "", 0)
         )
         spellings = [s for s in extra.get("altSpellings", []) if len(s) > 3]
         spellings += [extra.get("name", ""), *aliases["countries"].get(code, [])]
@@ -257,9 +267,18 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         place_id = f"gn:{continent['geonameId']}"
         places.append(
             (place_id, continent["name"], "continent", float(continent["lat"]),
-             float(continent["lng"]), "", "", int(continent.get("population") or 0), "")
+             float(continent["lng"]), "", "", int(continent.get("population") or 0), "", 0)
         )
         add_names(place_id, continent["name"], [continent.get("asciiName", "")], demonym=False)
+
+    # First-level subdivisions (states, provinces) from Natural Earth, with the
+    # dotted abbreviations news uses ("Calif."); see scripts/make_admin1.py.
+    for row in _admin1_rows():
+        place_id = row["id"]
+        code = row["country_code"]
+        places.append((place_id, row["name"], "admin1", float(row["lat"]), float(row["lon"]),
+                       country_names.get(code, code), code, 0, row["name"], 0))
+        add_names(place_id, row["name"], row["alt_names"].split("|"), demonym=False)
 
     # Regions, seas and oceans (resources/gazetteer/regions.toml), then demonyms of
     # regions and continents ("European" → Europe).
@@ -269,7 +288,7 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         place_id = f"rg:{index}"
         region_ids[name] = place_id
         places.append((place_id, name, "region", float(region["lat"]), float(region["lon"]),
-                       "", "", 0, ""))
+                       "", "", 0, "", 0))
         add_names(place_id, name, region.get("alt", []), demonym=False)
     for name, words in aliases["regions"]["demonyms"].items():
         for word in words:
@@ -277,12 +296,19 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
 
     # Populated places (population ≥ 500) with their Latin-script alternate names.
     cities = json.loads((data_dir / "cities500.json").read_text(encoding="utf-8"))
-    for city in cities.values():
+    capitals = {(info["iso"], normalize_name(info["capital"])) for info in countries.values()}
+    capital_taken: set[str] = set()
+    for city in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
         place_id = f"gn:{city['geonameid']}"
         code = city["countrycode"]
+        # The most populous town of the capital's name in that country is the capital.
+        capital = (code, normalize_name(city["name"])) in capitals and code not in capital_taken
+        if capital:
+            capital_taken.add(code)
         places.append(
             (place_id, city["name"], "city", float(city["latitude"]), float(city["longitude"]),
-             country_names.get(code, code), code, int(city.get("population") or 0), "")
+             country_names.get(code, code), code, int(city.get("population") or 0), "",
+             int(capital))
         )
         alternates = [
             alt
@@ -291,6 +317,14 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         ]
         add_names(place_id, city["name"], alternates, demonym=False)
     return places, names
+
+
+def _admin1_rows() -> Iterator[dict[str, str]]:
+    """Rows of resources/gazetteer/admin1.tsv as dicts keyed by the header."""
+    import csv
+
+    with resource_path("gazetteer/admin1.tsv").open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
 def _countryinfo_records() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -101,10 +101,11 @@ def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterab
             continue  # the model took a person's surname for a place ("Pompeo")
         if _acronym(span) and not any(m.place.kind in _ABBREVIABLE_KINDS for m in matches):
             continue  # "AMLO", "BA": acronyms name countries and states, not towns
-        if any(not m.demonym for m in matches):
-            yield _mention(span, "ner")
-        elif any(m.demonym for m in matches):
+        if any(m.demonym for m in matches):
+            # "Canadian" tagged GPE is still the adjective, not the Australian town.
             yield _mention(span, "ner", demonym=True)
+        elif matches:
+            yield _mention(span, "ner")
 
 
 def _from_gazetteer(
@@ -125,7 +126,7 @@ def _from_gazetteer(
             if matches and _acceptable(
                 span, matches, gazetteer, blocked, blocked_starts, run_of, surnames
             ):
-                yield _mention(span, "gazetteer", demonym=all(m.demonym for m in matches))
+                yield _mention(span, "gazetteer", demonym=any(m.demonym for m in matches))
                 i = end - 1
                 break
         i += 1
@@ -158,7 +159,7 @@ def _acceptable(
     if gazetteer.is_not_place_word(span.text):
         return False
     run = run_of.get(span.start, (span.start, span.end))
-    covers_run = run[0] == span.start and run[1] == span.end
+    covers_run = span.start <= run[0] and run[1] <= span.end
     if not covers_run and not (broad and run[0] == span.start):
         return False
     if broad:
@@ -201,12 +202,17 @@ def _name_shaped(span: Span) -> bool:
 
 
 def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal runs of consecutive capitalised tokens on one line (token index ranges)."""
+    """Maximal runs of consecutive capitalised tokens on one line (token index ranges).
+
+    A capitalised stop word ("The", "In") does not open a run: "The EU" is the run "EU".
+    """
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for token in doc:
         joins = start is not None and "\n" not in doc[token.i - 1].whitespace_
-        if _capitalised(token) and not token.is_punct:
+        if _capitalised(token) and not token.is_punct and not (
+            token.is_stop and (start is None or not joins)
+        ):
             if start is None or not joins:
                 if start is not None:
                     runs.append((start, token.i))

@@ -17,24 +17,34 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mapper.gazetteer import Gazetteer
 from mapper.types import Place, PlaceMention, ResolvedMention, Sentence
 
 _KIND_SCORE: dict[str, float] = {
-    "country": 6.0,
-    "continent": 5.0,
-    "region": 4.5,
+    "country": 5.0,
+    "continent": 4.5,
+    "region": 5.0,  # named regions and seas have no population; rarely a namesake town
     "admin1": 3.0,
     "admin2": 2.0,
     "city": 1.0,
 }
 _POPULATION_WEIGHT = 0.45  # per factor of ten
+# The gazetteer has no population for provinces; a typical one, so that a
+# province competes fairly with towns and countries of the same name.
+_ASSUMED_POPULATION: dict[str, int] = {"admin1": 300_000}
 _ARTICLE_COUNTRY_WEIGHT = 1.5  # candidate lies in a country the article names
 _CONTAINER_WEIGHT = 6.0  # "Town, Country": the named container matches
-_PRIMARY_NAME_WEIGHT = 0.5  # the mention is the place's main name, not an alternate
+_PRIMARY_NAME_WEIGHT = 1.0  # the mention is the place's main name, not an alternate
+_CAPITAL_WEIGHT = 2.0  # national capitals are named far more often than namesakes
+_NEARBY_WEIGHT = 3.0  # right next to another town or province the article names
+_NEARBY_KM = 300.0  # distance at which that pull has faded to 1/e
+_ANCHOR_KINDS = frozenset({"city", "admin1", "admin2"})
+_BIG_CITY = 100_000
+_CITY_OVER_PROVINCE = 3.0  # a big city and its province share a name: the city is meant
+_ABBREVIABLE_KINDS = frozenset({"country", "continent", "region", "admin1"})
 
 _CONTAINER_AFTER = re.compile(r",\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
 
@@ -44,19 +54,25 @@ class ArticleContext:
     """What the whole article says about where it is."""
 
     country_weights: dict[str, float]  # ISO code -> share of unambiguous country mentions
+    anchors: tuple[tuple[str, Place], ...] = ()  # (surface, place) of resolved towns/provinces
 
 
 def article_context(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> ArticleContext:
     """Countries the article names unambiguously (countries and demonyms), weighted by count."""
-    counts: Counter[str] = Counter()
+    codes: list[str] = []
     for mention in mentions:
-        broad = [
-            m.place for m in gazetteer.matches(mention.surface) if m.place.kind == "country"
-        ]
-        if len({p.country_code for p in broad}) == 1:
-            counts[broad[0].country_code] += 1
-    total = sum(counts.values()) or 1
-    return ArticleContext({code: n / total for code, n in counts.items()})
+        # A country name counts when nothing as prominent shares it: "Georgia" is
+        # also a US state, so it says nothing on its own about where we are.
+        prominent = {
+            m.place.country_code
+            for m in gazetteer.matches(mention.surface)
+            if m.place.kind in ("country", "admin1")
+        }
+        if len(prominent) == 1:
+            (code,) = prominent
+            if gazetteer.country(code) is not None:
+                codes.append(code)
+    return ArticleContext(_shares(codes))
 
 
 def resolve_mentions(
@@ -65,10 +81,29 @@ def resolve_mentions(
     sentences: Sequence[Sentence],
     gazetteer: Gazetteer,
 ) -> list[ResolvedMention]:
-    """Resolve every mention that has a candidate; unknown names are dropped."""
-    context = article_context(mentions, gazetteer)
-    resolved: list[ResolvedMention] = []
+    """Resolve every mention that has a candidate; unknown names are dropped.
+
+    Two passes: the first uses what the article names outright (its countries);
+    the second adds what the first pass resolved — the countries its towns lie
+    in, and nearness to the other towns and provinces it names (an article about
+    Parkland that names Florida means Parkland, Florida).
+    """
     sentence_index = _SentenceIndex(sentences)
+    first_context = article_context(mentions, gazetteer)
+    first = {m: choose_place(text, m, gazetteer, first_context) for m in mentions}
+    anchors = [
+        (m.surface, chosen[0])
+        for m, chosen in first.items()
+        if chosen is not None and chosen[0].kind in _ANCHOR_KINDS
+    ]
+    context = ArticleContext(
+        country_weights=_blend(
+            first_context.country_weights,
+            _shares(place.country_code for _surface, place in anchors),
+        ),
+        anchors=tuple(anchors),
+    )
+    resolved: list[ResolvedMention] = []
     for mention in mentions:
         chosen = choose_place(text, mention, gazetteer, context)
         if chosen is None:
@@ -90,19 +125,42 @@ def choose_place(
 ) -> tuple[Place, float] | None:
     """The best candidate for one mention and its confidence, or None without candidates."""
     matches = [m for m in gazetteer.matches(mention.surface) if m.demonym == mention.demonym]
+    if _is_acronym(mention.surface):
+        # "EU" is the European Union, not the town of Eu: a short all-capitals
+        # name stands for a country, region or province when one fits.
+        abbreviated = [m for m in matches if m.place.kind in _ABBREVIABLE_KINDS]
+        matches = abbreviated or matches
     if not matches:
         return None
-    container = _container_after(text, mention.end, gazetteer)
+    containers = _containers_after(text, mention.end, gazetteer)
+    container_codes = {c.country_code for c in containers}
+    nearest_in_container = _nearest_to(
+        [m.place for m in matches if m.place.country_code in container_codes],
+        [c for c in containers if c.kind == "admin1"],
+    )
+    big_city_countries = {
+        m.place.country_code
+        for m in matches
+        if m.place.kind == "city" and m.place.population >= _BIG_CITY
+    }
     scored: list[tuple[float, Place]] = []
     for match in matches:
         place = match.place
         score = _KIND_SCORE.get(place.kind, 1.0)
-        score += _POPULATION_WEIGHT * math.log10(place.population + 1)
+        population = place.population or _ASSUMED_POPULATION.get(place.kind, 0)
+        score += _POPULATION_WEIGHT * math.log10(population + 1)
         score += _ARTICLE_COUNTRY_WEIGHT * context.country_weights.get(place.country_code, 0.0)
         if match.primary:
             score += _PRIMARY_NAME_WEIGHT
-        if container and place.kind != "country" and place.country_code in container:
+            if match.capital:
+                score += _CAPITAL_WEIGHT
+        if place.kind != "country" and place.country_code in container_codes:
             score += _CONTAINER_WEIGHT
+            if place is nearest_in_container:
+                score += _CONTAINER_WEIGHT / 2
+        score += _NEARBY_WEIGHT * _nearness(place, mention.surface, context.anchors)
+        if place.kind == "admin1" and place.country_code in big_city_countries:
+            score -= _CITY_OVER_PROVINCE  # "Valencia", "New York": the city is meant
         scored.append((score, place))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     best_score, best = scored[0]
@@ -110,23 +168,67 @@ def choose_place(
     return best, 1.0 / denominator
 
 
-def _container_after(text: str, end: int, gazetteer: Gazetteer) -> set[str]:
-    """Country codes named right after ", " following a mention ("Valencia, Venezuela")."""
+def _is_acronym(surface: str) -> bool:
+    return 1 < len(surface) <= 4 and surface.isalpha() and surface.isupper()
+
+
+def _nearness(place: Place, surface: str, anchors: Sequence[tuple[str, Place]]) -> float:
+    """1 for a place right next to another place the article names, fading with distance."""
+    if place.kind not in _ANCHOR_KINDS or not anchors:
+        return 0.0
+    nearest = min(
+        (_distance_km(place, other) for name, other in anchors if name != surface),
+        default=math.inf,
+    )
+    return math.exp(-nearest / _NEARBY_KM)
+
+
+def _nearest_to(candidates: Sequence[Place], targets: Sequence[Place]) -> Place | None:
+    """The candidate closest to any of the targets (None if either list is empty)."""
+    if not candidates or not targets:
+        return None
+    return min(candidates, key=lambda c: min(_distance_km(c, t) for t in targets))
+
+
+def _distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _shares(codes: Iterable[str]) -> dict[str, float]:
+    counts = Counter(codes)
+    total = sum(counts.values()) or 1
+    return {code: n / total for code, n in counts.items()}
+
+
+def _blend(named: dict[str, float], resolved: dict[str, float]) -> dict[str, float]:
+    """Countries named outright count fully; countries of resolved towns count half."""
+    return {
+        code: max(named.get(code, 0.0), resolved.get(code, 0.0) / 2)
+        for code in named.keys() | resolved.keys()
+    }
+
+
+def _containers_after(text: str, end: int, gazetteer: Gazetteer) -> list[Place]:
+    """Countries or provinces named right after ", " ("Valencia, Venezuela"; "Paris, Texas")."""
     found = _CONTAINER_AFTER.match(text, end)
     if not found:
-        return set()
+        return []
     words = found.group(1).split()
     # Try the longest prefix first: "Valencia, Spain's third city" → "Spain".
     for size in range(len(words), 0, -1):
         name = " ".join(words[:size]).removesuffix("'s").removesuffix("’s")
-        codes = {
-            m.place.country_code
+        containers = [
+            m.place
             for m in gazetteer.matches(name)
             if not m.demonym and m.place.kind in ("country", "admin1")
-        }
-        if codes:
-            return codes
-    return set()
+        ]
+        if containers:
+            return containers
+    return []
 
 
 class _SentenceIndex:

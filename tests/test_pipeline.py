@@ -97,6 +97,41 @@ def test_atlas_groups_excerpts_by_place(seed: ArticleAnalysis) -> None:
     expected = [s for s in seed.sentences if "Caracas" in text[s.start : s.end]]
     assert [(e.start, e.end) for e in excerpts] == [(s.start, s.end) for s in expected]
     for excerpt in excerpts:
-        marked = [excerpt.text[h.start : h.end] for h in excerpt.highlights if h.place_id == caracas.id]
+        marked = [
+            excerpt.text[h.start : h.end] for h in excerpt.highlights if h.place_id == caracas.id
+        ]
         assert marked and set(marked) == {"Caracas"}
     assert atlas.places()[0].name == "Venezuela"  # the most mentioned comes first
+
+
+def resolve_one(pipeline: Pipeline, text: str, surface: str) -> tuple[str, str]:
+    """(kind, country code) that `surface` resolves to in `text`."""
+    analysis = pipeline.analyze(article_from_text(text))
+    (found,) = {(r.place.kind, r.place.country_code, r.place.id) for r in analysis.places
+                if r.mention.surface == surface}
+    return found[0], found[1]
+
+
+def test_paris_is_in_france_unless_texas_says_otherwise(blank: Pipeline) -> None:
+    assert resolve_one(blank, "Talks resumed in Paris on Monday.", "Paris") == ("city", "FR")
+    assert resolve_one(blank, "A storm hit Paris, Texas, overnight.", "Paris") == ("city", "US")
+
+
+def test_georgia_the_country_or_the_state_by_context(blank: Pipeline) -> None:
+    tbilisi = "Protesters filled Tbilisi as Georgia's parliament debated the law."
+    assert resolve_one(blank, tbilisi, "Georgia") == ("country", "GE")
+    atlanta = "Voters in Atlanta and Savannah lined up as Georgia counted ballots."
+    assert resolve_one(blank, atlanta, "Georgia") == ("admin1", "US")
+
+
+def test_washington_is_the_capital_not_the_state(blank: Pipeline) -> None:
+    assert resolve_one(blank, "Officials in Washington said sanctions would follow.",
+                       "Washington") == ("city", "US")
+
+
+def test_acronyms_are_not_towns(blank: Pipeline) -> None:
+    analysis = blank.analyze(article_from_text("The EU and the UK met AMLO in Mexico."))
+    places = {r.mention.surface: r.place for r in analysis.places}
+    assert places["EU"].kind == "region"  # the European Union, not the town of Eu
+    assert places["UK"].id == "cc:GB"
+    assert "AMLO" not in places

@@ -366,6 +366,15 @@ def test_menus_have_the_usual_shortcuts(window):
     assert window.places_dock.isVisible()
 
 
+def test_fit_map_to_pins_shows_every_pin_again(qtbot, window):
+    click_pin(qtbot, window, "Caracas")
+    assert popup_text(qtbot, window) is not None
+    window.fit_action.trigger()
+    qtbot.waitUntil(lambda: window.map_view.pins_settled)
+    assert popup_text(qtbot, window) is None
+    assert pin_ids(qtbot, window) == {p.id for p in window.atlas.places()}
+
+
 def test_window_geometry_is_remembered(qtbot, window, seed_paths):
     window.resize(1234, 777)
     window.move(20, 30)

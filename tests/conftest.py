@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+# The gazetteer index is a pure function of the packaged data: tests keep theirs in
+# the checkout (built once, reused between runs), away from the user's cache.
+os.environ.setdefault("DATELINE_CACHE_DIR", str(Path(__file__).parent.parent / ".cache" / "tests"))
 
 from ui.qt import QtCore, QtWidgets, isValid
 
@@ -40,6 +44,49 @@ def qapp_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         config.write_text(json.dumps({"screens": [SCREEN]}), encoding="utf-8")
         args += ["-platform", f"offscreen:configfile={config}"]
     return args
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_index() -> None:
+    """Build the gazetteer index (first run only) before any test times a page or window."""
+    from mapper.gazetteer import Gazetteer
+
+    Gazetteer.open().close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_user_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Corrections and other user data go to a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("userdata")
+    previous = os.environ.get("DATELINE_DATA_DIR")
+    os.environ["DATELINE_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("DATELINE_DATA_DIR", None)
+    else:
+        os.environ["DATELINE_DATA_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Fail any test whose Python code tries to reach another machine.
+
+    Loopback stays allowed (Qt and Chromium talk to themselves); every other
+    connect() is refused and recorded, and the test fails at teardown.
+    """
+    attempts: list[object] = []
+    original_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if self.family == socket.AF_UNIX or str(host) in ("127.0.0.1", "::1", "localhost"):
+            return original_connect(self, address)  # type: ignore[arg-type]
+        attempts.append(address)
+        raise ConnectionRefusedError(f"tests may not use the network (tried {address!r})")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    yield attempts
+    assert not attempts, f"network connection attempted: {attempts}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -86,3 +86,12 @@ def test_real_service_is_rate_limited_with_a_user_agent(tmp_path: Path) -> None:
     assert limiter.min_delay_seconds >= 1.0
     assert limiter.max_retries == 0
     assert "Dateline" in limiter.func.__self__.headers["User-Agent"]
+
+
+def test_the_network_guard_refuses_outside_connections(no_network: list[object]) -> None:
+    import socket
+
+    with pytest.raises(ConnectionRefusedError), socket.socket() as sock:
+        sock.connect(("192.0.2.1", 80))  # TEST-NET-1: never routable
+    assert no_network == [("192.0.2.1", 80)]
+    no_network.clear()  # the attempt was this test's own

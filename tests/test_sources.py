@@ -18,7 +18,7 @@ def test_seed_is_read_exactly_as_open_reads_it() -> None:
 
 def test_windows_newlines_read_like_open(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
-    path.write_bytes("Lima, Peru\r\nProtests in Cusco.\r\n".encode())
+    path.write_bytes(b"Lima, Peru\r\nProtests in Cusco.\r\n")
     assert read_article(path).text == path.read_text(encoding="utf-8")
 
 
@@ -26,7 +26,8 @@ def test_html_is_reduced_to_its_readable_text(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(
         "<html><head><title>Protests in Lima</title><script>var x = 'Paris';</script></head>"
-        "<body><nav>Home</nav><p>Thousands marched in <b>Lima</b>, Peru, on Monday.</p></body></html>",
+        "<body><nav>Home</nav><p>Thousands marched in <b>Lima</b>, Peru, on Monday.</p>"
+        "</body></html>",
         encoding="utf-8",
     )
     article = read_article(path)

@@ -24,7 +24,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -34,6 +34,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from mapper.atlas import Atlas
+from mapper.resources import resource_path, resources_dir
 
 __all__ = [
     "ATTRIBUTION",
@@ -58,27 +59,9 @@ _PINS_ELEMENT_ID = "dateline-pins"
 _BASEMAP_ASSET = "basemap/countries.js"
 _QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 _CSP_PLACEHOLDER = "__DATELINE_CONTENT_SECURITY_POLICY__"
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 # -- assets -------------------------------------------------------------------------
-
-
-def resources_dir() -> Path:
-    """The project's ``resources/`` folder (next to the ``mapper`` package, also when bundled)."""
-    return _REPO_ROOT / "resources"
-
-
-def resource_path(name: str) -> Path:
-    """The file ``name`` (a relative POSIX path such as ``"map/dateline.js"``) in resources/.
-
-    Absolute names and names containing ``..`` are refused with ``ValueError``, so an asset
-    name can never point outside the resources folder. The file need not exist.
-    """
-    pure = PurePosixPath(name)
-    if not name or "\\" in name or pure.is_absolute() or ".." in pure.parts:
-        raise ValueError(f"not a relative asset name: {name!r}")
-    return resources_dir().joinpath(*pure.parts)
 
 
 def _xstatic_file(package: Any, name: str) -> Path:

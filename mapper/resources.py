@@ -8,17 +8,22 @@ _ROOT = Path(__file__).resolve().parent.parent / "resources"
 _SEEDS = _ROOT.parent / "seeds"
 
 
-def resources_root() -> Path:
-    """The ``resources/`` folder shipped with the app."""
+def resources_dir() -> Path:
+    """The ``resources/`` folder shipped with the app (next to the packages, also when bundled)."""
     return _ROOT
 
 
 def resource_path(name: str) -> Path:
-    """Path of a resource by its relative name; absolute or ``..`` names are refused."""
-    relative = PurePosixPath(name)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise ValueError(f"Not a resource name: {name!r}")
-    return _ROOT.joinpath(*relative.parts)
+    """The file ``name`` (a relative POSIX path such as ``"map/dateline.js"``) in resources/.
+
+    Absolute names, backslashes and names containing ``..`` are refused with
+    ``ValueError``, so an asset name can never point outside the resources
+    folder. The file need not exist.
+    """
+    pure = PurePosixPath(name)
+    if not name or "\\" in name or pure.is_absolute() or ".." in pure.parts:
+        raise ValueError(f"not a relative asset name: {name!r}")
+    return _ROOT.joinpath(*pure.parts)
 
 
 def seeds_dir() -> Path:

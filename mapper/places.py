@@ -134,7 +134,7 @@ def _from_entities(
 def _from_gazetteer(
     doc: Doc, gazetteer: Gazetteer, runs: list[tuple[int, int]], surnames: set[str]
 ) -> Iterable[PlaceMention]:
-    blocked, blocked_starts = _blocking_entities(doc)
+    blocked, blocked_starts, lone_names = _blocking_entities(doc)
     run_of = {i: run for run in runs for i in range(run[0], run[1])}
     i = 0
     while i < len(doc):
@@ -147,7 +147,7 @@ def _from_gazetteer(
                 continue
             matches = gazetteer.matches(span.text)
             if matches and _acceptable(
-                span, matches, gazetteer, blocked, blocked_starts, run_of, surnames
+                span, matches, gazetteer, blocked, blocked_starts, lone_names, run_of, surnames
             ):
                 yield _mention(span, "gazetteer", demonym=any(m.demonym for m in matches))
                 i = end - 1
@@ -161,11 +161,24 @@ def _acceptable(
     gazetteer: Gazetteer,
     blocked: dict[int, str],
     blocked_starts: set[int],
+    lone_names: set[int],
     run_of: dict[int, tuple[int, int]],
     surnames: set[str],
 ) -> bool:
     broad = any(m.demonym or m.place.kind in _BROAD_KINDS for m in matches)
     labels = {blocked[t.i] for t in span if t.i in blocked}
+    # A one-word "person" with no full name anywhere in the article, named like a big
+    # city or a country ("Paris, Lyon and Marseille"): the model misread a list of places.
+    if (
+        labels == {"PERSON"}
+        and span.start in lone_names
+        and span.text not in surnames
+        and (broad or any(
+            m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG
+            for m in matches
+        ))
+    ):
+        labels = set()
     if labels and labels - {"ORG", "FAC"}:
         return False
     if labels and not broad:
@@ -196,15 +209,17 @@ def _acceptable(
     return any(m.place.population >= MIN_POPULATION_UNTAGGED for m in matches)
 
 
-def _blocking_entities(doc: Doc) -> tuple[dict[int, str], set[int]]:
-    """Token index → label of blocking entities, and where each entity's name begins."""
+def _blocking_entities(doc: Doc) -> tuple[dict[int, str], set[int], set[int]]:
+    """Token index → label of blocking entities, where each entity's name begins, and
+    the tokens that are one-word PERSON entities."""
     labels = {t.i: ent.label_ for ent in doc.ents if ent.label_ in BLOCKING_LABELS for t in ent}
     starts = {
         ent.start + (ent[0].lower_ == "the" and len(ent) > 1)
         for ent in doc.ents
         if ent.label_ in BLOCKING_LABELS
     }
-    return labels, starts
+    lone_names = {ent.start for ent in doc.ents if ent.label_ == "PERSON" and len(ent) == 1}
+    return labels, starts, lone_names
 
 
 def _capitalised(token: Token) -> bool:

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from mapper.atlas import Atlas
+from mapper.corrections import Corrections
 from mapper.pipeline import Pipeline
 from mapper.sources import article_from_text, read_article, seed_paths
 from mapper.types import ArticleAnalysis
@@ -135,3 +136,11 @@ def test_acronyms_are_not_towns(blank: Pipeline) -> None:
     assert places["EU"].kind == "region"  # the European Union, not the town of Eu
     assert places["UK"].id == "cc:GB"
     assert "AMLO" not in places
+
+
+@pytest.mark.model
+def test_a_list_of_cities_is_places_even_when_the_model_says_person() -> None:
+    pipeline = Pipeline.load(corrections=Corrections())
+    text = "Workers in Paris, Lyon and Marseille walked out on Tuesday."
+    names = {r.place.name for r in pipeline.analyze(article_from_text(text)).places}
+    assert names == {"Paris", "Lyon", "Marseille"}

@@ -123,6 +123,14 @@ class Atlas:
             counts[rm.place.id] += 1
         return dict(counts)
 
+    def surfaces_for_place(self, place_id: str) -> list[str]:
+        """How the articles write this place ("U.S.", "United States"…), most frequent first."""
+        counts: dict[str, int] = defaultdict(int)
+        for rm in self.mentions():
+            if rm.place.id == place_id:
+                counts[rm.mention.surface] += 1
+        return sorted(counts, key=lambda s: (-counts[s], s))
+
     def excerpts_for_place(
         self, place_id: str, article_ids: Iterable[str] | None = None
     ) -> list[Excerpt]:

@@ -154,11 +154,11 @@ def default_corrections_path() -> Path:
 
 
 def candidates_for(name: str, gazetteer: Gazetteer, limit: int = 8) -> list[Candidate]:
-    """The places a name may refer to, most prominent first, labelled for a menu."""
+    """The places a name may refer to (or, for "Colombian", point at), most prominent first."""
     from mapper.gazetteer import prior_rank
 
     places = sorted(
-        {m.place.id: m.place for m in gazetteer.matches(name) if not m.demonym}.values(),
+        {m.place.id: m.place for m in gazetteer.matches(name)}.values(),
         key=prior_rank,
         reverse=True,
     )[:limit]

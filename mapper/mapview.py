@@ -51,7 +51,9 @@ __all__ = [
 ATTRIBUTION = "Natural Earth \u00b7 GeoNames"
 
 #: Functions of ``window.Dateline`` that Python may call (see :func:`js_call`).
-JS_API = frozenset({"setPins", "flyTo", "clickPin", "pinIds", "isReady", "popupText"})
+JS_API = frozenset(
+    {"setPins", "flyTo", "clickPin", "contextPin", "pinIds", "isReady", "popupText", "fitPins"}
+)
 
 MIN_ZOOM = 1
 MAX_ZOOM = 10

@@ -40,7 +40,8 @@ def load_user_corrections() -> Corrections:
         return Corrections()
 
 
-def _online_geocoder(settings: OnlineSettings | None) -> OnlineGeocoder | None:
+def online_geocoder(settings: OnlineSettings | None) -> OnlineGeocoder | None:
+    """An online geocoder with its answer cache beside the gazetteer index, if enabled."""
     if settings is None or not settings.enabled:
         return None
     from mapper.gazetteer import default_index_path
@@ -91,7 +92,7 @@ class Pipeline:
             gazetteer,
             model_name=f"{meta.get('lang')}_{meta.get('name')}",
             corrections=corrections if corrections is not None else load_user_corrections(),
-            online=_online_geocoder(online),
+            online=online_geocoder(online),
         )
 
     @classmethod

@@ -358,7 +358,7 @@ def test_page_script_exposes_the_api_the_window_calls() -> None:
     script = mapview.resource_path("map/dateline.js").read_text(encoding="utf-8")
     for name in sorted(mapview.JS_API):
         assert re.search(rf"\b{name}: {name}\b", script), name
-    for bridge_call in ("pageReady", "placeClicked", "excerptClicked"):
+    for bridge_call in ("pageReady", "placeClicked", "excerptClicked", "placeContextMenu"):
         assert f"'{bridge_call}'" in script
     # Article strings reach the DOM through textContent only.
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.DOTALL)

@@ -23,11 +23,13 @@ class Bridge(QtCore.QObject):
         page_loaded: the page has connected to the channel and is ready for calls.
         place_selected(str): the user clicked the pin of this (known) place id.
         excerpt_selected(str): the user clicked this (known) excerpt id in a popup.
+        place_menu_requested(str): the user right-clicked the pin of this (known) place id.
     """
 
     page_loaded = QtCore.Signal()
     place_selected = QtCore.Signal(str)
     excerpt_selected = QtCore.Signal(str)
+    place_menu_requested = QtCore.Signal(str)
 
     def __init__(
         self,
@@ -39,7 +41,7 @@ class Bridge(QtCore.QObject):
         self._has_place = has_place
         self._has_excerpt = has_excerpt
 
-    # The three slots below are the page's API: their names are the contract
+    # The four slots below are the page's API: their names are the contract
     # with resources/map (the page calls bridge.pageReady() and so on).
     @QtCore.Slot()
     def pageReady(self) -> None:
@@ -57,6 +59,12 @@ class Bridge(QtCore.QObject):
         """Called by the page when the user clicks an excerpt in a popup."""
         if self._valid(excerpt_id, self._has_excerpt):
             self.excerpt_selected.emit(excerpt_id)
+
+    @QtCore.Slot(str)
+    def placeContextMenu(self, place_id: str) -> None:
+        """Called by the page when the user right-clicks a pin."""
+        if self._valid(place_id, self._has_place):
+            self.place_menu_requested.emit(place_id)
 
     @staticmethod
     def _valid(value: object, known: Callable[[str], bool]) -> bool:

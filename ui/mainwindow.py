@@ -16,8 +16,9 @@ from ui.qt import QtCore, QtGui, QtWidgets
 from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
+    from mapper.corrections import Corrections
     from mapper.pipeline import Pipeline
-    from mapper.types import ArticleAnalysis
+    from mapper.types import Article, ArticleAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,11 @@ _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
 
+
+
+def _to_bool(value: object) -> bool:
+    """A QSettings value as a bool (INI files give strings back)."""
+    return value is True or str(value).lower() in ("true", "1")
 
 
 def app_version() -> str:
@@ -99,13 +105,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self._pipeline: Pipeline | None = None
         self._pipeline_factory = pipeline_factory
         self._remember_layout = remember_layout
-        self._queue: list[Path] = [Path(p) for p in paths]
+        self._queue: list[Path | Article] = [Path(p) for p in paths]
         self._started = False  # the first batch waits for the map page to be written
         self._thread: QtCore.QThread | None = None
         self._worker: AnalysisWorker | None = None
         self._failures: list[str] = []
         self._closing = False
         self._article_filter: str | None = None
+        self._online_failure_shown = False
         self.place_id: str | None = None
 
         self.map_view = MapView(self.atlas.has_place, self.atlas.has_excerpt, self)
@@ -115,11 +122,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.map_view.place_clicked.connect(self._on_place_clicked)
         self.map_view.excerpt_clicked.connect(self._on_excerpt_chosen)
         self.map_view.files_dropped.connect(self.open_paths)
+        self.map_view.place_menu_requested.connect(self._on_place_menu_requested)
 
         self.article_list = ArticleList(self)
         self.article_list.article_chosen.connect(self._on_article_chosen)
         self.place_list = PlaceList(self)
         self.place_list.place_chosen.connect(self._on_place_chosen)
+        self.place_list.place_menu_requested.connect(self._on_place_menu_requested)
         self.excerpt_list = ExcerptList(self)
         self.excerpt_list.excerpt_chosen.connect(self._on_excerpt_chosen)
         self.reader = ArticleReader(self)
@@ -224,6 +233,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_action.setStatusTip(self.tr("Open article files (.txt, .md, .html)"))
         self.open_action.triggered.connect(self._on_open_triggered)
         file_menu.addSeparator()
+        self.import_corrections_action = file_menu.addAction(self.tr("&Import Corrections…"))
+        self.import_corrections_action.triggered.connect(self._on_import_corrections)
+        self.export_corrections_action = file_menu.addAction(self.tr("&Export Corrections…"))
+        self.export_corrections_action.triggered.connect(self._on_export_corrections)
+        file_menu.addSeparator()
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         # StandardKey.Quit has no binding on Windows; Ctrl+Q everywhere is expected.
         self.quit_action.setShortcuts(
@@ -241,6 +255,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.fit_action = view_menu.addAction(self.tr("&Fit Map to Pins"))
         self.fit_action.setShortcut(QtGui.QKeySequence("Ctrl+0"))
         self.fit_action.triggered.connect(self.map_view.fit_pins)
+
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        self.online_action = settings_menu.addAction(
+            self.tr("Look Up Unknown Places &Online (OpenStreetMap Nominatim)")
+        )
+        self.online_action.setCheckable(True)
+        self.online_action.setChecked(_to_bool(self._settings().value("geocoding/online")))
+        self.online_action.setStatusTip(
+            self.tr("Ask Nominatim about place names the offline gazetteer does not know "
+                    "(sends those names over the network; at most one request a second)")
+        )
+        self.online_action.toggled.connect(self._on_online_toggled)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = help_menu.addAction(self.tr("&About Dateline"))
@@ -349,6 +375,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot(object)
     def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
+        self._apply_online_setting()
 
     @QtCore.Slot(str)
     def _on_pipeline_failed(self, message: str) -> None:
@@ -376,6 +403,14 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._closing:
             return
         failures, self._failures = self._failures, []
+        online = self._pipeline.online if self._pipeline is not None else None
+        if online is not None and online.failed_reason and not self._online_failure_shown:
+            self._online_failure_shown = True
+            self.statusBar().showMessage(
+                self.tr("Online lookups are off for this session ({reason}); "
+                        "offline places are shown.").format(reason=online.failed_reason),
+                _STATUS_TIMEOUT_MS,
+            )
         if failures:
             self._show_error(self.tr("Some files could not be opened"), failures)
         if self._queue:
@@ -459,6 +494,134 @@ class MainWindow(QtWidgets.QMainWindow):
         self.place_id = None
         self.excerpt_list.set_excerpts(None, [])
         self.excerpts_dock.setWindowTitle(self.tr("Excerpts"))
+
+    # -- corrections and online lookups ---------------------------------------------
+    def correction_menu(self, place_id: str) -> QtWidgets.QMenu | None:
+        """The right-click menu of a place (None before the pipeline is loaded)."""
+        from ui.corrections import build_correction_menu
+
+        if self._pipeline is None or not self.atlas.has_place(place_id):
+            return None
+        return build_correction_menu(
+            self,
+            self.atlas.place(place_id),
+            self.atlas.surfaces_for_place(place_id),
+            self._pipeline.gazetteer,
+            self._pipeline.corrections,
+            self.correct,
+        )
+
+    def correct(self, surface: str, place_id: str | None) -> None:
+        """Record that ``surface`` means ``place_id`` (None: not a place; FORGET: undo).
+
+        The correction is saved at once and every open article is analysed again.
+        """
+        from mapper.corrections import CorrectionsError, default_corrections_path
+        from ui.corrections import FORGET
+
+        if self._pipeline is None:
+            return
+        corrections = self._pipeline.corrections
+        corrections = (
+            corrections.without(surface)
+            if place_id == FORGET
+            else corrections.with_correction(surface, place_id)
+        )
+        try:
+            corrections.save(default_corrections_path())
+        except (OSError, CorrectionsError) as error:
+            self._show_error(self.tr("The correction could not be saved"), [str(error)])
+            return
+        self._set_corrections(corrections)
+
+    def _set_corrections(self, corrections: Corrections) -> None:
+        if self._pipeline is None:
+            return
+        self._pipeline.corrections = corrections
+        self.reanalyse()
+
+    def reanalyse(self) -> None:
+        """Analyse every open article again (after a correction or a settings change)."""
+        articles = self.atlas.articles
+        if articles:
+            self._queue.extend(articles)
+            self._start_next_batch()
+
+    @QtCore.Slot(str)
+    def _on_place_menu_requested(self, place_id: str) -> None:
+        menu = self.correction_menu(place_id)
+        if menu is None:
+            self.statusBar().showMessage(
+                self.tr("Corrections are available once the language model is loaded."),
+                _STATUS_TIMEOUT_MS,
+            )
+            return
+        menu.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(QtGui.QCursor.pos())
+
+    @QtCore.Slot()
+    def _on_import_corrections(self) -> None:
+        from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
+
+        if self._pipeline is None:
+            return
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("Import Corrections"), "", self.tr("Dateline corrections (*.json)")
+        )
+        if not name:
+            return
+        try:
+            imported = Corrections.load(Path(name))
+            merged = self._pipeline.corrections.merged(imported)
+            merged.save(default_corrections_path())
+        except (OSError, CorrectionsError) as error:
+            self._show_error(self.tr("The corrections could not be imported"), [str(error)])
+            return
+        self.statusBar().showMessage(
+            self.tr("Imported {n} corrections.").format(n=len(imported)), _STATUS_TIMEOUT_MS
+        )
+        self._set_corrections(merged)
+
+    @QtCore.Slot()
+    def _on_export_corrections(self) -> None:
+        from mapper.corrections import CorrectionsError
+
+        if self._pipeline is None:
+            return
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, self.tr("Export Corrections"), "dateline-corrections.json",
+            self.tr("Dateline corrections (*.json)"),
+        )
+        if not name:
+            return
+        try:
+            self._pipeline.corrections.save(Path(name))
+        except (OSError, CorrectionsError) as error:
+            self._show_error(self.tr("The corrections could not be exported"), [str(error)])
+
+    @QtCore.Slot(bool)
+    def _on_online_toggled(self, enabled: bool) -> None:
+        settings = self._settings()
+        settings.setValue("geocoding/online", enabled)
+        settings.sync()
+        self._online_failure_shown = False
+        self._apply_online_setting()
+        if enabled:
+            self.reanalyse()
+
+    def _apply_online_setting(self) -> None:
+        """Give the pipeline an online geocoder when the user turned lookups on."""
+        from mapper.online import OnlineSettings
+        from mapper.pipeline import online_geocoder
+
+        if self._pipeline is None:
+            return
+        enabled = self.online_action.isChecked()
+        current = self._pipeline.online
+        if enabled and (current is None or current.failed_reason):
+            self._pipeline.online = online_geocoder(OnlineSettings(enabled=True))
+        elif not enabled:
+            self._pipeline.online = None
 
     # -- user actions ---------------------------------------------------------------
     @QtCore.Slot(str)

@@ -122,6 +122,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         pins_shown(int): the page now shows this many pins.
         place_clicked(str): the user clicked the pin of this (known) place id.
         excerpt_clicked(str): the user clicked this (known) excerpt id in a popup.
+        place_menu_requested(str): the user right-clicked the pin of this (known) place id.
         files_dropped(list): local files (``Path``) were dropped on the map.
     """
 
@@ -129,6 +130,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
     pins_shown = QtCore.Signal(int)
     place_clicked = QtCore.Signal(str)
     excerpt_clicked = QtCore.Signal(str)
+    place_menu_requested = QtCore.Signal(str)
     files_dropped = QtCore.Signal(list)
 
     def __init__(
@@ -161,6 +163,10 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.bridge.page_loaded.connect(self._on_page_loaded)
         self.bridge.place_selected.connect(self.place_clicked)
         self.bridge.excerpt_selected.connect(self.excerpt_clicked)
+        self.bridge.place_menu_requested.connect(self.place_menu_requested)
+        # Right-click belongs to the pins (corrections); Chromium's page menu (Back,
+        # Reload, View Source) means nothing in a map.
+        self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.NoContextMenu)
         self._channel = QtWebChannel.QWebChannel(self._page)
         self._channel.registerObject("bridge", self.bridge)
         self._page.setWebChannel(self._channel)
@@ -204,8 +210,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
 
     def fit_pins(self) -> None:
         """Zoom the map so that every pin shown is in view."""
-        if self._pins is not None and self.is_ready:
-            self._send_pins()
+        self.call("fitPins")
 
     def call(
         self, function: str, *args: object, callback: Callable[[object], None] | None = None

@@ -93,9 +93,11 @@ class PlaceList(QtWidgets.QTreeWidget):
 
     Signals:
         place_chosen(str): the user clicked (or pressed Enter on) this place id.
+        place_menu_requested(str): the user right-clicked this place id.
     """
 
     place_chosen = QtCore.Signal(str)
+    place_menu_requested = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +115,15 @@ class PlaceList(QtWidgets.QTreeWidget):
         header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
+        self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu_requested)
+
+    @QtCore.Slot(QtCore.QPoint)
+    def _on_context_menu_requested(self, position: QtCore.QPoint) -> None:
+        item = self.itemAt(position)
+        if item is not None:
+            self.setCurrentItem(item)
+            self.place_menu_requested.emit(str(item.data(0, ID_ROLE)))
 
     def set_places(self, places: Sequence[Place], counts: dict[str, int]) -> None:
         """Show these places (already in display order) with their mention counts."""

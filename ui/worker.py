@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mapper.types import Article
 from ui.qt import QtCore
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class AnalysisWorker(QtCore.QObject):
 
     def __init__(
         self,
-        paths: Sequence[Path],
+        paths: Sequence[Path | Article],
         pipeline: Pipeline | None,
         factory: PipelineFactory,
     ) -> None:
@@ -102,19 +103,21 @@ class AnalysisWorker(QtCore.QObject):
             self.pipeline_loaded.emit(pipeline)
         from mapper.sources import SourceError, read_article
 
-        for done, path in enumerate(self._paths):
+        for done, item in enumerate(self._paths):
             self._check_cancelled()
-            self.progress.emit(f"Reading {path.name}…", done, total)
+            # An Article is already read (re-analysis after a correction); a Path is not.
+            name = item.name if isinstance(item, Path) else item.title
+            self.progress.emit(f"Reading {name}…", done, total)
             try:
-                article = read_article(path)
+                article = read_article(item) if isinstance(item, Path) else item
                 self._check_cancelled()
                 analysis = pipeline.analyze(article)
             except SourceError as error:
-                self.failed.emit(str(path), str(error))
+                self.failed.emit(str(item), str(error))
                 continue
             except Exception as error:  # one bad file must not stop the rest
-                log.exception("Could not analyse %s", path)
-                self.failed.emit(str(path), f"{path.name}: could not be analysed ({error})")
+                log.exception("Could not analyse %s", name)
+                self.failed.emit(str(item), f"{name}: could not be analysed ({error})")
                 continue
             self.analysed.emit(analysis)
         self.progress.emit("Ready", total, total)

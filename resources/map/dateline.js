@@ -143,6 +143,8 @@
       autoPanPadding: [24, 24]
     });
     marker.on('click', function () { notify('placeClicked', pin.id); });
+    // Right-click: Python offers the other candidates for this place, or "not a place".
+    marker.on('contextmenu', function () { notify('placeContextMenu', pin.id); });
     // Leaflet also opens the tooltip on click (for touch screens); the popup says more.
     marker.on('popupopen', function () { marker.closeTooltip(); });
     marker.on('add', function () {
@@ -341,7 +343,7 @@
     else map.setView([20, 0], 2, { animate: false });
   }
 
-  function fitPins() {
+  function frameMarkers() {
     var map = state.map;
     var points = [];
     state.markers.forEach(function (marker) { points.push(marker.getLatLng()); });
@@ -413,7 +415,7 @@
       layers.push(marker);
     });
     state.cluster.addLayers(layers);
-    if (!(options && options.fit === false)) fitPins();
+    if (!(options && options.fit === false)) frameMarkers();
     return layers.length;
   }
 
@@ -445,14 +447,25 @@
     return true;
   }
 
-  function clickPin(placeId) {
+  function firePin(placeId, eventName) {
     var marker = state.map && state.markers.get(String(placeId));
     if (!marker) return false;
     syncSize();
     reveal(marker, function () {
-      marker.fire('click', { latlng: marker.getLatLng() });
+      marker.fire(eventName, { latlng: marker.getLatLng() });
     });
     return true;
+  }
+
+  // What a user's click / right-click on the pin does (tests and keyboard users).
+  function clickPin(placeId) { return firePin(placeId, 'click'); }
+  function contextPin(placeId) { return firePin(placeId, 'contextmenu'); }
+
+  // Fit Map to Pins (View menu): a popup left open would pan the map away again.
+  function fitPins() {
+    if (state.map) state.map.closePopup();
+    frameMarkers();
+    return state.markers.size;
   }
 
   function pinIds() {
@@ -519,7 +532,7 @@
     showWorld();
     if (map.getSize().x === 0) {
       // Laid out while hidden: frame the world again once the view has a size.
-      map.once('resize', function () { if (!state.markers.size) showWorld(); else fitPins(); });
+      map.once('resize', function () { if (!state.markers.size) showWorld(); else frameMarkers(); });
     }
     try {
       var pins = embeddedPins();
@@ -538,8 +551,10 @@
     setPins: setPins,
     flyTo: flyTo,
     clickPin: clickPin,
+    contextPin: contextPin,
     pinIds: pinIds,
     isReady: isReady,
-    popupText: popupText
+    popupText: popupText,
+    fitPins: fitPins
   };
 })();

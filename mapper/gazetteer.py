@@ -37,7 +37,7 @@ from mapper.resources import resource_path
 from mapper.types import Place, PlaceKind
 
 #: Bump when the index layout or the way it is built changes.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 #: Alternate names shorter than this are skipped (codes such as "CCS" are noise in prose).
 _MIN_ALT_NAME_LENGTH = 4
@@ -273,7 +273,12 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
 
     # First-level subdivisions (states, provinces) from Natural Earth, with the
     # dotted abbreviations news uses ("Calif."); see scripts/make_admin1.py.
+    # GeoNames gives US towns their state's postal code, which is also the
+    # ISO 3166-2 suffix, so US towns get their state's name ("Paris — Texas").
+    us_states: dict[str, str] = {}
     for row in _admin1_rows():
+        if row["iso_3166_2"].startswith("US-"):
+            us_states[row["iso_3166_2"][3:]] = row["name"]
         place_id = row["id"]
         code = row["country_code"]
         places.append((place_id, row["name"], "admin1", float(row["lat"]), float(row["lon"]),
@@ -307,7 +312,8 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
             capital_taken.add(code)
         places.append(
             (place_id, city["name"], "city", float(city["latitude"]), float(city["longitude"]),
-             country_names.get(code, code), code, int(city.get("population") or 0), "",
+             country_names.get(code, code), code, int(city.get("population") or 0),
+             us_states.get(city.get("admin1code", ""), "") if code == "US" else "",
              int(capital))
         )
         alternates = [

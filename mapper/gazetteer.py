@@ -37,7 +37,10 @@ from mapper.resources import resource_path
 from mapper.types import Place, PlaceKind
 
 #: Bump when the index layout or the way it is built changes.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
+
+#: Names remembered between lookups before the memo is cleared.
+_CACHE_SIZE = 50_000
 
 #: Alternate names shorter than this are skipped (codes such as "CCS" are noise in prose).
 _MIN_ALT_NAME_LENGTH = 4
@@ -47,6 +50,8 @@ _LATIN = re.compile(r"^[\s\w'’.\-()]+$")
 
 def normalize_name(name: str) -> str:
     """The lookup key of a place name: accents dropped, case folded, spacing and quotes unified."""
+    if name.isascii():
+        return " ".join(name.casefold().split())
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("’", "'").replace("‘", "'")
@@ -69,6 +74,7 @@ class Gazetteer:
     def __init__(self, connection: sqlite3.Connection, not_places: frozenset[str]) -> None:
         self._db = connection
         self._not_places = not_places
+        self._cache: dict[str, list[NameMatch]] = {}
 
     # -- opening ------------------------------------------------------------------
     @classmethod
@@ -81,6 +87,8 @@ class Gazetteer:
         connection = sqlite3.connect(
             f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
+        # Memory-mapped reads: the OS page cache serves lookups without copying.
+        connection.execute("PRAGMA mmap_size = 268435456")
         not_places = frozenset(normalize_name(w) for w in aliases["not_places"]["words"])
         return cls(connection, not_places)
 
@@ -91,14 +99,18 @@ class Gazetteer:
     # -- lookups ------------------------------------------------------------------
     def matches(self, name: str) -> list[NameMatch]:
         """Every place this exact name (case- and accent-insensitive) may refer to."""
+        key = normalize_name(name)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         rows = self._db.execute(
             "SELECT p.id, p.name, p.kind, p.lat, p.lon, p.country, p.country_code,"
-            " p.population, p.admin1, n.demonym, MAX(n.primary_name), p.capital"
-            " FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
-            " GROUP BY p.id, n.demonym ORDER BY p.population DESC",
-            (normalize_name(name),),
+            " p.population, p.admin1, n.demonym, n.primary_name, p.capital"
+            " FROM names n JOIN places p ON p.rowid = n.place WHERE n.key = ?"
+            " ORDER BY p.population DESC",
+            (key,),
         ).fetchall()
-        return [
+        found = [
             NameMatch(
                 place=_place_from_row(row[:9]),
                 demonym=bool(row[9]),
@@ -107,6 +119,10 @@ class Gazetteer:
             )
             for row in rows
         ]
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()  # news repeats its names; a simple bounded memo is plenty
+        self._cache[key] = found
+        return found
 
     def lookup(self, name: str) -> list[Place]:
         """Candidate places for a name (demonyms excluded), most populous first."""
@@ -195,24 +211,33 @@ def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             CREATE TABLE places (
-                id TEXT PRIMARY KEY, name TEXT, kind TEXT, lat REAL, lon REAL,
-                country TEXT, country_code TEXT, population INTEGER, admin1 TEXT,
-                capital INTEGER
+                rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, kind TEXT,
+                lat REAL, lon REAL, country TEXT, country_code TEXT, population INTEGER,
+                admin1 TEXT, capital INTEGER
             );
+            -- Clustered by name: one lookup reads one contiguous run of rows.
             CREATE TABLE names (
-                key TEXT, place_id TEXT, demonym INTEGER, primary_name INTEGER
-            );
+                key TEXT, place INTEGER, demonym INTEGER, primary_name INTEGER,
+                PRIMARY KEY (key, place, demonym)
+            ) WITHOUT ROWID;
             """
         )
         places, names = _collect(aliases)
-        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
-        db.executemany("INSERT INTO names VALUES (?,?,?,?)", sorted(set(names)))
-        db.executescript(
-            """
-            CREATE INDEX names_key ON names(key);
-            ANALYZE;
-            """
+        rowids = {row[0]: number for number, row in enumerate(places, start=1)}
+        db.executemany(
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            ((rowids[row[0]], *row) for row in places),
         )
+        # A place named twice by one key (as main and as alternate name) keeps "main".
+        best: dict[tuple[str, int, int], int] = {}
+        for key, place_id, demonym, primary in names:
+            slot = (key, rowids[place_id], demonym)
+            best[slot] = max(best.get(slot, 0), primary)
+        db.executemany(
+            "INSERT INTO names VALUES (?,?,?,?)",
+            ((*slot, primary) for slot, primary in sorted(best.items())),
+        )
+        db.execute("ANALYZE")
         db.commit()
     finally:
         db.close()

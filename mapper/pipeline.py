@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mapper.actors import ActorLexicon, find_actors
 from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
+from mapper.events import EventTagger, Taxonomy, load_taxonomy_or_default
 from mapper.gazetteer import Gazetteer
 from mapper.nlp import blank_nlp, load_nlp, sentences_of
 from mapper.online import OnlineGeocoder, OnlineSettings
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Changes whenever the pipeline's output for the same text may change.
-PIPELINE_VERSION = "0.1"
+PIPELINE_VERSION = "0.2"
 
 ProgressCallback = Callable[[str], None]
 
@@ -61,6 +62,7 @@ class Pipeline:
         model_name: str,
         corrections: Corrections | None = None,
         online: OnlineGeocoder | None = None,
+        taxonomy: Taxonomy | None = None,
     ) -> None:
         self.nlp = nlp
         self.gazetteer = gazetteer
@@ -68,6 +70,16 @@ class Pipeline:
         self.corrections = corrections or Corrections()
         self.online = online
         self.lexicon = ActorLexicon.load()
+        #: Why the user's event-type file was not used (None when it was, or there is none).
+        self.taxonomy_warning: str | None = None
+        if taxonomy is None:
+            taxonomy, self.taxonomy_warning = load_taxonomy_or_default()
+        self.tagger = EventTagger(taxonomy)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The event types sentences are tagged with."""
+        return self.tagger.taxonomy
 
     @classmethod
     def load(
@@ -132,11 +144,13 @@ class Pipeline:
             article.text, mentions, sentences, self.gazetteer, self.corrections, online
         )
         actors, actor_mentions = find_actors(doc, resolved, self.gazetteer, self.lexicon)
+        events = self.tagger.tag(doc, sentences)
         return ArticleAnalysis(
             article=article,
             sentences=tuple(sentences),
             places=tuple(resolved),
             actors=actors,
             actor_mentions=actor_mentions,
+            events=tuple(events),
             pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
         )

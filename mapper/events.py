@@ -11,7 +11,8 @@ patterns are written as base forms and the loader expands their inflections
 ``PhraseMatcher`` holds every form of every pattern; patterns with gaps
 (``"kill ... civilian"``) are matched part by part and joined here.
 
-Context lowers or removes a match, by rules that hold for any news text:
+A longer match takes its words from shorter ones ("air strike" is not a labour
+"strike"). Context lowers or removes a match, by rules that hold for any news text:
 
 - a **negation** in the same clause just before the trigger removes it
   ("no mass defections", "did not take part in military operations");
@@ -19,7 +20,15 @@ Context lowers or removes a match, by rules that hold for any news text:
   "prepared to", "if") scales it by :data:`HYPOTHETICAL_FACTOR`;
 - a trigger inside **quotation marks** (someone's words, often figurative:
   "we are in combat") is scaled by :data:`QUOTED_FACTOR`;
-- an **allegation** ("accused … of", "alleged") by :data:`ALLEGED_FACTOR`.
+- an **allegation** ("accused … of", "alleged") by :data:`ALLEGED_FACTOR`;
+- the **topic** of a protest or statement ("protested against the killing of")
+  by :data:`TOPIC_FACTOR`;
+- a **natural or accidental cause** ("the earthquake killed 50 people") by
+  :data:`DISASTER_FACTOR`.
+
+Matches of one type in one sentence combine as independent evidence, and a
+type clear in a sentence damps the types it ``outranks`` there (the taxonomy
+says which: a battle outranks the shelling that came with it).
 """
 
 from __future__ import annotations
@@ -71,6 +80,7 @@ HYPOTHETICAL_FACTOR = 0.4
 QUOTED_FACTOR = 0.5
 ALLEGED_FACTOR = 0.6
 TOPIC_FACTOR = 0.5
+DISASTER_FACTOR = 0.3
 
 #: Words that are never inflected in a pattern ("front" keeps "in front of" as it is).
 FUNCTION_WORDS = frozenset({
@@ -131,10 +141,19 @@ _TOPIC = frozenset({
     "denounced", "denouncing", "condemn", "condemns", "condemned", "condemning",
 })
 _TOPIC_SCOPE = 6
+#: Natural and accidental causes: "the earthquake killed 50 people" is not violence.
+_DISASTER = frozenset({
+    "earthquake", "earthquakes", "quake", "flood", "floods", "flooding", "storm", "storms",
+    "hurricane", "typhoon", "cyclone", "tornado", "landslide", "landslides", "avalanche",
+    "tsunami", "heatwave", "wildfire", "wildfires", "crash", "collision", "accident",
+    "accidents", "drowned", "drowning", "disease", "cholera", "virus", "epidemic", "pandemic",
+})
+_DISASTER_SCOPE = 6
 #: Tokens that end a clause when looking back (or ahead) from a trigger.
 _CLAUSE_BREAKS = frozenset({
     ",", ";", ":", "—", "–", "(", ")", "but", "while", "whereas", "although", "though",
     "however", "yet", "after", "before", "since", "because", "when", "where", "which", "who",
+    "as",
 })
 _OPEN_QUOTES = frozenset({"“", "«", "„"})
 _CLOSE_QUOTES = frozenset({"”", "»"})
@@ -416,6 +435,8 @@ def regular_forms(word: str) -> set[str]:
         return forms
     if len(word) > 5 and word.endswith(("ing", "ed")):
         return forms  # already inflected ("shelling", "displaced")
+    if word.endswith("man"):
+        forms.add(word[:-3] + "men")  # policeman -> policemen, woman -> women
     consonant_y = word.endswith("y") and word[-2] not in _VOWELS
     if word.endswith(("s", "x", "z", "ch", "sh")):
         forms.add(word + "es")
@@ -705,6 +726,10 @@ class EventTagger:
         for distance, token in enumerate(reversed(before), start=1):
             if distance <= _TOPIC_SCOPE and token.lower_ in _TOPIC:
                 factor *= TOPIC_FACTOR
+                break
+        for distance, token in enumerate(reversed(before), start=1):
+            if distance <= _DISASTER_SCOPE and token.lower_ in _DISASTER:
+                factor *= DISASTER_FACTOR
                 break
         if _inside_quotes(doc, match.start, sentence.start):
             factor *= QUOTED_FACTOR

@@ -5,6 +5,9 @@ from their XStatic packages, our own ``resources/map/dateline.js`` and ``datelin
 Natural Earth basemap in ``resources/basemap/countries.js`` when present). Pins are not folium
 objects: they travel as one GeoJSON FeatureCollection (:func:`pins_feature_collection`) and
 ``dateline.js`` draws them, so changing what is shown never rebuilds or reloads the page.
+The payload carries every excerpt with its actors and event types, and the page filters
+them itself (``Dateline.setFilter``, the rule of :mod:`mapper.filters`), colours pins by
+their dominant event type and shows a legend of the taxonomy.
 
 Article text is untrusted. It only ever reaches the page as JSON: embedded in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, or passed to
@@ -23,7 +26,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ from mapper.resources import resource_path, resources_dir
 __all__ = [
     "ATTRIBUTION",
     "JS_API",
+    "NO_EVENT_COLOR",
     "build_page",
     "js_call",
     "pins_feature_collection",
@@ -52,7 +56,18 @@ ATTRIBUTION = "Natural Earth \u00b7 GeoNames"
 
 #: Functions of ``window.Dateline`` that Python may call (see :func:`js_call`).
 JS_API = frozenset(
-    {"setPins", "flyTo", "clickPin", "contextPin", "pinIds", "isReady", "popupText", "fitPins"}
+    {
+        "setPins",
+        "setFilter",
+        "filterState",
+        "flyTo",
+        "clickPin",
+        "contextPin",
+        "pinIds",
+        "isReady",
+        "popupText",
+        "fitPins",
+    }
 )
 
 MIN_ZOOM = 1
@@ -142,29 +157,70 @@ def _safe_in_element(text: str, tag: str) -> str:
 
 # -- pins ---------------------------------------------------------------------------
 
+#: Colour of pins (and the legend entry) for excerpts that describe no event of the taxonomy.
+NO_EVENT_COLOR = "#8c9099"
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
 
 def pins_feature_collection(
-    atlas: Atlas, article_ids: Iterable[str] | None = None, excerpts_per_pin: int = 3
+    atlas: Atlas,
+    article_ids: Iterable[str] | None = None,
+    excerpts_per_pin: int | None = None,
+    *,
+    event_types: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The places of the given articles (all when None) as an RFC 7946 FeatureCollection.
 
     One Point feature per place, most mentioned first, coordinates ``[lon, lat]``. Properties:
     ``id``, ``name``, ``kind``, ``country``, ``count`` (mentions in those articles),
-    ``excerpts`` (the first ``excerpts_per_pin`` sentences mentioning the place, each
-    ``{"id", "title", "text", "highlights": [[start, end], ...]}`` with offsets relative to
-    ``text`` and only for this place) and ``more`` (how many further excerpts exist).
+    ``excerpts`` (the sentences mentioning the place, all of them unless ``excerpts_per_pin``
+    limits them, in article then text order) and ``more`` (how many were left out by that
+    limit). Each excerpt is ``{"id", "article", "title", "text", "highlights": [[start, end],
+    ...], "n", "actors", "events"}``: highlights are offsets relative to ``text`` for this place
+    only, ``n`` the number of mentions of this place in the sentence, ``actors`` the actor ids
+    it names and ``events`` its event type names, best first. The page filters on these
+    (``Dateline.setFilter``) without a new payload.
+
+    ``event_types`` is the taxonomy as ``(name, "#rrggbb")`` pairs in display order. It goes,
+    with the colour of excerpts of no type and the names of the actors the excerpts name, into
+    a foreign member ``"dateline": {"eventTypes": [{"name", "color"}, ...], "noEventColor",
+    "actors": {id: name}}``. Without a taxonomy the page does not colour pins by event type.
     Places with non-finite coordinates are left out (they cannot be drawn or serialised).
     """
-    if excerpts_per_pin < 0:
+    if excerpts_per_pin is not None and excerpts_per_pin < 0:
         raise ValueError("excerpts_per_pin must be >= 0")
+    taxonomy: dict[str, str] = {}
+    for name, color in event_types:
+        if not _HEX_COLOR.fullmatch(color):
+            raise ValueError(f"event type {name!r}: colour {color!r} is not #rrggbb")
+        taxonomy.setdefault(name, color.lower())
     wanted = None if article_ids is None else list(article_ids)
     counts = atlas.mention_counts(wanted)
+    actor_names: dict[str, str] = {}
     features: list[dict[str, Any]] = []
     for place in atlas.places(wanted):
         if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
             continue
         excerpts = atlas.excerpts_for_place(place.id, wanted)
-        shown = excerpts[:excerpts_per_pin]
+        shown = excerpts if excerpts_per_pin is None else excerpts[:excerpts_per_pin]
+        items: list[dict[str, Any]] = []
+        for excerpt in shown:
+            highlights = [[h.start, h.end] for h in excerpt.highlights if h.place_id == place.id]
+            for actor_id in excerpt.actor_ids:
+                if actor_id not in actor_names:
+                    actor_names[actor_id] = _actor_name(atlas, actor_id)
+            items.append(
+                {
+                    "id": excerpt.id,
+                    "article": excerpt.article_id,
+                    "title": excerpt.article_title,
+                    "text": excerpt.text,
+                    "highlights": highlights,
+                    "n": len(highlights),
+                    "actors": list(excerpt.actor_ids),
+                    "events": list(excerpt.event_types),
+                }
+            )
         features.append(
             {
                 "type": "Feature",
@@ -179,24 +235,28 @@ def pins_feature_collection(
                     "kind": place.kind,
                     "country": place.country,
                     "count": counts.get(place.id, 0),
-                    "excerpts": [
-                        {
-                            "id": excerpt.id,
-                            "title": excerpt.article_title,
-                            "text": excerpt.text,
-                            "highlights": [
-                                [h.start, h.end]
-                                for h in excerpt.highlights
-                                if h.place_id == place.id
-                            ],
-                        }
-                        for excerpt in shown
-                    ],
+                    "excerpts": items,
                     "more": len(excerpts) - len(shown),
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        # A foreign member (RFC 7946 section 6.1): GeoJSON readers ignore it.
+        "dateline": {
+            "eventTypes": [{"name": name, "color": color} for name, color in taxonomy.items()],
+            "noEventColor": NO_EVENT_COLOR,
+            "actors": actor_names,
+        },
+    }
+
+
+def _actor_name(atlas: Atlas, actor_id: str) -> str:
+    try:
+        return atlas.actor(actor_id).name
+    except KeyError:  # an excerpt naming an actor the analysis did not describe
+        return actor_id
 
 
 def _json_for_html(value: Any) -> str:

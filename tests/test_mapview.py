@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -15,8 +16,11 @@ import pytest
 from mapper import mapview
 from mapper.atlas import Atlas
 from mapper.types import (
+    Actor,
+    ActorMention,
     Article,
     ArticleAnalysis,
+    EventTag,
     Place,
     PlaceMention,
     ResolvedMention,
@@ -157,22 +161,34 @@ def test_pins_count_mentions_and_order_most_mentioned_first(atlas: Atlas) -> Non
     assert pins["features"][0]["properties"]["id"] == CARACAS.id
 
 
-def test_excerpts_are_limited_and_highlight_only_their_place(atlas: Atlas) -> None:
-    props = feature(mapview.pins_feature_collection(atlas, excerpts_per_pin=2), CARACAS.id)[
-        "properties"
-    ]
+def test_every_excerpt_is_in_the_payload_with_its_place_highlighted(atlas: Atlas) -> None:
+    props = feature(mapview.pins_feature_collection(atlas), CARACAS.id)["properties"]
     excerpts = props["excerpts"]
-    assert len(excerpts) == 2
-    assert props["more"] == 3  # five sentences mention Caracas
-    first, second = excerpts
-    assert first == {
+    assert len(excerpts) == 5 and props["more"] == 0  # five sentences mention Caracas
+    assert excerpts[0] == {
         "id": "a1:0",
+        "article": "a1",
         "title": "Crisis in Venezuela",
         "text": "Protests in Caracas.",
         "highlights": [[12, 19]],
+        "n": 1,
+        "actors": [],
+        "events": [],
     }
     # "Venezuela and Cuba traded accusations over Caracas.": only Caracas is highlighted.
+    second = excerpts[1]
     assert [second["text"][s:e] for s, e in second["highlights"]] == ["Caracas"]
+    assert [e["article"] for e in excerpts] == ["a1", "a1", "a1", "a1", "a2"]
+    assert sum(e["n"] for e in excerpts) == props["count"]
+
+
+def test_excerpts_can_still_be_limited(atlas: Atlas) -> None:
+    props = feature(mapview.pins_feature_collection(atlas, excerpts_per_pin=2), CARACAS.id)[
+        "properties"
+    ]
+    assert [e["id"] for e in props["excerpts"]] == ["a1:0", "a1:21"]
+    assert props["more"] == 3
+    assert props["count"] == 5  # the count is of every mention, shown or not
 
 
 def test_pins_follow_the_chosen_articles(atlas: Atlas) -> None:
@@ -198,7 +214,80 @@ def test_an_empty_atlas_gives_an_empty_collection() -> None:
     assert mapview.pins_feature_collection(Atlas()) == {
         "type": "FeatureCollection",
         "features": [],
+        "dateline": {"eventTypes": [], "noEventColor": mapview.NO_EVENT_COLOR, "actors": {}},
     }
+
+
+EVENT_TYPES = [("Protests", "#E07B39"), ("Battles", "#7b3294"), ("Protests", "#000000")]
+MADURO = Actor("person:nicolas-maduro", "Nicolas Maduro", "person", ("Maduro",))
+GUAIDO = Actor("person:juan-guaido", "Juan Guaido", "person")
+
+
+@pytest.fixture
+def tagged_atlas() -> Atlas:
+    """Caracas in a protest sentence naming Maduro (by surname) and Guaido, then untyped."""
+    base = analysis(
+        "t1",
+        "Tagged",
+        ["Maduro faced Guaido's rally in Caracas and Caracas again.", "Cuba watched."],
+    )
+    text = base.article.text
+    first = base.sentences[0]
+    mentions = (
+        ActorMention(MADURO.id, 0, 6, "Maduro"),
+        ActorMention(GUAIDO.id, 13, 19, "Guaido"),
+    )
+    assert [text[m.start : m.end] for m in mentions] == ["Maduro", "Guaido"]
+    events = (
+        EventTag("Protests", 0.9, "rally", 22, 27, first),
+        EventTag("Diplomacy & statements", 0.4, "faced", 7, 12, first),
+    )
+    return Atlas([replace(base, actors=(MADURO, GUAIDO), actor_mentions=mentions, events=events)])
+
+
+def test_excerpts_carry_their_actors_and_event_types(tagged_atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(tagged_atlas, event_types=EVENT_TYPES)
+    caracas = feature(pins, CARACAS.id)["properties"]
+    (excerpt,) = caracas["excerpts"]
+    assert excerpt["n"] == 2 and caracas["count"] == 2
+    assert len(excerpt["highlights"]) == 2
+    assert excerpt["actors"] == [MADURO.id, GUAIDO.id]
+    assert excerpt["events"] == ["Protests", "Diplomacy & statements"]  # best first
+    (cuba_excerpt,) = feature(pins, CUBA.id)["properties"]["excerpts"]
+    assert (cuba_excerpt["actors"], cuba_excerpt["events"]) == ([], [])
+
+
+def test_the_foreign_member_carries_taxonomy_and_actor_names(tagged_atlas: Atlas) -> None:
+    pins = mapview.pins_feature_collection(tagged_atlas, event_types=EVENT_TYPES)
+    assert set(pins) == {"type", "features", "dateline"}
+    meta = pins["dateline"]
+    # In display order, colours lower-cased, a repeated name kept once (the first).
+    assert meta["eventTypes"] == [
+        {"name": "Protests", "color": "#e07b39"},
+        {"name": "Battles", "color": "#7b3294"},
+    ]
+    assert re.fullmatch(r"#[0-9a-f]{6}", meta["noEventColor"])
+    assert meta["actors"] == {MADURO.id: "Nicolas Maduro", GUAIDO.id: "Juan Guaido"}
+    with pytest.raises(ValueError, match="colour"):
+        mapview.pins_feature_collection(tagged_atlas, event_types=[("Riots", "red")])
+
+
+def test_the_payload_of_many_mentions_stays_compact() -> None:
+    """Each mention costs its sentence and title plus a small, fixed overhead."""
+    sentences = [f"Crowds number {i} gathered in Caracas." for i in range(400)]
+    pins = mapview.pins_feature_collection(
+        Atlas([analysis("c1", "Caracas daily", sentences)]), event_types=EVENT_TYPES
+    )
+    page = mapview.build_page(pins)
+    block = re.search(r'id="dateline-pins">(.*?)</script>', page, re.DOTALL)
+    assert block is not None
+    data = block.group(1)
+    assert "\n" not in data and '": ' not in data and '", "' not in data  # no spaces
+    (caracas,) = pins["features"]
+    excerpts = caracas["properties"]["excerpts"]
+    assert len(excerpts) == 400
+    strings = sum(len(e["text"]) + len(e["title"]) + len(e["id"]) for e in excerpts)
+    assert (len(data) - strings) / len(excerpts) < 100
 
 
 # -- the page -----------------------------------------------------------------------
@@ -284,7 +373,10 @@ def test_content_security_policy_allows_only_local_content(atlas: Atlas) -> None
 
 
 def test_hostile_article_text_cannot_escape_the_data_block(hostile_atlas: Atlas) -> None:
-    pins = mapview.pins_feature_collection(hostile_atlas)
+    pins = mapview.pins_feature_collection(
+        hostile_atlas, event_types=[(HOSTILE, "#123456"), (HOSTILE_IMG, "#654321")]
+    )
+    pins["dateline"]["actors"]["x"] = HOSTILE  # actor names are article text too
     for inline_assets in (False, True):
         page = mapview.build_page(pins, inline_assets=inline_assets)
         assert HOSTILE not in page

@@ -1,11 +1,19 @@
 /*
- * Dateline map page: offline basemap, pins, popups, and the narrow bridge to Python.
+ * Dateline map page: offline basemap, pins, popups, filters, legend, and the narrow
+ * bridge to Python.
  *
  * Loaded after Leaflet and Leaflet.markercluster (and the basemap script when present);
  * folium's inline script calls Dateline.init(map, config) once the L.map exists.
  *
  * Article strings are hostile: they reach the DOM through textContent only, never
  * innerHTML, and only ids travel to Python.
+ *
+ * Filtering (Dateline.setFilter) applies the rule of mapper/filters.py to the excerpts of
+ * the pins already loaded: an excerpt passes when it passes every facet that is set —
+ * actors: it names at least one of them; eventTypes: at least one of its event types is
+ * among them ("" stands for excerpts with no event type); articles: it comes from one of
+ * them. A place stays on the map while at least one of its excerpts passes; its size,
+ * colour, counts and popup follow the passing excerpts only.
  */
 (function () {
   'use strict';
@@ -22,13 +30,22 @@
     continent: 'continent', region: 'region'
   };
   var EXCERPT_DISPLAY_CHARS = 320;
+  var POPUP_EXCERPTS = 3;
   var COLOR = /^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$/;
+  var DEFAULT_NO_EVENT_COLOR = '#8c9099';
+  var NO_EVENT = '';   // mapper.filters.NO_EVENT
+  var FACETS = ['actors', 'eventTypes', 'articles'];
 
   var state = {
     map: null,
     config: {},
     cluster: null,
-    markers: new Map(),   // place id -> L.Marker (whether clustered or not)
+    pins: [],             // pin records in payload order (most mentioned first)
+    markers: new Map(),   // place id -> L.Marker, shown or filtered out
+    data: null,           // the pins' excerpts as integer codes (see compile)
+    filter: { actors: null, eventTypes: null, articles: null },
+    legend: null,         // the legend control
+    legendCollapsed: false,
     labels: [],           // country labels, biggest first
     labelLayer: null,
     openPopup: null,
@@ -77,6 +94,20 @@
 
   // -- pins -----------------------------------------------------------------------
 
+  function readExcerpt(ex) {
+    var highlights = Array.isArray(ex.highlights) ? ex.highlights : [];
+    return {
+      id: toText(ex.id),
+      article: toText(ex.article),
+      title: toText(ex.title),
+      text: toText(ex.text),
+      highlights: highlights,
+      n: toInt(ex.n, highlights.length),
+      actors: Array.isArray(ex.actors) ? ex.actors.map(toText) : [],
+      events: Array.isArray(ex.events) ? ex.events.map(toText) : []
+    };
+  }
+
   function readPin(feature) {
     if (!feature || typeof feature !== 'object') return null;
     var geometry = feature.geometry || {};
@@ -100,15 +131,222 @@
       color: COLOR.test(toText(props.color)) ? props.color : '',
       more: toInt(props.more, 0),
       excerpts: excerpts.filter(function (ex) { return ex && typeof ex === 'object'; })
-        .map(function (ex) {
-          return {
-            id: toText(ex.id),
-            title: toText(ex.title),
-            text: toText(ex.text),
-            highlights: Array.isArray(ex.highlights) ? ex.highlights : []
-          };
-        })
+        .map(readExcerpt),
+      // What the current filter leaves of the pin (set by applyFilter).
+      shown: true,
+      mentions: 0,
+      passing: 0,
+      dominant: -1,
+      size: 0,
+      paint: ''
     };
+  }
+
+  // The payload's foreign member: the event taxonomy (display order) and actor names.
+  function readMeta(collection) {
+    var meta = collection && typeof collection.dateline === 'object' && collection.dateline
+      ? collection.dateline : {};
+    var seen = new Set();
+    var eventTypes = (Array.isArray(meta.eventTypes) ? meta.eventTypes : [])
+      .filter(function (t) {
+        if (!t || typeof t !== 'object') return false;
+        var name = toText(t.name);
+        if (!name || seen.has(name) || !COLOR.test(toText(t.color))) return false;
+        seen.add(name);
+        return true;
+      })
+      .map(function (t) { return { name: toText(t.name), color: toText(t.color) }; });
+    var noEvent = toText(meta.noEventColor);
+    return {
+      eventTypes: eventTypes,
+      noEventColor: COLOR.test(noEvent) ? noEvent : DEFAULT_NO_EVENT_COLOR,
+      actors: meta.actors && typeof meta.actors === 'object' ? meta.actors : {}
+    };
+  }
+
+  // Everything setFilter needs, as typed arrays built once per setPins: every distinct
+  // excerpt (by id) with its article, actors and event types as integer codes, and every
+  // pin's entries (excerpt code, mentions of the pin in it). Event-type codes follow the
+  // taxonomy order, so the lowest code wins a tie; types outside the taxonomy come after.
+  function compile(pins, meta) {
+    var typeCode = new Map();
+    var typeColors = [];
+    meta.eventTypes.forEach(function (t) {
+      typeCode.set(t.name, typeColors.length);
+      typeColors.push(t.color);
+    });
+    var knownTypes = typeColors.length;
+    var actorCode = new Map();
+    var articleCode = new Map();
+    var excerptCode = new Map();
+    var exArticle = [];
+    var exActors = [0];
+    var actorCodes = [];
+    var exTypes = [0];
+    var typeCodes = [];
+    var entryExcerpt = [];
+    var entryMentions = [];
+    var pinStart = [0];
+    var code = function (table, key) {
+      var value = table.get(key);
+      if (value === undefined) {
+        value = table.size;
+        table.set(key, value);
+      }
+      return value;
+    };
+    pins.forEach(function (pin) {
+      pin.excerpts.forEach(function (ex) {
+        var e = ex.id ? excerptCode.get(ex.id) : undefined;
+        if (e === undefined) {
+          e = exArticle.length;
+          if (ex.id) excerptCode.set(ex.id, e);
+          exArticle.push(code(articleCode, ex.article));
+          ex.actors.forEach(function (a) { actorCodes.push(code(actorCode, a)); });
+          exActors.push(actorCodes.length);
+          ex.events.forEach(function (t) {
+            if (!typeCode.has(t)) typeCode.set(t, typeCode.size);
+            typeCodes.push(typeCode.get(t));
+          });
+          exTypes.push(typeCodes.length);
+        }
+        entryExcerpt.push(e);
+        entryMentions.push(ex.n);
+      });
+      pinStart.push(entryExcerpt.length);
+    });
+    var excerpts = exArticle.length;
+    return {
+      typeCode: typeCode,
+      typeColors: typeColors,
+      knownTypes: knownTypes,
+      types: typeCode.size,
+      // Pins are coloured by event type only when the payload brings a taxonomy.
+      colouring: knownTypes > 0,
+      noEventColor: meta.noEventColor,
+      actorCode: actorCode,
+      articleCode: articleCode,
+      excerpts: excerpts,
+      exArticle: Int32Array.from(exArticle),
+      exActors: Int32Array.from(exActors),
+      actorCodes: Int32Array.from(actorCodes),
+      exTypes: Int32Array.from(exTypes),
+      typeCodes: Int32Array.from(typeCodes),
+      entryExcerpt: Int32Array.from(entryExcerpt),
+      entryMentions: Int32Array.from(entryMentions),
+      pinStart: Int32Array.from(pinStart),
+      pass: new Uint8Array(excerpts),
+      typeCount: new Int32Array(typeCode.size)
+    };
+  }
+
+  function readFilter(filter) {
+    if (typeof filter === 'string') filter = JSON.parse(filter);
+    if (filter === null || filter === undefined) filter = {};
+    if (typeof filter !== 'object' || Array.isArray(filter)) {
+      throw new TypeError('Dateline.setFilter: a filter is an object');
+    }
+    var out = {};
+    FACETS.forEach(function (facet) {
+      var value = filter[facet];
+      if (value === null || value === undefined) {
+        out[facet] = null;
+      } else if (Array.isArray(value)) {
+        out[facet] = Array.from(new Set(value.map(toText))).sort();
+      } else {
+        throw new TypeError('Dateline.setFilter: ' + facet + ' is a list or null');
+      }
+    });
+    return out;
+  }
+
+  function isOpen(filter) {
+    return filter.actors === null && filter.eventTypes === null && filter.articles === null;
+  }
+
+  // One flag per code: which actors / types / articles the facet accepts (null = open).
+  function accepted(values, table, size) {
+    if (values === null) return null;
+    var flags = new Uint8Array(size);
+    values.forEach(function (value) {
+      var c = table.get(value);
+      if (c !== undefined) flags[c] = 1;
+    });
+    return flags;
+  }
+
+  // Work out, for the current filter, which excerpts pass and each pin's passing
+  // mentions, passing excerpts and dominant event type (the type found in most passing
+  // excerpts, counting only the selected types when the event-type facet is set;
+  // ties go to the earlier type of the taxonomy; -1 when they have no type).
+  function applyFilter() {
+    var d = state.data;
+    var filter = state.filter;
+    var open = isOpen(filter);
+    var pass = d.pass;
+    var actorOk = accepted(filter.actors, d.actorCode, d.actorCode.size);
+    var typeOk = accepted(filter.eventTypes, d.typeCode, d.types);
+    var noEventOk = filter.eventTypes !== null && filter.eventTypes.indexOf(NO_EVENT) >= 0;
+    var articleOk = accepted(filter.articles, d.articleCode, d.articleCode.size);
+    var e, k, t, passing = 0;
+    for (e = 0; e < d.excerpts; e++) {
+      var ok = 1;
+      if (articleOk !== null && !articleOk[d.exArticle[e]]) ok = 0;
+      if (ok && actorOk !== null) {
+        ok = 0;
+        for (k = d.exActors[e]; k < d.exActors[e + 1]; k++) {
+          if (actorOk[d.actorCodes[k]]) { ok = 1; break; }
+        }
+      }
+      if (ok && typeOk !== null) {
+        if (d.exTypes[e] === d.exTypes[e + 1]) {
+          ok = noEventOk ? 1 : 0;
+        } else {
+          ok = 0;
+          for (k = d.exTypes[e]; k < d.exTypes[e + 1]; k++) {
+            if (typeOk[d.typeCodes[k]]) { ok = 1; break; }
+          }
+        }
+      }
+      pass[e] = ok;
+      passing += ok;
+    }
+    var counts = d.typeCount;
+    var shown = 0;
+    state.pins.forEach(function (pin, p) {
+      var mentions = 0;
+      var excerpts = 0;
+      counts.fill(0);
+      for (var j = d.pinStart[p]; j < d.pinStart[p + 1]; j++) {
+        e = d.entryExcerpt[j];
+        if (!pass[e]) continue;
+        mentions += d.entryMentions[j];
+        excerpts += 1;
+        for (k = d.exTypes[e]; k < d.exTypes[e + 1]; k++) {
+          t = d.typeCodes[k];
+          if (typeOk === null || typeOk[t]) counts[t] += 1;
+        }
+      }
+      var best = -1;
+      for (t = 0; t < counts.length; t++) {
+        if (counts[t] > 0 && (best < 0 || counts[t] > counts[best])) best = t;
+      }
+      // With nothing filtered every pin shows, with the payload's own count (which
+      // includes any excerpts the payload left out).
+      pin.shown = open || excerpts > 0;
+      pin.mentions = open ? pin.count : mentions;
+      pin.passing = excerpts;
+      pin.dominant = best;
+      if (pin.shown) shown += 1;
+    });
+    return { pins: shown, excerpts: passing };
+  }
+
+  function pinColor(pin) {
+    var d = state.data;
+    if (!d || !d.colouring) return pin.color;
+    if (pin.dominant >= 0 && pin.dominant < d.knownTypes) return d.typeColors[pin.dominant];
+    return d.noEventColor;
   }
 
   function pinDiameter(count) {
@@ -116,23 +354,68 @@
     return Math.round(Math.min(44, 12 + 5 * Math.sqrt(Math.max(1, count) - 1)));
   }
 
-  function makeMarker(pin) {
-    var size = pinDiameter(pin.count);
-    var kindClass = pin.kind === 'city' || pin.kind === '' ? '' : ' dl-pin-area';
-    var marker = L.marker([pin.lat, pin.lon], {
-      icon: L.divIcon({
-        className: 'dl-pin' + kindClass,
+  var iconCache = new Map();
+
+  function pinIcon(size, area) {
+    var key = size + (area ? 'a' : 'c');
+    var icon = iconCache.get(key);
+    if (!icon) {
+      icon = L.divIcon({
+        className: 'dl-pin' + (area ? ' dl-pin-area' : ''),
         iconSize: [size, size],
         popupAnchor: [0, -size / 2],
         html: ''
-      }),
+      });
+      iconCache.set(key, icon);
+    }
+    return icon;
+  }
+
+  function isArea(pin) {
+    return !(pin.kind === 'city' || pin.kind === '');
+  }
+
+  // The marker's element (when drawn) gets the pin's name, id and colour.
+  function styleIcon(marker) {
+    var icon = marker.getElement();
+    if (!icon) return;
+    var pin = marker.dateline;
+    icon.setAttribute('aria-label', pin.name);
+    icon.setAttribute('data-place-id', pin.id);
+    if (pin.paint) icon.style.setProperty('--dl-pin', pin.paint);
+    else icon.style.removeProperty('--dl-pin');
+  }
+
+  // Bring a marker's size and colour up to date with its pin; cheap when nothing changed.
+  function restyle(marker) {
+    var pin = marker.dateline;
+    var size = pinDiameter(pin.mentions);
+    var paint = pinColor(pin);
+    if (size !== pin.size) {
+      pin.size = size;
+      var tooltip = marker.getTooltip();
+      if (tooltip) tooltip.options.offset = [0, -size / 2];
+      marker.setIcon(pinIcon(size, isArea(pin)));  // redraws the element when on the map
+      pin.paint = paint;
+      styleIcon(marker);
+    } else if (paint !== pin.paint) {
+      pin.paint = paint;
+      styleIcon(marker);
+    }
+  }
+
+  function makeMarker(pin) {
+    pin.size = pinDiameter(pin.mentions);
+    pin.paint = pinColor(pin);
+    var marker = L.marker([pin.lat, pin.lon], {
+      icon: pinIcon(pin.size, isArea(pin)),
       keyboard: true,
       riseOnHover: true
     });
     marker.dateline = pin;
     marker.bindTooltip(function () { return el('span', 'dl-tooltip-name', pin.name); }, {
       direction: 'top',
-      offset: [0, -size / 2],
+      offset: [0, -pin.size / 2],
       className: 'dl-tooltip'
     });
     marker.bindPopup(function () { return buildPopup(pin); }, {
@@ -147,12 +430,7 @@
     marker.on('contextmenu', function () { notify('placeContextMenu', pin.id); });
     // Leaflet also opens the tooltip on click (for touch screens); the popup says more.
     marker.on('popupopen', function () { marker.closeTooltip(); });
-    marker.on('add', function () {
-      var icon = marker.getElement();
-      if (!icon) return;
-      icon.setAttribute('aria-label', pin.name);
-      if (pin.color) icon.style.backgroundColor = pin.color;
-    });
+    marker.on('add', function () { styleIcon(marker); });
     return marker;
   }
 
@@ -164,6 +442,54 @@
       className: 'dl-cluster',
       iconSize: L.point(size, size)
     });
+  }
+
+  function shownMarkers() {
+    var out = [];
+    state.pins.forEach(function (pin) {
+      if (pin.shown) out.push(state.markers.get(pin.id));
+    });
+    return out;
+  }
+
+  function isShown(marker) {
+    return Boolean(marker && marker.dateline.shown);
+  }
+
+  // Show the pins the filter leaves, sized and coloured by it. Two ways, same result:
+  // 'diff' removes and adds only the markers whose visibility changed (markercluster
+  // re-clusters those alone); 'rebuild' empties the cluster group and adds every shown
+  // marker again. bench/page.py measures both.
+  function renderPins(before, strategy) {
+    var cluster = state.cluster;
+    var markers = [];
+    state.pins.forEach(function (pin) {
+      var marker = state.markers.get(pin.id);
+      restyle(marker);
+      markers.push(marker);
+    });
+    if (strategy === 'rebuild') {
+      cluster.clearLayers();
+      cluster.addLayers(markers.filter(isShown));
+      return;
+    }
+    var add = [];
+    var remove = [];
+    markers.forEach(function (marker, p) {
+      if (marker.dateline.shown && !before[p]) add.push(marker);
+      else if (!marker.dateline.shown && before[p]) remove.push(marker);
+    });
+    if (remove.length) cluster.removeLayers(remove);
+    if (add.length) cluster.addLayers(add);
+  }
+
+  // After a filter change, the open popup follows its pin: redrawn, or closed with it.
+  function refreshOpenPopup() {
+    var popup = state.openPopup;
+    if (!popup || !state.map || !state.map.hasLayer(popup)) return;
+    var source = popup._source;  // Leaflet 1.9: the layer the popup is bound to
+    if (source && source.dateline && !source.dateline.shown) state.map.closePopup();
+    else popup.update();
   }
 
   // -- popup (built when opened) ---------------------------------------------------
@@ -220,21 +546,59 @@
     return p;
   }
 
+  // The pin's excerpts that pass the current filter, in payload order.
+  function passingExcerpts(pin) {
+    var d = state.data;
+    if (!d || pin.index === undefined) return pin.excerpts;
+    var start = d.pinStart[pin.index];
+    return pin.excerpts.filter(function (ex, j) { return d.pass[d.entryExcerpt[start + j]]; });
+  }
+
+  function excerptTags(excerpt) {
+    var d = state.data;
+    var tags = el('div', 'dl-excerpt-tags');
+    excerpt.events.forEach(function (name) {
+      var tag = el('span', 'dl-tag');
+      var code = d ? d.typeCode.get(name) : undefined;
+      var swatch = el('span', 'dl-swatch');
+      if (d && d.colouring) {
+        swatch.style.backgroundColor =
+          code !== undefined && code < d.knownTypes ? d.typeColors[code] : d.noEventColor;
+        tag.appendChild(swatch);
+      }
+      tag.appendChild(document.createTextNode(name));
+      tags.appendChild(tag);
+    });
+    var names = state.actorNames || {};
+    excerpt.actors.forEach(function (id) {
+      var name = Object.prototype.hasOwnProperty.call(names, id) ? toText(names[id]) : '';
+      tags.appendChild(el('span', 'dl-tag dl-tag-actor', name || id));
+    });
+    return tags.childNodes.length ? tags : null;
+  }
+
   function buildPopup(pin) {
+    var filtered = !isOpen(state.filter);
+    var excerpts = passingExcerpts(pin);
     var root = el('div', 'dl-popup-body');
     root.appendChild(el('div', 'dl-popup-name', pin.name));
     var meta = [];
     if (pin.country && pin.country !== pin.name) meta.push(pin.country);
     if (pin.kind) meta.push(KIND_LABEL[pin.kind] || pin.kind);
-    meta.push(pin.count + (pin.count === 1 ? ' mention' : ' mentions'));
+    var count = pin.mentions;
+    var mentions = count + (count === 1 ? ' mention' : ' mentions');
+    if (filtered && count !== pin.count) mentions = count + ' of ' + pin.count + ' mentions';
+    meta.push(mentions);
     root.appendChild(el('div', 'dl-popup-meta', meta.join(' \u00b7 ')));
     var list = el('div', 'dl-excerpts');
-    pin.excerpts.forEach(function (excerpt) {
+    excerpts.slice(0, POPUP_EXCERPTS).forEach(function (excerpt) {
       var item = el('div', 'dl-excerpt');
       item.setAttribute('role', 'button');
       item.tabIndex = 0;
       if (excerpt.title) item.appendChild(el('div', 'dl-excerpt-title', excerpt.title));
       item.appendChild(excerptText(excerpt.text, excerpt.highlights));
+      var tags = excerptTags(excerpt);
+      if (tags) item.appendChild(tags);
       item.addEventListener('click', function () { notify('excerptClicked', excerpt.id); });
       item.addEventListener('keydown', function (event) {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -245,11 +609,103 @@
       list.appendChild(item);
     });
     root.appendChild(list);
-    if (pin.more > 0) {
+    // Excerpts the payload left out (excerpts_per_pin) are counted only when nothing is
+    // filtered: whether they pass is unknown here.
+    var more = Math.max(0, excerpts.length - POPUP_EXCERPTS) + (filtered ? 0 : pin.more);
+    if (more > 0) {
       root.appendChild(el('div', 'dl-more',
-        '+ ' + pin.more + ' more excerpt' + (pin.more === 1 ? '' : 's')));
+        '+ ' + more + ' more excerpt' + (more === 1 ? '' : 's')));
     }
     return root;
+  }
+
+  // -- legend -----------------------------------------------------------------------
+
+  // Top right: the zoom control is top left, the scale bottom left, the credits bottom right.
+  var Legend = L.Control.extend({
+    options: { position: 'topright' },
+
+    onAdd: function () {
+      var root = el('div', 'dl-legend leaflet-control');
+      root.setAttribute('role', 'region');
+      root.setAttribute('aria-label', 'Legend');
+      var toggle = el('button', 'dl-legend-toggle');
+      toggle.type = 'button';
+      toggle.appendChild(el('span', 'dl-legend-heading', 'Legend'));
+      toggle.appendChild(el('span', 'dl-legend-arrow'));
+      toggle.addEventListener('click', function () {
+        setLegendCollapsed(!state.legendCollapsed);
+      });
+      this._body = el('div', 'dl-legend-body');
+      root.appendChild(toggle);
+      root.appendChild(this._body);
+      this._root = root;
+      this._toggle = toggle;
+      L.DomEvent.disableClickPropagation(root);
+      L.DomEvent.disableScrollPropagation(root);
+      return root;
+    }
+  });
+
+  function setLegendCollapsed(collapsed) {
+    var legend = state.legend;
+    state.legendCollapsed = Boolean(collapsed);
+    if (!legend || !legend._root) return;
+    legend._root.classList.toggle('dl-legend-collapsed', state.legendCollapsed);
+    legend._toggle.setAttribute('aria-expanded', state.legendCollapsed ? 'false' : 'true');
+    legend._toggle.title = state.legendCollapsed ? 'Show the legend' : 'Hide the legend';
+  }
+
+  function legendItem(name, color, key) {
+    var item = el('div', 'dl-legend-item');
+    item.setAttribute('data-event-type', key);
+    var swatch = el('span', 'dl-swatch');
+    swatch.style.backgroundColor = color;
+    item.appendChild(swatch);
+    item.appendChild(el('span', 'dl-legend-label', name));
+    return item;
+  }
+
+  // Rebuilt for each payload: its event types (in taxonomy order), "No event type",
+  // and what a pin's size means. Hidden while there are no pins.
+  function updateLegend(meta) {
+    var legend = state.legend;
+    if (!legend || !legend._body) return;
+    var body = legend._body;
+    while (body.firstChild) body.removeChild(body.firstChild);
+    legend._root.classList.toggle('dl-legend-empty', state.pins.length === 0);
+    if (meta.eventTypes.length) {
+      body.appendChild(el('div', 'dl-legend-title', 'Event type'));
+      meta.eventTypes.forEach(function (t) {
+        body.appendChild(legendItem(t.name, t.color, t.name));
+      });
+      body.appendChild(legendItem('No event type', meta.noEventColor, NO_EVENT));
+    }
+    var size = el('div', 'dl-legend-size');
+    var dots = el('span', 'dl-legend-dots');
+    [1, 10, 40].forEach(function (n) {
+      var dot = el('span', 'dl-legend-dot');
+      var d = pinDiameter(n) * 0.6;
+      dot.style.width = d + 'px';
+      dot.style.height = d + 'px';
+      dots.appendChild(dot);
+    });
+    size.appendChild(dots);
+    size.appendChild(el('span', 'dl-legend-label', 'Pin size = number of mentions'));
+    body.appendChild(size);
+    markLegend();
+    setLegendCollapsed(state.legendCollapsed);
+  }
+
+  // Types the event-type facet leaves out are dimmed.
+  function markLegend() {
+    var legend = state.legend;
+    if (!legend || !legend._body) return;
+    var chosen = state.filter.eventTypes;
+    legend._body.querySelectorAll('.dl-legend-item').forEach(function (item) {
+      var key = item.getAttribute('data-event-type');
+      item.classList.toggle('dl-legend-off', chosen !== null && chosen.indexOf(key) < 0);
+    });
   }
 
   // -- basemap ----------------------------------------------------------------------
@@ -345,12 +801,41 @@
 
   function frameMarkers() {
     var map = state.map;
-    var points = [];
-    state.markers.forEach(function (marker) { points.push(marker.getLatLng()); });
+    var points = shownMarkers().map(function (marker) { return marker.getLatLng(); });
     if (!points.length) return;
-    map.fitBounds(L.latLngBounds(points), {
-      padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false
+    var bounds = L.latLngBounds(points);
+    map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+    // A pin under the legend: fit again into the room beside it.
+    var legend = legendBox();
+    if (!legend) return;
+    var hidden = points.some(function (latlng) {
+      var p = map.latLngToContainerPoint(latlng);
+      return p.x >= legend.left && p.x <= legend.right && p.y >= legend.top &&
+        p.y <= legend.bottom;
     });
+    if (hidden) {
+      map.fitBounds(bounds, {
+        paddingTopLeft: FIT_PADDING,
+        paddingBottomRight: [FIT_PADDING[0] + legend.right - legend.left, FIT_PADDING[1]],
+        maxZoom: FIT_MAX_ZOOM,
+        animate: false
+      });
+    }
+  }
+
+  // The legend's box in map container pixels (with a margin), or null when not shown.
+  function legendBox() {
+    var root = state.legend && state.legend._root;
+    if (!root || !root.offsetWidth) return null;
+    var box = root.getBoundingClientRect();
+    var origin = state.map.getContainer().getBoundingClientRect();
+    var margin = 8;
+    return {
+      left: box.left - origin.left - margin,
+      top: box.top - origin.top - margin,
+      right: box.right - origin.left + margin,
+      bottom: box.bottom - origin.top + margin
+    };
   }
 
   // Bring a marker out of its cluster (zooming or panning as needed), then run done()
@@ -397,31 +882,69 @@
 
   // -- public API -------------------------------------------------------------------
 
+  // Show these pins (a FeatureCollection from mapview.pins_feature_collection), under the
+  // current filter. Returns how many pins are shown.
   function setPins(collection, options) {
     if (!state.map) return 0;
     if (typeof collection === 'string') collection = JSON.parse(collection);
     var features = collection && Array.isArray(collection.features) ? collection.features : [];
+    var meta = readMeta(collection);
     state.revealToken++;
     syncSize();
     state.map.closePopup();
     state.cluster.clearLayers();
     state.markers = new Map();
-    var layers = [];
+    state.pins = [];
     features.forEach(function (feature) {
       var pin = readPin(feature);
       if (!pin || state.markers.has(pin.id)) return;
-      var marker = makeMarker(pin);
-      state.markers.set(pin.id, marker);
-      layers.push(marker);
+      pin.index = state.pins.length;
+      state.pins.push(pin);
+      state.markers.set(pin.id, null);
     });
-    state.cluster.addLayers(layers);
+    state.actorNames = meta.actors;
+    state.data = compile(state.pins, meta);
+    applyFilter();
+    state.pins.forEach(function (pin) { state.markers.set(pin.id, makeMarker(pin)); });
+    var shown = shownMarkers();
+    state.cluster.addLayers(shown);
+    updateLegend(meta);
     if (!(options && options.fit === false)) frameMarkers();
-    return layers.length;
+    return shown.length;
+  }
+
+  // Narrow the pins to the excerpts that pass `filter` ({actors, eventTypes, articles}:
+  // lists of ids/names, or null for an open facet; "" in eventTypes = no event type), in
+  // place. Kept for later setPins calls. Returns JSON {"pins", "excerpts", "ms"}: pins
+  // shown, distinct excerpts passing, and the time taken here in milliseconds.
+  // options.strategy ('diff', the default, or 'rebuild') is for measuring (bench/page.py).
+  function setFilter(filter, options) {
+    var started = performance.now();
+    state.filter = readFilter(filter);
+    var result = { pins: 0, excerpts: 0 };
+    if (state.map && state.data) {
+      var before = state.pins.map(function (pin) { return pin.shown; });
+      result = applyFilter();
+      renderPins(before, options && options.strategy);
+      refreshOpenPopup();
+    }
+    markLegend();
+    result.ms = performance.now() - started;
+    return JSON.stringify(result);
+  }
+
+  function filterState() {
+    return JSON.stringify(state.filter);
+  }
+
+  function shownMarker(placeId) {
+    var marker = state.map && state.markers.get(String(placeId));
+    return isShown(marker) ? marker : null;
   }
 
   function flyTo(placeId) {
     var map = state.map;
-    var marker = map && state.markers.get(String(placeId));
+    var marker = shownMarker(placeId);
     if (!marker) return false;
     syncSize();
     var token = ++state.revealToken;
@@ -448,7 +971,7 @@
   }
 
   function firePin(placeId, eventName) {
-    var marker = state.map && state.markers.get(String(placeId));
+    var marker = shownMarker(placeId);
     if (!marker) return false;
     syncSize();
     reveal(marker, function () {
@@ -465,11 +988,13 @@
   function fitPins() {
     if (state.map) state.map.closePopup();
     frameMarkers();
-    return state.markers.size;
+    return shownMarkers().length;
   }
 
+  // Ids of the pins shown (the filter's survivors), most mentioned first.
   function pinIds() {
-    return JSON.stringify(Array.from(state.markers.keys()));
+    return JSON.stringify(state.pins.filter(function (pin) { return pin.shown; })
+      .map(function (pin) { return pin.id; }));
   }
 
   function isReady() {
@@ -523,6 +1048,9 @@
     } catch (error) {
       console.error('Dateline: basemap not drawn: ' + error);
     }
+    state.legend = new Legend();
+    state.legend.addTo(map);
+    updateLegend(readMeta(null));
     state.cluster = L.markerClusterGroup({
       maxClusterRadius: 40,
       showCoverageOnHover: false,
@@ -532,7 +1060,10 @@
     showWorld();
     if (map.getSize().x === 0) {
       // Laid out while hidden: frame the world again once the view has a size.
-      map.once('resize', function () { if (!state.markers.size) showWorld(); else frameMarkers(); });
+      map.once('resize', function () {
+        if (!shownMarkers().length) showWorld();
+        else frameMarkers();
+      });
     }
     try {
       var pins = embeddedPins();
@@ -549,6 +1080,8 @@
   window.Dateline = {
     init: init,
     setPins: setPins,
+    setFilter: setFilter,
+    filterState: filterState,
     flyTo: flyTo,
     clickPin: clickPin,
     contextPin: contextPin,

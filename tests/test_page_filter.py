@@ -1,0 +1,396 @@
+"""Filtering in the map page: the real page, offscreen, against mapper.filters' rule."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import PAGE_TIMEOUT_MS
+
+from mapper import mapview
+from mapper.atlas import Atlas
+from mapper.filters import NO_EVENT, Filter
+from mapper.types import (
+    Actor,
+    ActorMention,
+    Article,
+    ArticleAnalysis,
+    EventTag,
+    Place,
+    PlaceMention,
+    ResolvedMention,
+    Sentence,
+)
+from ui.qt import QtCore, QtWebEngineCore, QtWebEngineWidgets
+
+EVENT_TYPES = (
+    ("Protests", "#e07b39"),
+    ("Riots", "#c0392b"),
+    ("Battles", "#7b3294"),
+    ("Diplomacy & statements", "#2c7fb8"),
+)
+COLOR = dict(EVENT_TYPES)
+
+
+def city(place_id: str, name: str, lat: float, lon: float) -> Place:
+    return Place(place_id, name, "city", lat, lon, "Somewhere", "XX")
+
+
+LIMA = city("gn:1", "Lima", -12.05, -77.04)
+KYIV = city("gn:2", "Kyiv", 50.45, 30.52)
+JAKARTA = city("gn:3", "Jakarta", -6.2, 106.85)
+ROSA = Actor("person:rosa-quispe", "Rosa Quispe", "person")
+UNION = Actor("organization:miners-union", "Miners Union", "organization")
+
+
+@dataclass
+class Said:
+    """One sentence of a hand-made article: the place it names, its actors and event types."""
+
+    text: str
+    place: Place
+    actors: Sequence[Actor] = ()
+    events: Sequence[str] = ()
+    also: Sequence[Place] = field(default_factory=tuple)
+
+
+def article(article_id: str, title: str, sentences: Sequence[Said]) -> ArticleAnalysis:
+    """An ArticleAnalysis as the pipeline would give it, built from plain records."""
+    text = " ".join(s.text for s in sentences)
+    spans: list[Sentence] = []
+    mentions: list[ResolvedMention] = []
+    actor_mentions: list[ActorMention] = []
+    events: list[EventTag] = []
+    start = 0
+    for said in sentences:
+        span = Sentence(start, start + len(said.text))
+        spans.append(span)
+        for place in (said.place, *said.also):
+            at = start + said.text.index(place.name)
+            mention = PlaceMention(at, at + len(place.name), place.name, "gazetteer")
+            mentions.append(ResolvedMention(mention, place, 0.9, span))
+        for actor in said.actors:
+            at = start + said.text.index(actor.name)
+            actor_mentions.append(ActorMention(actor.id, at, at + len(actor.name), actor.name))
+        for rank, event_type in enumerate(said.events):
+            events.append(EventTag(event_type, 0.9 - rank / 10, "x", start, start + 1, span))
+        start += len(said.text) + 1
+    actors = tuple({a.id: a for s in sentences for a in s.actors}.values())
+    return ArticleAnalysis(
+        Article(article_id, title, text, ""),
+        tuple(spans),
+        tuple(sorted(mentions, key=lambda r: r.mention.start)),
+        actors,
+        tuple(actor_mentions),
+        tuple(events),
+    )
+
+
+@pytest.fixture
+def three_places() -> Atlas:
+    """Lima: a protest; Kyiv: a battle naming Rosa Quispe; Jakarta: no event at all."""
+    return Atlas(
+        [
+            article(
+                "a1",
+                "Unrest",
+                [
+                    Said("Thousands marched in Lima against the decree.", LIMA, (), ["Protests"]),
+                    Said("Rosa Quispe said fighting near Kyiv went on.", KYIV, [ROSA],
+                         ["Battles", "Diplomacy & statements"]),
+                ],
+            ),
+            article("a2", "Markets", [Said("Jakarta traded quietly on Monday.", JAKARTA)]),
+        ]
+    )
+
+
+# -- the page ---------------------------------------------------------------------------
+
+
+class RecordingPage(QtWebEngineCore.QWebEnginePage):
+    """A page that keeps the JavaScript errors it reports."""
+
+    def __init__(self, profile: QtWebEngineCore.QWebEngineProfile, parent: QtCore.QObject) -> None:
+        super().__init__(profile, parent)
+        self.errors: list[str] = []
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # Qt's name
+        if level == QtWebEngineCore.QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            self.errors.append(f"{source}:{line}: {message}")
+
+
+class Page:
+    """The map page (no bridge) in an offscreen view, with its pins embedded."""
+
+    def __init__(self, qtbot, folder: Path, pins: dict[str, object]) -> None:
+        self.qtbot = qtbot
+        self.view = QtWebEngineWidgets.QWebEngineView()
+        self.profile = QtWebEngineCore.QWebEngineProfile(self.view)  # off the record
+        self.page = RecordingPage(self.profile, self.view)
+        self.view.setPage(self.page)
+        self.view.resize(1000, 700)
+        self.view.show()
+        index = mapview.write_page(folder, pins, bridge=False)
+        with qtbot.waitSignal(self.view.loadFinished, timeout=PAGE_TIMEOUT_MS) as load:
+            self.view.load(QtCore.QUrl.fromLocalFile(str(index)))
+        assert load.args == [True]
+        try:
+            qtbot.waitUntil(lambda: self.js("window.datelineReady === true") is True,
+                            timeout=PAGE_TIMEOUT_MS)
+        except qtbot.TimeoutError:
+            raise AssertionError(f"the page never got ready: {self.page.errors}") from None
+
+    def js(self, script: str) -> object:
+        with self.qtbot.waitCallback(timeout=PAGE_TIMEOUT_MS) as callback:
+            self.page.runJavaScript(script, 0, callback)
+        return callback.args[0]
+
+    def json(self, script: str) -> object:
+        result = self.js(script)
+        assert isinstance(result, str), (script, result)
+        return json.loads(result)
+
+    def set_filter(self, where: Filter) -> dict[str, float]:
+        result = self.json(mapview.js_call("setFilter", where.to_json()))
+        assert isinstance(result, dict)
+        return result
+
+    def pins(self) -> set[str]:
+        ids = self.json("Dateline.pinIds()")
+        assert isinstance(ids, list)
+        return set(ids)
+
+    def close(self) -> None:
+        self.view.stop()
+        self.view.close()
+        self.page.deleteLater()
+        self.profile.deleteLater()
+        self.view.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        self.qtbot.wait(10)
+
+
+@pytest.fixture
+def open_page(qtbot, tmp_path: Path) -> Iterator[object]:
+    pages: list[Page] = []
+
+    def open_(atlas: Atlas) -> Page:
+        pins = mapview.pins_feature_collection(atlas, event_types=EVENT_TYPES)
+        page = Page(qtbot, tmp_path / f"page{len(pages)}", pins)
+        pages.append(page)
+        return page
+
+    yield open_
+    for page in pages:
+        errors = list(page.page.errors)
+        page.close()
+        assert errors == [], errors
+
+
+def rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def pin_color(page: Page, place: Place) -> str:
+    script = (
+        "(function () { var e = document.querySelector("
+        f"'.dl-pin[data-place-id=\"{place.id}\"]');"
+        " return e ? getComputedStyle(e).backgroundColor : null; })()"
+    )
+    color = page.js(script)
+    assert isinstance(color, str), f"{place.name} has no pin element"
+    return color
+
+
+# -- tests ------------------------------------------------------------------------------
+
+
+def test_event_type_filter_keeps_only_places_with_such_excerpts(open_page, three_places):
+    page = open_page(three_places)
+    assert page.pins() == {LIMA.id, KYIV.id, JAKARTA.id}
+
+    result = page.set_filter(Filter.of(event_types=["Protests"]))
+    assert page.pins() == {LIMA.id}
+    assert result["pins"] == 1 and result["excerpts"] == 1
+    assert isinstance(result["ms"], float | int) and 0 <= result["ms"] < 1000
+    assert page.json("Dateline.filterState()") == {
+        "actors": None, "eventTypes": ["Protests"], "articles": None,
+    }
+
+    page.set_filter(Filter.of(event_types=[NO_EVENT, "Protests"]))
+    assert page.pins() == {LIMA.id, JAKARTA.id}
+
+    page.set_filter(Filter.of(event_types=["Diplomacy & statements"]))  # a second type counts
+    assert page.pins() == {KYIV.id}
+
+    page.set_filter(Filter())
+    assert page.pins() == {LIMA.id, KYIV.id, JAKARTA.id}
+    assert page.json("Dateline.filterState()") == Filter().to_json()
+
+
+def test_actor_and_article_filters(open_page, three_places):
+    page = open_page(three_places)
+    page.set_filter(Filter.of(actors=[ROSA.id]))
+    assert page.pins() == {KYIV.id}
+    page.set_filter(Filter.of(actors=[UNION.id]))  # named nowhere
+    assert page.pins() == set()
+    page.set_filter(Filter.of(articles=["a2"]))
+    assert page.pins() == {JAKARTA.id}
+    page.set_filter(Filter.of(actors=[ROSA.id], articles=["a2"]))  # every facet must pass
+    assert page.pins() == set()
+    # A shown pin can be opened; a filtered-out one cannot.
+    assert page.js(f"Dateline.clickPin({json.dumps(KYIV.id)})") is False
+    page.set_filter(Filter())
+    assert page.js(f"Dateline.clickPin({json.dumps(KYIV.id)})") is True
+
+
+def test_pins_are_coloured_by_their_dominant_event_type(open_page, three_places):
+    page = open_page(three_places)
+    assert pin_color(page, LIMA) == rgb(COLOR["Protests"])
+    # Kyiv's one excerpt is Battles first, Diplomacy second: a tie goes to taxonomy order.
+    assert pin_color(page, KYIV) == rgb(COLOR["Battles"])
+    assert pin_color(page, JAKARTA) == rgb(mapview.NO_EVENT_COLOR)
+    # Narrowed to Diplomacy, Kyiv shows as what is left of it.
+    page.set_filter(Filter.of(event_types=["Diplomacy & statements"]))
+    assert pin_color(page, KYIV) == rgb(COLOR["Diplomacy & statements"])
+    page.set_filter(Filter.of(event_types=["Protests"]))
+    assert pin_color(page, LIMA) == rgb(COLOR["Protests"])
+
+
+def test_the_popup_shows_only_passing_excerpts(open_page):
+    said = [
+        Said("Police met the march in Lima with tear gas.", LIMA, (), ["Protests"]),
+        Said("Rosa Quispe spoke for Lima at the talks.", LIMA, [ROSA],
+             ["Diplomacy & statements"]),
+        Said("Lima and Kyiv signed a trade deal.", LIMA, (), ["Diplomacy & statements"], [KYIV]),
+        Said("A second rally filled Lima at night.", LIMA, (), ["Protests"]),
+        Said("Lima woke to a quiet Sunday.", LIMA),
+        Said("A third rally set out from Lima.", LIMA, (), ["Protests"]),
+        Said("A fourth rally in Lima ended peacefully.", LIMA, (), ["Protests"]),
+        Said("A fifth rally in Lima drew students.", LIMA, (), ["Protests"]),
+    ]
+    page = open_page(Atlas([article("a1", "Peru", said)]))
+
+    page.set_filter(Filter.of(event_types=["Diplomacy & statements"]))
+    assert page.pins() == {LIMA.id, KYIV.id}
+    assert page.js(f"Dateline.clickPin({json.dumps(LIMA.id)})") is True
+    page.qtbot.waitUntil(lambda: page.json("Dateline.popupText()") is not None)
+    text = page.json("Dateline.popupText()")
+    assert isinstance(text, str)
+    assert "2 of 8 mentions" in text
+    assert "Rosa Quispe spoke" in text and "trade deal" in text
+    assert "tear gas" not in text and "quiet Sunday" not in text and "more excerpt" not in text
+
+    # The open popup follows the filter: five protests, three listed, "+ 2 more".
+    page.set_filter(Filter.of(event_types=["Protests"]))
+    text = page.json("Dateline.popupText()")
+    assert isinstance(text, str)
+    assert "5 of 8 mentions" in text
+    assert "tear gas" in text and "second rally" in text and "third rally" in text
+    assert "fourth rally" not in text and "talks" not in text
+    assert text.endswith("+ 2 more excerpts")
+
+    # Filtering the place away closes its popup.
+    page.set_filter(Filter.of(actors=[UNION.id]))
+    assert page.json("Dateline.popupText()") is None
+
+
+def test_the_legend_lists_the_event_types(open_page, three_places):
+    page = open_page(three_places)
+    items = page.json(
+        "JSON.stringify(Array.from(document.querySelectorAll('.dl-legend-item'))"
+        ".map(function (e) { return e.textContent; }))"
+    )
+    assert items == [name for name, _ in EVENT_TYPES] + ["No event type"]
+    legend = page.json(
+        "JSON.stringify(document.querySelector('.dl-legend').textContent)"
+    )
+    assert isinstance(legend, str) and "Pin size = number of mentions" in legend
+    swatch = page.js(
+        "getComputedStyle(document.querySelector("
+        "'.dl-legend-item[data-event-type=\"Battles\"] .dl-swatch')).backgroundColor"
+    )
+    assert swatch == rgb(COLOR["Battles"])
+    # The legend sits top right, clear of the zoom control (top left) and the credits.
+    box = page.json(
+        "JSON.stringify((function () {"
+        " var r = document.querySelector('.dl-legend').getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom, window.innerWidth]; })())"
+    )
+    assert isinstance(box, list)
+    left, top, _right, bottom, width = box
+    assert left > width / 2 and top < 100 and bottom < 400
+    # It folds away and comes back.
+    page.js("document.querySelector('.dl-legend-toggle').click()")
+    assert page.js("document.querySelector('.dl-legend-body').offsetHeight") == 0
+    page.js("document.querySelector('.dl-legend-toggle').click()")
+    assert page.js("document.querySelector('.dl-legend-body').offsetHeight") > 0
+
+
+def test_set_pins_keeps_the_filter(open_page, three_places):
+    page = open_page(three_places)
+    page.set_filter(Filter.of(event_types=["Protests"]))
+    pins = mapview.pins_feature_collection(three_places, event_types=EVENT_TYPES)
+    assert page.js(mapview.js_call("setPins", pins)) == 1
+    assert page.pins() == {LIMA.id}
+
+
+def random_atlas(seed: int) -> Atlas:
+    """About 200 excerpts over 30 places and 6 articles, with random actors and types."""
+    rng = random.Random(seed)
+    places = [
+        city(f"gn:{100 + i}", f"Town{i:02d}x", rng.uniform(-60, 70), rng.uniform(-170, 170))
+        for i in range(30)
+    ]
+    actors = [Actor(f"organization:group-{i}", f"Group{i:02d}y", "organization")
+              for i in range(8)]
+    types = [name for name, _ in EVENT_TYPES] + ["Humanitarian & economy"]  # one off-taxonomy
+    analyses = []
+    for a in range(6):
+        said = []
+        for s in range(rng.randint(25, 40)):
+            place = rng.choice(places)
+            others = rng.sample([p for p in places if p != place], rng.choice([0, 0, 1, 2]))
+            named = rng.sample(actors, rng.choice([0, 0, 1, 2]))
+            events = rng.sample(types, rng.choice([0, 1, 1, 2]))
+            words = [place.name, *(p.name for p in others), *(x.name for x in named)]
+            rng.shuffle(words)
+            said.append(Said(f"S{s} " + " ".join(words) + ".", place, named, events, others))
+        analyses.append(article(f"art{a}", f"Article {a}", said))
+    return Atlas(analyses)
+
+
+def random_filter(rng: random.Random, atlas: Atlas) -> Filter:
+    actor_ids = [a.id for a in atlas.actors] + ["organization:nobody"]
+    types = [name for name, _ in EVENT_TYPES] + ["Humanitarian & economy", NO_EVENT]
+    article_ids = [a.id for a in atlas.articles]
+
+    def facet(values: list[str]) -> list[str] | None:
+        return None if rng.random() < 0.45 else rng.sample(values, rng.randint(0, 3))
+
+    return Filter.of(facet(actor_ids), facet(types), facet(article_ids))
+
+
+def test_the_page_and_mapper_filters_agree(open_page):
+    atlas = random_atlas(11)
+    excerpt_ids = {e.id for p in atlas.places() for e in atlas.excerpts_for_place(p.id)}
+    assert 150 <= len(excerpt_ids) <= 260
+    page = open_page(atlas)
+    rng = random.Random(5)
+    filters = [random_filter(rng, atlas) for _ in range(20)]
+    assert sum(not f.is_open for f in filters) >= 15
+    for where in filters:
+        result = page.set_filter(where)
+        expected = {p.id for p in atlas.places(where=where)}
+        assert page.pins() == expected, where
+        passing = {
+            e.id for p in atlas.places() for e in atlas.excerpts_for_place(p.id, where=where)
+        }
+        assert result["excerpts"] == len(passing), where
+        assert result["pins"] == len(expected), where

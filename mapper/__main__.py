@@ -47,7 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         help="ask Nominatim (OpenStreetMap) about names the offline gazetteer lacks "
         "(needs the network; at most 1 request/s; answers cached)",
     )
-    for command in (extract, evaluate):
+    events = commands.add_parser(
+        "evaluate-events",
+        help="score event typing on ACLED-style JSONL (text + label per line)",
+    )
+    events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
+    events.add_argument("--limit", type=int, default=0, help="only the first N records")
+    events.add_argument("--json", action="store_true", help="print the report as JSON")
+    for command in (extract, evaluate, events):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
         model.add_argument("--no-model", action="store_true",
@@ -62,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _extract(args)
     if args.command == "evaluate":
         return _evaluate(args)
+    if args.command == "evaluate-events":
+        return _evaluate_events(args)
     return 2  # pragma: no cover -- argparse rejects unknown commands
 
 
@@ -117,6 +126,29 @@ def _evaluate(args: argparse.Namespace) -> int:
                 print(f"{key}: " + ", ".join(f"{name} ×{n}" for name, n in value))
             else:
                 print(f"{key:24} {value}")
+    return 0
+
+
+def _evaluate_events(args: argparse.Namespace) -> int:
+    from mapper.evaluate_events import evaluate_events, print_report
+    from mapper.events import EventTagger, load_taxonomy
+    from mapper.nlp import ModelUnavailableError, blank_nlp, load_nlp
+
+    try:
+        nlp = blank_nlp() if args.no_model else load_nlp(args.model)
+    except ModelUnavailableError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return 1
+    tagger = EventTagger(load_taxonomy())
+    try:
+        report = evaluate_events(args.corpus, tagger, nlp, args.limit)
+    except (OSError, ValueError) as error:
+        print(f"dateline: {args.corpus}: cannot read the records ({error})", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
     return 0
 
 

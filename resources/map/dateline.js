@@ -804,23 +804,40 @@
     var points = shownMarkers().map(function (marker) { return marker.getLatLng(); });
     if (!points.length) return;
     var bounds = L.latLngBounds(points);
-    map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
-    // A pin under the legend: fit again into the room beside it.
+    var size = map.getSize();
+    if (!size.x || !size.y) {
+      map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, animate: false });
+      return;
+    }
+    // Work the view out first and move once: every move re-projects the whole basemap.
+    var pad = L.point(FIT_PADDING);
+    var view = boundsView(bounds, pad, pad);
     var legend = legendBox();
-    if (!legend) return;
-    var hidden = points.some(function (latlng) {
-      var p = map.latLngToContainerPoint(latlng);
+    var covered = legend && points.some(function (latlng) {
+      var p = map.project(latlng, view.zoom).subtract(view.origin);
       return p.x >= legend.left && p.x <= legend.right && p.y >= legend.top &&
         p.y <= legend.bottom;
     });
-    if (hidden) {
-      map.fitBounds(bounds, {
-        paddingTopLeft: FIT_PADDING,
-        paddingBottomRight: [FIT_PADDING[0] + legend.right - legend.left, FIT_PADDING[1]],
-        maxZoom: FIT_MAX_ZOOM,
-        animate: false
-      });
-    }
+    // A pin under the legend: fit into the room beside it instead.
+    if (covered) view = boundsView(bounds, pad, pad.add([legend.right - legend.left, 0]));
+    map.setView(view.center, view.zoom, { animate: false });
+  }
+
+  // What map.fitBounds would do (Leaflet 1.9's _getBoundsCenterZoom, from public calls),
+  // plus the top-left pixel of the view, to test where points would land.
+  function boundsView(bounds, paddingTL, paddingBR) {
+    var map = state.map;
+    var zoom = map.getBoundsZoom(bounds, false, paddingTL.add(paddingBR));
+    zoom = Math.min(FIT_MAX_ZOOM, zoom);
+    var offset = paddingBR.subtract(paddingTL).divideBy(2);
+    var sw = map.project(bounds.getSouthWest(), zoom);
+    var ne = map.project(bounds.getNorthEast(), zoom);
+    var centre = sw.add(ne).divideBy(2).add(offset);
+    return {
+      center: map.unproject(centre, zoom),
+      zoom: zoom,
+      origin: centre.subtract(map.getSize().divideBy(2))
+    };
   }
 
   // The legend's box in map container pixels (with a margin), or null when not shown.
@@ -907,9 +924,10 @@
     applyFilter();
     state.pins.forEach(function (pin) { state.markers.set(pin.id, makeMarker(pin)); });
     var shown = shownMarkers();
-    state.cluster.addLayers(shown);
     updateLegend(meta);
+    // Frame first: markercluster then draws the clusters of the final zoom only.
     if (!(options && options.fit === false)) frameMarkers();
+    state.cluster.addLayers(shown);
     return shown.length;
   }
 
@@ -1057,7 +1075,14 @@
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon
     }).addTo(map);
-    showWorld();
+    var pins = null;
+    try {
+      pins = embeddedPins();
+    } catch (error) {
+      console.error('Dateline: embedded pins not read: ' + error);
+    }
+    // With pins, setPins frames them (framing the world first would only cost a redraw).
+    if (!pins) showWorld();
     if (map.getSize().x === 0) {
       // Laid out while hidden: frame the world again once the view has a size.
       map.once('resize', function () {
@@ -1066,7 +1091,6 @@
       });
     }
     try {
-      var pins = embeddedPins();
       if (pins) setPins(pins);
     } catch (error) {
       console.error('Dateline: embedded pins not shown: ' + error);

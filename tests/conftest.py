@@ -140,12 +140,12 @@ def seed_paths() -> list[Path]:
     return paths
 
 
-def open_window(qtbot, paths: list[Path]):
-    """A MainWindow on these files with the model-free pipeline, mapped and ready."""
+def open_window(qtbot, paths: list[Path], factory=None):
+    """A MainWindow on these files (model-free pipeline unless told), mapped and ready."""
     from mapper.pipeline import Pipeline
     from ui.mainwindow import MainWindow
 
-    window = MainWindow(paths, pipeline_factory=Pipeline.blank)
+    window = MainWindow(paths, pipeline_factory=factory or Pipeline.blank)
     view = window.map_view
     window.show()
     with qtbot.waitSignal(view.loadFinished, timeout=PAGE_TIMEOUT_MS) as load:

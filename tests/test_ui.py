@@ -333,10 +333,19 @@ def test_map_snapshot_shows_the_basemap_and_pins(qtbot, window):
     sea = colours.get(SEA.rgb() & 0xFFFFFF, 0)
     assert land > samples * 0.05, "no land drawn: the offline basemap is missing"
     assert sea > samples * 0.05, "no sea drawn"
-    reddish = sum(
-        n for rgb, n in colours.items() if (rgb >> 16) > 180 and ((rgb >> 8) & 0xFF) < 110
-    )
-    assert reddish > 20, "no pins drawn"
+    # Pins are filled with their event type's colour (or the no-event grey).
+    pin_colours = [QtGui.QColor(c) for _name, c in window._event_types]
+    assert pin_colours, "no event types"
+
+    def near_a_pin_colour(rgb: int) -> bool:
+        red, green, blue = rgb >> 16, (rgb >> 8) & 0xFF, rgb & 0xFF
+        return any(
+            abs(red - c.red()) + abs(green - c.green()) + abs(blue - c.blue()) < 40
+            for c in pin_colours
+        )
+
+    pinned = sum(n for rgb, n in colours.items() if near_a_pin_colour(rgb))
+    assert pinned > 20, "no pins drawn"
 
 
 # -- menus, settings, background loading ------------------------------------------------------

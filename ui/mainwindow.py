@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
+from mapper.filters import Filter
+from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
 from ui.qt import QtCore, QtGui, QtWidgets
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "Dateline"
 APPLICATION = "Dateline"
 #: Bump when the docks change, so an old saved layout is not applied to new docks.
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 
 _DEFAULT_SIZE = QtCore.QSize(1400, 900)
 _LEFT_DOCK_SHARE = 0.21  # of the window's width
@@ -113,6 +115,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closing = False
         self._article_filter: str | None = None
         self._online_failure_shown = False
+        #: Event types (name, colour) of the taxonomy, in display order.
+        self._event_types: list[tuple[str, str]] = []
         self.place_id: str | None = None
 
         self.map_view = MapView(self.atlas.has_place, self.atlas.has_excerpt, self)
@@ -135,6 +139,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.articles_dock = self._add_dock(self.tr("Articles"), self.article_list)
         self.places_dock = self._add_dock(self.tr("Places"), self.place_list)
+        self.filter_panel = FilterPanel(self)
+        self.filter_panel.filter_changed.connect(self._on_filter_changed)
+        self.filters_dock = self._add_dock(self.tr("Filters"), self.filter_panel)
         self.excerpts_dock = self._add_dock(self.tr("Excerpts"), self.excerpt_list)
         self.reader_dock = self._add_dock(self.tr("Article"), self.reader)
 
@@ -160,6 +167,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def article_filter(self) -> list[str] | None:
         """The ids of the articles shown (None: all of them)."""
         return None if self._article_filter is None else [self._article_filter]
+
+    def current_filter(self) -> Filter:
+        """What the map shows: the Filters panel's choices and the article chosen."""
+        chosen = self.filter_panel.current_filter()
+        return Filter(chosen.actors, chosen.event_types, None if self._article_filter is None
+                      else frozenset({self._article_filter}))
 
     def open_paths(self, paths: Sequence[Path]) -> None:
         """Read, analyse and show these files (in the background); failures are reported."""
@@ -247,7 +260,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.quit_action.triggered.connect(self.close)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        for dock in (self.articles_dock, self.places_dock, self.excerpts_dock, self.reader_dock):
+        for dock in self._docks():
             view_menu.addAction(dock.toggleViewAction())
         self.reset_layout_action = view_menu.addAction(self.tr("&Reset Layout"))
         self.reset_layout_action.triggered.connect(lambda: self.reset_layout())
@@ -267,6 +280,12 @@ class MainWindow(QtWidgets.QMainWindow):
                     "(sends those names over the network; at most one request a second)")
         )
         self.online_action.toggled.connect(self._on_online_toggled)
+        settings_menu.addSeparator()
+        self.event_types_action = settings_menu.addAction(self.tr("&Event Types…"))
+        self.event_types_action.setStatusTip(
+            self.tr("Where the event types are defined, and how to edit them")
+        )
+        self.event_types_action.triggered.connect(self.show_event_types)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = help_menu.addAction(self.tr("&About Dateline"))
@@ -278,11 +297,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
         The left docks take about a fifth of the width, the right ones about a third.
         """
-        for dock in (self.articles_dock, self.places_dock, self.excerpts_dock, self.reader_dock):
+        for dock in self._docks():
             dock.setFloating(False)
             dock.show()
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.articles_dock)
         self.splitDockWidget(self.articles_dock, self.places_dock, QtCore.Qt.Orientation.Vertical)
+        self.splitDockWidget(self.places_dock, self.filters_dock, QtCore.Qt.Orientation.Vertical)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.excerpts_dock)
         self.splitDockWidget(self.excerpts_dock, self.reader_dock, QtCore.Qt.Orientation.Vertical)
         screen = self.screen()
@@ -308,8 +328,17 @@ class MainWindow(QtWidgets.QMainWindow):
             horizontal,
         )
         quarter = size.height() // 4
-        self.resizeDocks([self.articles_dock, self.places_dock], [quarter, 3 * quarter], vertical)
+        fifth = size.height() // 5
+        self.resizeDocks(
+            [self.articles_dock, self.places_dock, self.filters_dock],
+            [fifth, 2 * fifth, 2 * fifth],
+            vertical,
+        )
         self.resizeDocks([self.excerpts_dock, self.reader_dock], [2 * quarter] * 2, vertical)
+
+    def _docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
+        return (self.articles_dock, self.places_dock, self.filters_dock, self.excerpts_dock,
+                self.reader_dock)
 
     def _settings(self) -> QtCore.QSettings:
         return QtCore.QSettings(ORGANIZATION, APPLICATION)
@@ -376,6 +405,16 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
         self._apply_online_setting()
+        self._use_taxonomy(pipeline)
+
+    def _use_taxonomy(self, pipeline: Pipeline) -> None:
+        """Show the pipeline's event types (and say so if the user's file was broken)."""
+        self._event_types = [(t.name, t.color) for t in pipeline.taxonomy.types]
+        if pipeline.taxonomy_warning:
+            self._show_error(
+                self.tr("Your event types file has a problem; the default types are used"),
+                [pipeline.taxonomy_warning],
+            )
 
     @QtCore.Slot(str)
     def _on_pipeline_failed(self, message: str) -> None:
@@ -456,15 +495,31 @@ class MainWindow(QtWidgets.QMainWindow):
             self._article_filter = None
         self.article_list.set_articles(self.atlas.articles)
         self.article_list.choose(self._article_filter or "")
-        ids = self.article_filter()
-        self.place_list.set_places(self.atlas.places(ids), self.atlas.mention_counts(ids))
-        self.map_view.set_pins(mapview.pins_feature_collection(self.atlas, ids))
+        self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
+        self.filter_panel.set_event_types(self._event_types, self.atlas.event_type_counts())
+        # Every pin goes to the page once; the page applies the filter itself.
+        self.map_view.set_pins(
+            mapview.pins_feature_collection(self.atlas, event_types=self._event_types)
+        )
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        """Narrow the lists, the excerpts and the map to the current filter."""
+        where = self.current_filter()
+        self.place_list.set_places(
+            self.atlas.places(where=where), self.atlas.mention_counts(where=where)
+        )
+        self.map_view.set_filter(where)
         if self.place_id is not None:
             if self.place_list.item_for(self.place_id) is not None:
                 self._show_place(self.place_id)
             else:
                 self._clear_place()
         self._update_counts()
+
+    @QtCore.Slot()
+    def _on_filter_changed(self) -> None:
+        self._apply_filter()
 
     def _update_counts(self) -> None:
         articles, places = len(self.atlas), len(self.atlas.places())
@@ -480,7 +535,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _show_place(self, place_id: str) -> None:
         """Fill the Excerpts panel with every excerpt of a place (in the articles shown)."""
         self.place_id = place_id
-        excerpts = self.atlas.excerpts_for_place(place_id, self.article_filter())
+        excerpts = self.atlas.excerpts_for_place(place_id, where=self.current_filter())
         self.excerpt_list.set_excerpts(place_id, excerpts)
         name = self.atlas.place(place_id).name
         self.excerpts_dock.setWindowTitle(
@@ -494,6 +549,62 @@ class MainWindow(QtWidgets.QMainWindow):
         self.place_id = None
         self.excerpt_list.set_excerpts(None, [])
         self.excerpts_dock.setWindowTitle(self.tr("Excerpts"))
+
+    # -- event types ------------------------------------------------------------------
+    def show_event_types(self) -> QtWidgets.QMessageBox:
+        """Say where the event types come from; offer an editable copy, the folder, a reload."""
+        from mapper.events import default_taxonomy_path, user_taxonomy_path
+
+        user_file = user_taxonomy_path()
+        in_use = user_file if user_file.exists() else default_taxonomy_path()
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("eventTypesBox")
+        box.setWindowTitle(self.tr("Event Types"))
+        box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr("Event types are read from:\n{in_use}\n\nTo change them, edit your own "
+                    "copy:\n{user_file}\nthen choose Reload. If your copy has a mistake, "
+                    "Dateline says what is wrong and uses the default types.").format(
+                in_use=in_use, user_file=user_file)
+        )
+        copy_button = box.addButton(
+            self.tr("Create Editable Copy"), QtWidgets.QMessageBox.ButtonRole.ActionRole
+        )
+        copy_button.setEnabled(not user_file.exists())
+        folder_button = box.addButton(
+            self.tr("Open Folder"), QtWidgets.QMessageBox.ButtonRole.ActionRole
+        )
+        reload_button = box.addButton(
+            self.tr("Reload"), QtWidgets.QMessageBox.ButtonRole.ActionRole
+        )
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Close)
+
+        def on_clicked(button: QtWidgets.QAbstractButton) -> None:
+            if button is copy_button:
+                user_file.parent.mkdir(parents=True, exist_ok=True)
+                user_file.write_bytes(default_taxonomy_path().read_bytes())
+            elif button is folder_button:
+                user_file.parent.mkdir(parents=True, exist_ok=True)
+                QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(user_file.parent)))
+            elif button is reload_button:
+                self.reload_event_types()
+
+        box.buttonClicked.connect(on_clicked)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def reload_event_types(self) -> None:
+        """Read the event types again and re-tag every open article."""
+        from mapper.events import EventTagger, load_taxonomy_or_default
+
+        if self._pipeline is None:
+            return
+        taxonomy, warning = load_taxonomy_or_default()
+        self._pipeline.tagger = EventTagger(taxonomy)
+        self._pipeline.taxonomy_warning = warning
+        self._use_taxonomy(self._pipeline)
+        self.reanalyse()
 
     # -- corrections and online lookups ---------------------------------------------
     def correction_menu(self, place_id: str) -> QtWidgets.QMenu | None:
@@ -653,7 +764,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._article_filter = article_id or None
         if article_id:
             self.reader.show_article(self.atlas.article(article_id))
-        self._refresh()
+        self._apply_filter()
 
     @QtCore.Slot()
     def _on_open_triggered(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mapper.filters import Filter
 from ui.bridge import Bridge
 from ui.qt import (
     QtCore,
@@ -145,6 +147,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.pin_count = 0
         self._pins_pending = 0
         self._pins: dict[str, Any] | None = None
+        self._filter: dict[str, Any] | None = None
         self._closed = False
         self._folder = Path(tempfile.mkdtemp(prefix="dateline-map-"))
 
@@ -203,6 +206,25 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self._pins = pins
         if self.is_ready:
             self._send_pins()
+
+    def set_filter(self, where: Filter) -> None:
+        """Show only the pins with excerpts that pass (applied in the page, no reload)."""
+        self._filter = where.to_json()
+        if self.is_ready:
+            self._send_filter()
+
+    def _send_filter(self) -> None:
+        self._pins_pending += 1
+        self.call("setFilter", self._filter, callback=self._on_filter_set)
+
+    def _on_filter_set(self, result: object) -> None:
+        self._pins_pending -= 1
+        try:
+            self.pin_count = int(json.loads(str(result))["pins"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("Unexpected answer from setFilter: %.80r", result)
+            return
+        self.pins_shown.emit(self.pin_count)
 
     def fly_to(self, place_id: str) -> None:
         """Fly to a place's pin and open its popup."""
@@ -307,3 +329,5 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.ready.emit()
         if self._pins is not None:
             self._send_pins()
+        if self._filter is not None:  # a reloaded page starts unfiltered
+            self._send_filter()

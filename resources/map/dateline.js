@@ -46,6 +46,7 @@
     filter: { actors: null, eventTypes: null, articles: null },
     legend: null,         // the legend control
     legendCollapsed: false,
+    legendFoldedForPopup: false,  // folded by us for an open popup, not by the user
     labels: [],           // country labels, biggest first
     labelLayer: null,
     openPopup: null,
@@ -1057,8 +1058,20 @@
       map.attributionControl.addAttribution(escapeHtml(state.config.attribution));
     }
     L.control.scale({ metric: true, imperial: false }).addTo(map);
-    map.on('popupopen', function (event) { state.openPopup = event.popup; });
+    map.on('popupopen', function (event) {
+      state.openPopup = event.popup;
+      // The legend sits above the map's panes and would cover a popup opened under it:
+      // fold it while a popup is open, and unfold it afterwards if the user had it open.
+      if (!state.legendCollapsed) {
+        state.legendFoldedForPopup = true;
+        setLegendCollapsed(true);
+      }
+    });
     map.on('popupclose', function (event) {
+      if (state.legendFoldedForPopup) {
+        state.legendFoldedForPopup = false;
+        setLegendCollapsed(false);
+      }
       if (state.openPopup === event.popup) state.openPopup = null;
     });
     try {

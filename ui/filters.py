@@ -1,0 +1,200 @@
+"""The Filters panel: narrow the map to some actors and event types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mapper.filters import NO_EVENT, Filter
+from mapper.types import Actor
+from ui.qt import QtCore, QtGui, QtWidgets
+
+ID_ROLE = QtCore.Qt.ItemDataRole.UserRole
+
+_KIND_ORDER = {"person": 0, "organization": 1, "state": 2, "group": 3}
+_KIND_LABEL = {"person": "person", "organization": "organisation", "state": "state",
+               "group": "group"}
+
+
+def swatch(color: str, size: int = 12) -> QtGui.QIcon:
+    """A small filled circle in the event type's colour (the pins' colour)."""
+    pixmap = QtGui.QPixmap(size, size)
+    pixmap.fill(QtCore.Qt.GlobalColor.transparent)
+    painter = QtGui.QPainter(pixmap)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QtGui.QColor(color))
+    painter.setPen(QtGui.QColor(0, 0, 0, 90))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QtGui.QIcon(pixmap)
+
+
+class FilterPanel(QtWidgets.QWidget):
+    """Actors (searchable, multi-select, with counts) and event types (checkboxes, colours).
+
+    No actor ticked means every actor; every event type ticked (the default)
+    means every excerpt, including those of no event type.
+
+    Signals:
+        filter_changed: the user changed a choice; read :meth:`current_filter`.
+    """
+
+    filter_changed = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterPanel")
+        self._updating = False
+
+        self.search = QtWidgets.QLineEdit(self)
+        self.search.setObjectName("actorSearch")
+        self.search.setPlaceholderText(self.tr("Search actors…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+
+        self.actor_list = QtWidgets.QListWidget(self)
+        self.actor_list.setObjectName("actorList")
+        self.actor_list.setUniformItemSizes(True)
+        self.actor_list.itemChanged.connect(self._on_item_changed)
+
+        self.event_list = QtWidgets.QListWidget(self)
+        self.event_list.setObjectName("eventTypeList")
+        self.event_list.setUniformItemSizes(True)
+        self.event_list.itemChanged.connect(self._on_item_changed)
+
+        self.clear_button = QtWidgets.QPushButton(self.tr("Clear Filters"), self)
+        self.clear_button.setObjectName("clearFilters")
+        self.clear_button.clicked.connect(self.clear)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(QtWidgets.QLabel(self.tr("Actors"), self))
+        layout.addWidget(self.search)
+        layout.addWidget(self.actor_list, 3)
+        layout.addWidget(QtWidgets.QLabel(self.tr("Event types"), self))
+        layout.addWidget(self.event_list, 2)
+        layout.addWidget(self.clear_button)
+
+    # -- content ------------------------------------------------------------------
+    def set_actors(self, actors: Sequence[Actor], counts: dict[str, int]) -> None:
+        """List these actors with their mention counts, keeping the ticks the user made."""
+        ticked = self.ticked_actors()
+        self._updating = True
+        try:
+            self.actor_list.clear()
+            ordered = sorted(
+                actors, key=lambda a: (_KIND_ORDER.get(a.kind, 9), -counts.get(a.id, 0), a.name)
+            )
+            for actor in ordered:
+                label = f"{actor.name} ({counts.get(actor.id, 0)})"
+                item = QtWidgets.QListWidgetItem(label, self.actor_list)
+                item.setData(ID_ROLE, actor.id)
+                tip = _KIND_LABEL.get(actor.kind, actor.kind)
+                if actor.role:
+                    tip += f" · {actor.role}"
+                if actor.aliases:
+                    tip += " · also: " + ", ".join(actor.aliases)
+                item.setToolTip(tip)  # plain text: QListWidget tooltips are not rich text here
+                item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    QtCore.Qt.CheckState.Checked if actor.id in ticked
+                    else QtCore.Qt.CheckState.Unchecked
+                )
+            self._on_search(self.search.text())
+        finally:
+            self._updating = False
+
+    def set_event_types(self, types: Sequence[tuple[str, str]], counts: dict[str, int]) -> None:
+        """List the event types (name, colour) with counts; "No event type" last."""
+        unticked = {
+            self.event_list.item(i).data(ID_ROLE)
+            for i in range(self.event_list.count())
+            if self.event_list.item(i).checkState() != QtCore.Qt.CheckState.Checked
+        }
+        self._updating = True
+        try:
+            self.event_list.clear()
+            rows = [*types, (NO_EVENT, "#9e9e9e")]
+            for name, color in rows:
+                label = name or self.tr("No event type")
+                item = QtWidgets.QListWidgetItem(
+                    swatch(color), f"{label} ({counts.get(name, 0)})", self.event_list
+                )
+                item.setData(ID_ROLE, name)
+                item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    QtCore.Qt.CheckState.Unchecked if name in unticked
+                    else QtCore.Qt.CheckState.Checked
+                )
+        finally:
+            self._updating = False
+
+    # -- state --------------------------------------------------------------------
+    def ticked_actors(self) -> set[str]:
+        """Ids of the actors ticked."""
+        return {
+            str(item.data(ID_ROLE))
+            for item in self._items(self.actor_list)
+            if item.checkState() == QtCore.Qt.CheckState.Checked
+        }
+
+    def ticked_event_types(self) -> set[str]:
+        """Names of the event types ticked (NO_EVENT for "No event type")."""
+        return {
+            str(item.data(ID_ROLE))
+            for item in self._items(self.event_list)
+            if item.checkState() == QtCore.Qt.CheckState.Checked
+        }
+
+    def current_filter(self) -> Filter:
+        """The filter the panel shows (articles are chosen in the Articles list)."""
+        actors = self.ticked_actors()
+        types = self.ticked_event_types()
+        every_type = len(types) == self.event_list.count()
+        return Filter.of(
+            actors=actors or None,
+            event_types=None if every_type else types,
+        )
+
+    def set_checked(self, list_widget: QtWidgets.QListWidget, keys: set[str]) -> None:
+        """Tick exactly these keys in one of the lists (tests, restoring a project)."""
+        self._updating = True
+        try:
+            for item in self._items(list_widget):
+                item.setCheckState(
+                    QtCore.Qt.CheckState.Checked if item.data(ID_ROLE) in keys
+                    else QtCore.Qt.CheckState.Unchecked
+                )
+        finally:
+            self._updating = False
+        self.filter_changed.emit()
+
+    @QtCore.Slot()
+    def clear(self) -> None:
+        """Every actor, every event type."""
+        self._updating = True
+        try:
+            for item in self._items(self.actor_list):
+                item.setCheckState(QtCore.Qt.CheckState.Unchecked)
+            for item in self._items(self.event_list):
+                item.setCheckState(QtCore.Qt.CheckState.Checked)
+            self.search.clear()
+        finally:
+            self._updating = False
+        self.filter_changed.emit()
+
+    # -- slots --------------------------------------------------------------------
+    @QtCore.Slot(QtWidgets.QListWidgetItem)
+    def _on_item_changed(self, _item: QtWidgets.QListWidgetItem) -> None:
+        if not self._updating:
+            self.filter_changed.emit()
+
+    @QtCore.Slot(str)
+    def _on_search(self, text: str) -> None:
+        needle = text.casefold().strip()
+        for item in self._items(self.actor_list):
+            item.setHidden(bool(needle) and needle not in item.text().casefold()
+                           and needle not in item.toolTip().casefold())
+
+    @staticmethod
+    def _items(list_widget: QtWidgets.QListWidget) -> list[QtWidgets.QListWidgetItem]:
+        return [list_widget.item(i) for i in range(list_widget.count())]

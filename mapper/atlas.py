@@ -57,19 +57,35 @@ class Atlas:
         self._place_excerpts: dict[str, list[str]] = defaultdict(list)
         self._actors: dict[str, Actor] = {}
         self._actor_alias: dict[str, str] = {}  # actor id -> the id it was merged into
-        for analysis in analyses:
-            self.add(analysis)
+        self._dirty = False
+        self.add_many(analyses)
 
     # -- building -----------------------------------------------------------------
     def add(self, analysis: ArticleAnalysis) -> None:
-        """Add (or replace) one article's analysis and re-index."""
+        """Add (or replace) one article's analysis; indexes are rebuilt on the next read."""
         self._analyses[analysis.article.id] = analysis
-        self._reindex()
+        self._dirty = True
+
+    def add_many(self, analyses: Iterable[ArticleAnalysis]) -> None:
+        """Add several analyses at once."""
+        for analysis in analyses:
+            self._analyses[analysis.article.id] = analysis
+        self._dirty = True
 
     def remove(self, article_id: str) -> None:
         """Forget one article."""
         self._analyses.pop(article_id, None)
-        self._reindex()
+        self._dirty = True
+
+    def _fresh(self) -> None:
+        """Rebuild the indexes if articles changed since the last read.
+
+        Lazily, so that adding a thousand articles costs one rebuild, not a
+        thousand (a rebuild is linear in the atlas).
+        """
+        if self._dirty:
+            self._reindex()
+            self._dirty = False
 
     def _reindex(self) -> None:
         self._excerpts.clear()
@@ -107,6 +123,7 @@ class Atlas:
         self, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
     ) -> list[Place]:
         """Places with at least one passing excerpt, most mentioned first."""
+        self._fresh()
         counts = self.mention_counts(article_ids, where=where)
         return sorted(
             (self._places[pid] for pid in counts),
@@ -115,10 +132,12 @@ class Atlas:
 
     def place(self, place_id: str) -> Place:
         """The place with this id (KeyError if unknown)."""
+        self._fresh()
         return self._places[place_id]
 
     def has_place(self, place_id: str) -> bool:
         """Whether this id names a place in the atlas (ids from the page are checked here)."""
+        self._fresh()
         return place_id in self._places
 
     def mentions(self, article_ids: Iterable[str] | None = None) -> Iterator[ResolvedMention]:
@@ -132,6 +151,7 @@ class Atlas:
         self, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
     ) -> dict[str, int]:
         """Number of place mentions per place id, in the excerpts that pass."""
+        self._fresh()
         where = _narrowed(where, article_ids)
         counts: dict[str, int] = defaultdict(int)
         for excerpt in self._excerpts.values():
@@ -152,6 +172,7 @@ class Atlas:
         self, place_id: str, article_ids: Iterable[str] | None = None, *, where: Filter = OPEN
     ) -> list[Excerpt]:
         """Sentences mentioning the place that pass the filter, in article then text order."""
+        self._fresh()
         where = _narrowed(where, article_ids)
         return [
             self._excerpts[eid]
@@ -169,15 +190,18 @@ class Atlas:
     @property
     def actors(self) -> list[Actor]:
         """Every actor, most mentioned first."""
+        self._fresh()
         counts = self.actor_counts()
         return sorted(self._actors.values(), key=lambda a: (-counts.get(a.id, 0), a.name))
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id (KeyError if unknown)."""
+        self._fresh()
         return self._actors[actor_id]
 
     def actor_counts(self, article_ids: Iterable[str] | None = None) -> dict[str, int]:
         """Number of mentions per actor id."""
+        self._fresh()
         wanted = None if article_ids is None else set(article_ids)
         counts: dict[str, int] = defaultdict(int)
         for article_id, analysis in self._analyses.items():
@@ -188,6 +212,7 @@ class Atlas:
 
     def event_type_counts(self, where: Filter = OPEN) -> dict[str, int]:
         """Number of passing excerpts per event type (NO_EVENT for excerpts without one)."""
+        self._fresh()
         from mapper.filters import NO_EVENT
 
         counts: dict[str, int] = defaultdict(int)
@@ -199,10 +224,12 @@ class Atlas:
 
     def excerpt(self, excerpt_id: str) -> Excerpt:
         """The excerpt with this id (KeyError if unknown)."""
+        self._fresh()
         return self._excerpts[excerpt_id]
 
     def has_excerpt(self, excerpt_id: str) -> bool:
         """Whether this id names an excerpt in the atlas."""
+        self._fresh()
         return excerpt_id in self._excerpts
 
     def __len__(self) -> int:

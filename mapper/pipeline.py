@@ -7,11 +7,14 @@ it on a worker thread, the CLI once per call.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from mapper.actors import ActorLexicon, find_actors
+from mapper.cache import AnalysisCache
 from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
 from mapper.events import EventTagger, Taxonomy, load_taxonomy_or_default
 from mapper.gazetteer import Gazetteer
@@ -126,15 +129,65 @@ class Pipeline:
             corrections=corrections if corrections is not None else load_user_corrections(),
         )
 
+    def fingerprint(self) -> str:
+        """A digest of everything that shapes an analysis besides the text itself.
+
+        The code version, the model, the gazetteer data, the user's corrections,
+        the event taxonomy, the actor word lists and whether online lookups are
+        on: a change to any of them gives another fingerprint, so cached
+        analyses made under the old one are not reused.
+        """
+        from mapper.gazetteer import default_index_path
+        from mapper.resources import resource_path
+
+        hasher = hashlib.sha256()
+        for part in (
+            PIPELINE_VERSION,
+            self.model_name,
+            str(self.nlp.meta.get("version", "")),
+            default_index_path().name,
+            json.dumps(self.corrections.to_json(), sort_keys=True),
+            self.taxonomy.source.read_text(encoding="utf-8")
+            if self.taxonomy.source.is_file() else repr(self.taxonomy),
+            resource_path("actors.toml").read_text(encoding="utf-8"),
+            "online" if self.online is not None and self.online.settings.enabled else "offline",
+        ):
+            hasher.update(part.encode("utf-8"))
+            hasher.update(b"\0")
+        return hasher.hexdigest()[:24]
+
     def analyze(self, article: Article) -> ArticleAnalysis:
         """Find, resolve and locate the places of one article."""
         return self._analysis(article, self.nlp(article.text))
 
-    def analyze_many(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis]:
-        """Analyse many articles, batching them through spaCy."""
-        pairs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True)
-        for doc, article in pairs:
-            yield self._analysis(article, doc)
+    def analyze_many(
+        self,
+        articles: Iterable[Article],
+        *,
+        cache: AnalysisCache | None = None,
+        batch_size: int = 16,
+    ) -> Iterator[ArticleAnalysis]:
+        """Analyse many articles in input order, batching them through spaCy.
+
+        With a ``cache``, articles analysed before under the same fingerprint
+        come from it at once, and new analyses are stored in it.
+        """
+        articles = list(articles)
+        fingerprint = self.fingerprint() if cache is not None else ""
+        cached = [cache.get(a, fingerprint) if cache is not None else None for a in articles]
+        missing = (a for a, hit in zip(articles, cached, strict=True) if hit is None)
+        docs = self.nlp.pipe(((a.text, a) for a in missing), as_tuples=True,
+                             batch_size=batch_size)
+        for article, hit in zip(articles, cached, strict=True):
+            if hit is not None:
+                yield hit
+                continue
+            doc, same = next(docs)
+            assert same is article  # nlp.pipe keeps the order of its input
+            analysis = self._analysis(article, doc)
+            if cache is not None:
+                cache.put(analysis, fingerprint)
+            yield analysis
 
     def _analysis(self, article: Article, doc: Doc) -> ArticleAnalysis:
         sentences = sentences_of(doc)

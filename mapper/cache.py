@@ -1,0 +1,119 @@
+"""A cache of analysed articles, so reopening the same articles is near-instant.
+
+Keyed by the hash of the article's text and the pipeline's *fingerprint* (code
+version, language model, gazetteer, corrections, event types, actor word
+lists, online lookups on/off): any change to what produces an analysis makes
+the old entries unreachable, so stale results are never shown. Entries hold the
+analysis without the article's file name and title, which are taken from the
+file as opened now.
+
+The cache is a single SQLite file in the user's cache folder. A corrupt or
+unreadable cache is set aside and rebuilt empty; the cache never stops the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+from mapper.serialize import FORMAT_VERSION, FormatError, analysis_from_dict, analysis_to_dict
+from mapper.types import Article, ArticleAnalysis
+
+log = logging.getLogger(__name__)
+
+
+def text_key(text: str) -> str:
+    """The full sha256 of an article's text (the short article id is for display)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def default_cache_path() -> Path:
+    """The analysis cache in the user's cache folder (``DATELINE_CACHE_DIR`` overrides it)."""
+    from platformdirs import user_cache_dir
+
+    root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
+    return root / f"analyses-v{FORMAT_VERSION}.sqlite"
+
+
+class AnalysisCache:
+    """Stored analyses by (text hash, pipeline fingerprint); safe to share between threads."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self._lock = threading.Lock()
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as error:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            log.warning("analysis cache unreadable (%s); moved to %s, starting afresh",
+                        error, aside.name)
+            self.path.replace(aside)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS analyses (text_key TEXT, fingerprint TEXT,"
+            " data BLOB, stored REAL, PRIMARY KEY (text_key, fingerprint)) WITHOUT ROWID"
+        )
+        db.execute("SELECT COUNT(*) FROM analyses").fetchone()  # fails now if corrupt
+        return db
+
+    def get(self, article: Article, fingerprint: str) -> ArticleAnalysis | None:
+        """The stored analysis of this article's text, with this article's title and source."""
+        with self._lock:
+            try:
+                row = self._db.execute(
+                    "SELECT data FROM analyses WHERE text_key = ? AND fingerprint = ?",
+                    (text_key(article.text), fingerprint),
+                ).fetchone()
+            except sqlite3.DatabaseError as error:
+                log.warning("analysis cache read failed: %s", error)
+                return None
+        if row is None:
+            return None
+        try:
+            data = json.loads(zlib.decompress(row[0]))
+            data["article"] = {**data["article"], "text": article.text}
+            analysis = analysis_from_dict(data)
+        except (zlib.error, json.JSONDecodeError, FormatError) as error:
+            log.warning("analysis cache entry unreadable, ignored: %s", error)
+            return None
+        return replace(analysis, article=article)
+
+    def put(self, analysis: ArticleAnalysis, fingerprint: str) -> None:
+        """Store an analysis (the text itself is not stored twice: only its hash)."""
+        data = analysis_to_dict(analysis)
+        data["article"] = {**data["article"], "text": ""}
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
+                    (text_key(analysis.article.text), fingerprint, blob, time.time()),
+                )
+                self._db.commit()
+            except sqlite3.DatabaseError as error:
+                log.warning("analysis cache write failed: %s", error)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM analyses").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()

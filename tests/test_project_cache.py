@@ -1,0 +1,130 @@
+"""Projects and the analysis cache: saved, reopened, invalidated, never half-written."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+
+import pytest
+
+from mapper.cache import AnalysisCache
+from mapper.corrections import Corrections
+from mapper.filters import Filter
+from mapper.pipeline import Pipeline
+from mapper.project import Project, ProjectError, load_project, save_project
+from mapper.serialize import analysis_from_dict, analysis_to_dict
+from mapper.sources import article_from_text, read_article, seed_paths
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.blank(corrections=Corrections())
+
+
+@pytest.fixture(scope="module")
+def seed_analysis(pipeline: Pipeline):
+    return pipeline.analyze(read_article(seed_paths()[0]))
+
+
+def test_analysis_round_trips_through_json(seed_analysis) -> None:
+    assert analysis_from_dict(analysis_to_dict(seed_analysis)) == seed_analysis
+
+
+def test_cache_hit_gives_the_same_analysis(pipeline, seed_analysis, tmp_path) -> None:
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    article = seed_analysis.article
+    assert list(pipeline.analyze_many([article], cache=cache)) == [seed_analysis]
+    assert len(cache) == 1
+    renamed = replace(article, source="/elsewhere/copy.txt", title="A copy")
+    (again,) = pipeline.analyze_many([renamed], cache=cache)
+    assert again.places == seed_analysis.places and again.article == renamed
+
+
+def test_a_pipeline_change_invalidates_the_cache(pipeline, seed_analysis, tmp_path) -> None:
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    list(pipeline.analyze_many([seed_analysis.article], cache=cache))
+    corrected = Pipeline(pipeline.nlp, pipeline.gazetteer, model_name="blank",
+                         corrections=Corrections().with_correction("Caracas", None))
+    assert corrected.fingerprint() != pipeline.fingerprint()
+    assert cache.get(seed_analysis.article, corrected.fingerprint()) is None
+    (fresh,) = corrected.analyze_many([seed_analysis.article], cache=cache)
+    assert "Caracas" not in {r.place.name for r in fresh.places}
+
+
+def test_a_corrupt_cache_is_set_aside_and_rebuilt(pipeline, seed_analysis, tmp_path) -> None:
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = AnalysisCache(path)
+    assert len(cache) == 0
+    assert list(tmp_path.glob("cache.sqlite.corrupt-*"))
+    list(pipeline.analyze_many([seed_analysis.article], cache=cache))
+    assert len(cache) == 1
+
+
+def test_project_round_trip(seed_analysis, tmp_path) -> None:
+    other = article_from_text("Protests in Lima, Peru.", source="lima.txt")
+    project = Project(
+        articles=(seed_analysis.article, other),
+        corrections=Corrections().with_correction("Valencia", "gn:2509954"),
+        filter=Filter.of(event_types=["Protests"], actors=["state:VE"]),
+        view=(10.5, -66.9, 6.0),
+        chosen_article=other.id,
+        analyses=(seed_analysis,),
+        fingerprint="abc",
+    )
+    path = tmp_path / "crisis.dateline"
+    save_project(path, project)
+    assert load_project(path) == project
+    assert not [p for p in tmp_path.iterdir() if p.name != "crisis.dateline"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "not a Dateline project"),
+        (b"hello", "not a Dateline project"),
+        (gzip.compress(b'{"format": "something else"}'), "not a Dateline project"),
+        (gzip.compress(b'{"format": "dateline-project", "version": 99}'), "another version"),
+        (gzip.compress(b'{"format": "dateline-project", "version": 1}'), "damaged"),
+    ],
+)
+def test_bad_project_files_give_a_clear_reason(tmp_path, content, reason) -> None:
+    path = tmp_path / "bad.dateline"
+    path.write_bytes(content)
+    with pytest.raises(ProjectError, match=reason):
+        load_project(path)
+
+
+def test_truncated_project_is_refused(seed_analysis, tmp_path) -> None:
+    path = tmp_path / "p.dateline"
+    save_project(path, Project(articles=(seed_analysis.article,)))
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(ProjectError, match="truncated or damaged"):
+        load_project(path)
+
+
+def test_a_save_killed_midway_leaves_the_previous_project_intact(seed_analysis, tmp_path) -> None:
+    path = tmp_path / "work.dateline"
+    previous = Project(articles=(seed_analysis.article,), fingerprint="before")
+    save_project(path, previous)
+    # A separate process starts saving a big project and is killed while writing.
+    script = textwrap.dedent(f"""
+        import os, signal, gzip
+        from pathlib import Path
+        import mapper.project as project
+        from mapper.sources import article_from_text
+        real_write = gzip.GzipFile.write
+        def write_then_die(self, data):
+            real_write(self, data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        gzip.GzipFile.write = write_then_die
+        big = tuple(article_from_text("Protests in Lima. " * 5000 + str(i)) for i in range(5))
+        project.save_project(Path({str(path)!r}), project.Project(articles=big))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120,
+                            check=False)
+    assert result.returncode == -9  # killed, as planned
+    assert load_project(path) == previous

@@ -29,7 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", help="print the places of each article as JSON (one object per line)"
     )
-    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="article files, or folders to read recursively")
+    extract.add_argument("--no-cache", action="store_true",
+                         help="analyse every article again instead of reusing cached results")
     extract.add_argument("--format", choices=["jsonl", "json"], default="jsonl",
                          help="jsonl: one object per line (default); json: one array")
     evaluate = commands.add_parser(
@@ -153,11 +156,12 @@ def _evaluate_events(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from mapper.sources import SourceError, read_article
+    from mapper.cache import AnalysisCache
+    from mapper.sources import SourceError, expand_paths, read_article
 
     articles = []
     failed = 0
-    for path in args.files:
+    for path in expand_paths(args.files):
         try:
             articles.append((path, read_article(path)))
         except SourceError as error:
@@ -168,7 +172,10 @@ def _extract(args: argparse.Namespace) -> int:
         if pipeline is None:
             return 1
         objects = []
-        analyses = pipeline.analyze_many(article for _path, article in articles)
+        cache = None if args.no_cache else AnalysisCache()
+        analyses = pipeline.analyze_many(
+            (article for _path, article in articles), cache=cache
+        )
         for (path, _article), analysis in zip(articles, analyses, strict=True):
             record = analysis_to_json(analysis, source=str(path))
             if args.format == "jsonl":

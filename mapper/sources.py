@@ -13,7 +13,9 @@ the user; nothing else escapes from :func:`read_article`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -38,6 +40,29 @@ class SourceError(Exception):
 def seed_paths() -> list[Path]:
     """The built-in sample article(s), shown when the app starts with no files."""
     return sorted(seeds_dir().glob("*.txt"))
+
+
+def find_articles(folder: Path) -> list[Path]:
+    """Every supported file under a folder, recursively, in a stable order.
+
+    Hidden files and folders (".git", ".DS_Store") are skipped; symbolic links
+    to folders are not followed (a link loop must not hang an import).
+    """
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(d for d in folders if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(Path(root) / name)
+    return found
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, folders replaced by the supported files inside them."""
+    expanded: list[Path] = []
+    for path in paths:
+        expanded.extend(find_articles(path) if path.is_dir() else [path])
+    return expanded
 
 
 def article_id_for(text: str) -> str:

@@ -1,0 +1,562 @@
+"""Report pages to PNG and PDF, rendered offscreen by the same engine as the map.
+
+A report page (``mapper.export.build_report_page``) is a standalone HTML composition
+of a fixed size in CSS pixels that sets ``window.datelineReady = true`` once it is fully
+drawn. :class:`Snapshotter` loads such a page in a web view that is never shown on
+screen (an off-the-record profile behind the map's offline request interceptor), waits
+for it, and then
+
+- PNG: grabs the view. At scale 2 the view is twice as large with a page zoom of 2, so
+  the page lays out at the same CSS size and the image has twice the pixels, crisp;
+- PDF: prints it (``printToPdf``) on one page the size of the composition (0.75 pt per
+  CSS pixel, no margins), or on A4/Letter when a paper is given (the composition
+  zoomed to fit when it was not made at the paper's size).
+
+The window uses :class:`Snapshotter` asynchronously (signals); :func:`render` blocks until
+done (tests, benchmarks); ``python -m ui.snapshot`` is the command line the ``mapper
+export`` CLI runs as a subprocess::
+
+    python -m ui.snapshot --page PAGE.html --out OUT.png --width W --height H --scale S \
+        [--paper a4|letter --orientation landscape|portrait]
+
+It exits 0 on success, or non-zero with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from ui.mapwidget import MapPage, OfflineInterceptor
+from ui.qt import QtCore, QtGui, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
+
+log = logging.getLogger(__name__)
+
+PAPERS = ("a4", "letter")
+ORIENTATIONS = ("landscape", "portrait")
+SCALES = (1.0, 2.0)
+#: CSS pixels per PDF point (96 px and 72 pt to the inch).
+PX_PER_PT = 4.0 / 3.0
+DEFAULT_TIMEOUT_S = 60.0
+#: The largest composition side we render, in CSS pixels (Chromium's surface limits).
+MAX_SIDE_PX = 8000
+
+_POLL_MS = 25
+_PAPER_IDS = {
+    "a4": QtGui.QPageSize.PageSizeId.A4,
+    "letter": QtGui.QPageSize.PageSizeId.Letter,
+}
+# Ready, then two animation frames: the frame that shows the final drawing has been
+# produced by Chromium (not only scheduled) before the view is grabbed.
+_READY_SCRIPT = """(function () {
+  if (window.datelineReady !== true) { return JSON.stringify('wait'); }
+  if (window.__datelineFramed === undefined) {
+    window.__datelineFramed = false;
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { window.__datelineFramed = true; });
+    });
+  }
+  return JSON.stringify(window.__datelineFramed ? 'ready' : 'frame');
+})()"""
+
+
+class SnapshotError(Exception):
+    """A page could not be rendered; ``str()`` is the message for the user."""
+
+
+def paper_size_px(paper: str, orientation: str = "landscape") -> tuple[int, int]:
+    """The size of a sheet of paper in whole CSS pixels (rounded down, so a page fits)."""
+    if paper not in _PAPER_IDS:
+        raise SnapshotError(f"Unknown paper {paper!r} (choose from {', '.join(PAPERS)}).")
+    if orientation not in ORIENTATIONS:
+        raise SnapshotError(f"Unknown orientation {orientation!r}.")
+    size = QtGui.QPageSize(_PAPER_IDS[paper]).size(QtGui.QPageSize.Unit.Point)
+    short, long_ = sorted((size.width() * PX_PER_PT, size.height() * PX_PER_PT))
+    width, height = (long_, short) if orientation == "landscape" else (short, long_)
+    return int(width), int(height)
+
+
+@dataclass(frozen=True)
+class SnapshotRequest:
+    """What to render: a report page file, its size in CSS pixels, and where to.
+
+    ``out`` ending in ``.pdf`` prints a PDF; any other ``out`` saves a PNG; ``out=None``
+    renders an image only (previews). ``scale`` applies to images, ``paper`` and
+    ``orientation`` to PDFs.
+    """
+
+    page: Path
+    out: Path | None
+    width: int
+    height: int
+    scale: float = 1.0
+    paper: str | None = None
+    orientation: str = "landscape"
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.out is not None and self.out.suffix.lower() == ".pdf"
+
+    @property
+    def view_size(self) -> QtCore.QSize:
+        """The web view's size in device pixels (the composition times the scale)."""
+        scale = 1.0 if self.is_pdf else self.scale
+        return QtCore.QSize(round(self.width * scale), round(self.height * scale))
+
+    def check(self) -> None:
+        """Raise :class:`SnapshotError` if the request cannot be rendered."""
+        if not self.page.is_file():
+            raise SnapshotError(f"No such page: {self.page}")
+        if not (0 < self.width <= MAX_SIDE_PX and 0 < self.height <= MAX_SIDE_PX):
+            raise SnapshotError(
+                f"The size must be between 1 and {MAX_SIDE_PX} pixels a side "
+                f"(got {self.width}×{self.height})."
+            )
+        if self.scale not in SCALES:
+            raise SnapshotError(f"The scale must be 1 or 2 (got {self.scale:g}).")
+        if self.paper is not None:
+            paper_size_px(self.paper, self.orientation)  # raises when unknown
+        if self.timeout_s <= 0:
+            raise SnapshotError("The timeout must be positive.")
+        side = max(self.view_size.width(), self.view_size.height())
+        if side > MAX_SIDE_PX * 2:
+            raise SnapshotError("The image would be too large; choose a smaller size.")
+
+
+class Snapshotter(QtCore.QObject):
+    """Renders report pages in one offscreen web view, one request at a time.
+
+    The view is made on first use and reused; :meth:`close` frees it (QtWebEngine
+    wants pages deleted before their profile, and views before the application).
+    Starting a request while one runs drops the running one without a signal (the
+    newest preview wins).
+
+    Signals:
+        finished(object, object): a request is done: the request, and a ``QImage`` for
+            images (also saved when ``out`` is set) or the written ``Path`` for a PDF.
+        failed(object, str): a request failed: the request and the message for the user.
+    """
+
+    finished = QtCore.Signal(object, object)
+    failed = QtCore.Signal(object, str)
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._view: QtWebEngineWidgets.QWebEngineView | None = None
+        self._page: MapPage | None = None
+        self._profile: QtWebEngineCore.QWebEngineProfile | None = None
+        self.interceptor: OfflineInterceptor | None = None
+        self._request: SnapshotRequest | None = None
+        self._generation = 0
+        self._deadline = 0.0
+        self._poll = QtCore.QTimer(self)
+        self._poll.setInterval(_POLL_MS)
+        self._poll.setSingleShot(True)
+        self._poll.timeout.connect(self._on_poll)
+        self._timeout = QtCore.QTimer(self)
+        self._timeout.setSingleShot(True)
+        self._timeout.timeout.connect(self._on_timeout)
+        self._closed = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request is being rendered."""
+        return self._request is not None
+
+    def start(self, request: SnapshotRequest) -> None:
+        """Render ``request`` in the background; ``finished`` or ``failed`` follows."""
+        if self._closed:
+            raise SnapshotError("The renderer is closed.")
+        self._stop_current()
+        self._generation += 1
+        self._request = request
+        try:
+            request.check()
+        except SnapshotError as error:
+            self._fail(str(error))
+            return
+        view, page = self._ensure_view()
+        # Lay out at the composition's CSS size; at scale 2 every CSS pixel is 2×2 pixels.
+        zoom = 1.0 if request.is_pdf else request.scale
+        view.resize(request.view_size)
+        page.setZoomFactor(zoom)
+        url = QtCore.QUrl.fromLocalFile(str(request.page.resolve()))
+        page.home = url
+        self._deadline = time.monotonic() + request.timeout_s
+        self._timeout.start(max(1, int(request.timeout_s * 1000)))
+        view.load(url)
+
+    def cancel(self) -> None:
+        """Drop the running request, if any, without a signal."""
+        self._stop_current()
+        self._generation += 1
+
+    def close(self) -> None:
+        """Stop and free the web view, its page and profile (idempotent)."""
+        if self._closed:
+            return
+        self.cancel()
+        self._closed = True
+        view, page, profile = self._view, self._page, self._profile
+        self._view = self._page = self._profile = None
+        if view is not None and isValid(view):
+            view.stop()
+            view.hide()
+        if page is not None and isValid(page):
+            page.deleteLater()
+        if view is not None and isValid(view):
+            view.deleteLater()
+        if profile is not None and isValid(profile):
+            profile.deleteLater()
+
+    # -- the web view ----------------------------------------------------------------
+    def _ensure_view(self) -> tuple[QtWebEngineWidgets.QWebEngineView, MapPage]:
+        if self._view is not None and self._page is not None:
+            return self._view, self._page
+        # No storage name: off the record, nothing of the articles reaches the disk.
+        profile = QtWebEngineCore.QWebEngineProfile(self)
+        self.interceptor = OfflineInterceptor(profile)
+        profile.setUrlRequestInterceptor(self.interceptor)
+        page = MapPage(profile, self)
+        settings = page.settings()
+        attribute = QtWebEngineCore.QWebEngineSettings.WebAttribute
+        settings.setAttribute(attribute.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(attribute.JavascriptCanOpenWindows, False)
+        settings.setAttribute(attribute.ShowScrollBars, False)
+        settings.setAttribute(attribute.PrintElementBackgrounds, True)
+        # A top-level widget that is "shown" for Chromium (so it draws frames) but never
+        # mapped on any screen.
+        view = QtWebEngineWidgets.QWebEngineView()
+        view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        view.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.NoContextMenu)
+        view.setPage(page)
+        view.loadFinished.connect(self._on_load_finished)
+        page.pdfPrintingFinished.connect(self._on_pdf_printed)
+        page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        view.show()
+        self._view, self._page, self._profile = view, page, profile
+        return view, page
+
+    # -- the steps -------------------------------------------------------------------
+    @QtCore.Slot(bool)
+    def _on_load_finished(self, ok: bool) -> None:
+        request = self._request
+        if request is None:
+            return
+        if not ok:
+            self._fail(f"The report page could not be loaded: {request.page}")
+            return
+        self._poll.start()
+
+    @QtCore.Slot()
+    def _on_poll(self) -> None:
+        if self._request is None or self._page is None:
+            return
+        generation = self._generation
+
+        def on_result(result: object) -> None:
+            if generation != self._generation or self._request is None:
+                return
+            try:
+                state = json.loads(str(result))
+            except ValueError:
+                state = "wait"
+            if state == "ready":
+                self._on_ready()
+            else:
+                self._poll.start()
+
+        self._page.runJavaScript(_READY_SCRIPT, 0, on_result)
+
+    def _on_ready(self) -> None:
+        request, page = self._request, self._page
+        assert request is not None and page is not None
+        if request.is_pdf:
+            assert request.out is not None
+            self._print_pdf(request, page, request.out)
+        else:
+            self._grab(request)
+
+    def _grab(self, request: SnapshotRequest) -> None:
+        assert self._view is not None
+        image = self._view.grab().toImage()
+        expected = request.view_size
+        if image.isNull() or image.size() != expected:
+            self._fail(
+                f"The page was drawn at {image.width()}×{image.height()} pixels, "
+                f"not {expected.width()}×{expected.height()}."
+            )
+            return
+        image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+        if request.out is not None:
+            request.out.parent.mkdir(parents=True, exist_ok=True)
+            if not image.save(str(request.out), b"PNG"):
+                self._fail(f"Could not write {request.out}.")
+                return
+        self._succeed(image)
+
+    def _print_pdf(self, request: SnapshotRequest, page: MapPage, out: Path) -> None:
+        width, height = float(request.width), float(request.height)
+        if request.paper is not None:
+            paper_w, paper_h = paper_size_px(request.paper, request.orientation)
+            # The composition fills the paper one way (and all of it when it was made at
+            # the paper's size, see paper_size_px): zoomed, it is laid out again, still
+            # vector, and never spills onto a second page.
+            fit = min(paper_w / width, paper_h / height)
+            if abs(fit - 1.0) > 0.002:
+                page.runJavaScript(f"document.documentElement.style.zoom = '{fit:.5f}'", 0)
+            width, height = paper_w, paper_h
+        # A page size is defined upright; the layout turns it (QPageLayout transposes a
+        # landscape page whatever the size says).
+        short, long_ = sorted((width / PX_PER_PT, height / PX_PER_PT))
+        size = QtGui.QPageSize(
+            QtCore.QSizeF(short, long_),
+            QtGui.QPageSize.Unit.Point,
+            "",
+            QtGui.QPageSize.SizeMatchPolicy.ExactMatch,
+        )
+        orientation = (
+            QtGui.QPageLayout.Orientation.Landscape
+            if width > height
+            else QtGui.QPageLayout.Orientation.Portrait
+        )
+        layout = QtGui.QPageLayout(size, orientation, QtCore.QMarginsF(0, 0, 0, 0))
+        layout.setMode(QtGui.QPageLayout.Mode.FullPageMode)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # A relative path makes Chromium fail (ok=False); one page only.
+        ranges = QtGui.QPageRanges()
+        ranges.addPage(1)
+        page.printToPdf(str(out.resolve()), layout, ranges)
+
+    @QtCore.Slot(str, bool)
+    def _on_pdf_printed(self, path: str, ok: bool) -> None:
+        request = self._request
+        if request is None or request.out is None:
+            return
+        if not ok:
+            self._fail(f"Could not write the PDF {request.out}.")
+            return
+        self._succeed(Path(path))
+
+    @QtCore.Slot()
+    def _on_timeout(self) -> None:
+        request = self._request
+        if request is not None:
+            self._fail(f"The report page was not ready within {request.timeout_s:g} s.")
+
+    def _on_render_process_terminated(
+        self, status: QtWebEngineCore.QWebEnginePage.RenderProcessTerminationStatus, code: int
+    ) -> None:
+        if self._request is not None:
+            self._fail(f"The page renderer stopped ({status.name}, exit code {code}).")
+
+    # -- ending a request --------------------------------------------------------------
+    def _stop_current(self) -> None:
+        self._poll.stop()
+        self._timeout.stop()
+        if self._request is not None and self._view is not None and isValid(self._view):
+            self._view.stop()
+        self._request = None
+
+    def _succeed(self, result: object) -> None:
+        request = self._request
+        self._stop_current()
+        self.finished.emit(request, result)
+
+    def _fail(self, message: str) -> None:
+        request = self._request
+        self._stop_current()
+        log.warning("Snapshot failed: %s", message)
+        self.failed.emit(request, message)
+
+
+def application() -> QtWidgets.QApplication:
+    """The running QApplication, or a new one (kept for the life of the process)."""
+    app = QtCore.QCoreApplication.instance()
+    if app is None:
+        app = QtWidgets.QApplication(["dateline-snapshot", "--log-level=3"])
+        _KEEP.append(app)
+    if not isinstance(app, QtWidgets.QApplication):
+        raise SnapshotError("Rendering needs a QApplication (widgets), not a core application.")
+    return app
+
+
+_KEEP: list[QtCore.QCoreApplication] = []
+
+
+def render_request(request: SnapshotRequest) -> object:
+    """Render a request and wait for it; returns what ``Snapshotter.finished`` carries.
+
+    Works with or without a running event loop (it runs its own until the request is
+    done). Raises :class:`SnapshotError` with a message for the user on failure.
+    """
+    request.check()
+    application()
+    loop = QtCore.QEventLoop()
+    outcome: dict[str, object] = {}
+    snapshotter = Snapshotter()
+
+    def on_finished(_request: object, result: object) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def on_failed(_request: object, message: str) -> None:
+        outcome["error"] = message
+        loop.quit()
+
+    snapshotter.finished.connect(on_finished)
+    snapshotter.failed.connect(on_failed)
+    # A last resort besides the snapshotter's own timeout: this loop always ends.
+    guard = QtCore.QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int((request.timeout_s + 5) * 1000))
+    try:
+        snapshotter.start(request)
+        if not outcome:
+            loop.exec()
+    finally:
+        guard.stop()
+        snapshotter.close()
+        snapshotter.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    if "error" in outcome:
+        raise SnapshotError(str(outcome["error"]))
+    if "result" not in outcome:
+        raise SnapshotError(f"The report page was not ready within {request.timeout_s:g} s.")
+    return outcome["result"]
+
+
+def render(
+    page: Path,
+    out: Path,
+    *,
+    width: int,
+    height: int,
+    scale: float = 1.0,
+    paper: str | None = None,
+    orientation: str = "landscape",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> None:
+    """Render the report page file ``page`` to ``out`` (``.png``, or ``.pdf``), and wait.
+
+    ``width`` × ``height`` is the composition's size in CSS pixels; a PNG has
+    ``scale`` times as many pixels each way (1 or 2). A PDF has one page: the
+    composition's size, or ``paper`` ("a4", "letter") in ``orientation``.
+    Raises :class:`SnapshotError` (message for the user) on failure or timeout.
+    """
+    render_request(
+        SnapshotRequest(
+            page=Path(page),
+            out=Path(out),
+            width=width,
+            height=height,
+            scale=scale,
+            paper=paper,
+            orientation=orientation,
+            timeout_s=timeout_s,
+        )
+    )
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m ui.snapshot",
+        description="Render a Dateline report page (HTML) to PNG or PDF, offscreen.",
+    )
+    parser.add_argument("--page", type=Path, required=True, help="the report page (.html)")
+    parser.add_argument("--out", type=Path, required=True, help="the file to write (.png, .pdf)")
+    parser.add_argument("--width", type=int, required=True, help="composition width, CSS px")
+    parser.add_argument("--height", type=int, required=True, help="composition height, CSS px")
+    parser.add_argument("--scale", type=float, default=1.0, help="pixel density of a PNG: 1 or 2")
+    parser.add_argument("--paper", choices=PAPERS, help="PDF on this paper (default: the size)")
+    parser.add_argument("--orientation", choices=ORIENTATIONS, default="landscape")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds")
+    return parser
+
+
+def _headless_environment() -> None:
+    """No display: Qt's offscreen platform; as root: Chromium without its sandbox.
+
+    Only for this command line; the app leaves these choices to the user.
+    """
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    # Chromium's own stderr logging (a missing D-Bus, say) would break the one-line
+    # stderr contract: fatal errors only.
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--log-level" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+
+
+def _quiet_qt_messages(
+    mode: QtCore.QtMsgType, context: QtCore.QMessageLogContext, message: str
+) -> None:
+    # Qt's start-up chatter (no GPU, no Vulkan offscreen) would break the one-line
+    # stderr contract; it goes to the log instead.
+    log.debug("Qt: %s", message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui.snapshot``: 0 on success, else 1 (2 for usage) and one stderr line."""
+    args_list = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parser().parse_args(args_list)
+    except _UsageError as error:
+        print(f"snapshot: {error}", file=sys.stderr)
+        return 2
+    if args.out.suffix.lower() not in (".png", ".pdf"):
+        print(f"snapshot: the output must end in .png or .pdf: {args.out}", file=sys.stderr)
+        return 2
+    request = SnapshotRequest(
+        page=args.page,
+        out=args.out,
+        width=args.width,
+        height=args.height,
+        scale=args.scale,
+        paper=args.paper,
+        orientation=args.orientation,
+        timeout_s=args.timeout,
+    )
+    try:
+        request.check()
+        if QtCore.QCoreApplication.instance() is None:
+            _headless_environment()
+            QtCore.qInstallMessageHandler(_quiet_qt_messages)
+        render_request(request)
+    except SnapshotError as error:
+        print(f"snapshot: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # one line, never a traceback, for the CLI that runs us
+        print(f"snapshot: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

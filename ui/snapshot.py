@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -55,20 +54,49 @@ _PAPER_IDS = {
 }
 # Ready, then two animation frames: the frame that shows the final drawing has been
 # produced by Chromium (not only scheduled) before the view is grabbed.
+# Once ready, it also says where the map is in the composition (CSS px), so a caller
+# can check that the map has the size it asked for.
 _READY_SCRIPT = """(function () {
-  if (window.datelineReady !== true) { return JSON.stringify('wait'); }
+  if (window.datelineReady !== true) { return JSON.stringify({state: 'wait'}); }
   if (window.__datelineFramed === undefined) {
     window.__datelineFramed = false;
     requestAnimationFrame(function () {
       requestAnimationFrame(function () { window.__datelineFramed = true; });
     });
   }
-  return JSON.stringify(window.__datelineFramed ? 'ready' : 'frame');
+  if (!window.__datelineFramed) { return JSON.stringify({state: 'frame'}); }
+  var map = document.querySelector('.leaflet-container');
+  var r = map ? map.getBoundingClientRect() : null;
+  return JSON.stringify({state: 'ready', map: r ? [r.left, r.top, r.width, r.height] : null});
+})()"""
+
+
+# On paper, the page's own @page size (the composition's) must give way to the paper's;
+# CSSOM changes are allowed by the page's Content-Security-Policy, new <style>s are not.
+_ON_PAPER_SCRIPT = """(function () {
+  Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+    var rules;
+    try { rules = sheet.cssRules; } catch (error) { return; }
+    for (var i = rules.length - 1; i >= 0; i--) {
+      if (rules[i].type === CSSRule.PAGE_RULE) { sheet.deleteRule(i); }
+    }
+  });
+  document.documentElement.style.zoom = '%s';
 })()"""
 
 
 class SnapshotError(Exception):
     """A page could not be rendered; ``str()`` is the message for the user."""
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    """A rendered page: the image (PNG and previews) or the PDF written, and the map's
+    place in the composition (CSS pixels; ``None`` when the page has no Leaflet map)."""
+
+    image: QtGui.QImage | None
+    path: Path | None
+    map_rect: QtCore.QRect | None
 
 
 def paper_size_px(paper: str, orientation: str = "landscape") -> tuple[int, int]:
@@ -115,6 +143,10 @@ class SnapshotRequest:
         """Raise :class:`SnapshotError` if the request cannot be rendered."""
         if not self.page.is_file():
             raise SnapshotError(f"No such page: {self.page}")
+        if self.out is not None and not self.out.resolve().parent.is_dir():
+            raise SnapshotError(
+                f"Cannot write {self.out}: the folder {self.out.resolve().parent} does not exist."
+            )
         if not (0 < self.width <= MAX_SIDE_PX and 0 < self.height <= MAX_SIDE_PX):
             raise SnapshotError(
                 f"The size must be between 1 and {MAX_SIDE_PX} pixels a side "
@@ -139,9 +171,12 @@ class Snapshotter(QtCore.QObject):
     Starting a request while one runs drops the running one without a signal (the
     newest preview wins).
 
+    Files are written beside their target and renamed over it, so a failure never
+    leaves half a file.
+
     Signals:
-        finished(object, object): a request is done: the request, and a ``QImage`` for
-            images (also saved when ``out`` is set) or the written ``Path`` for a PDF.
+        finished(object, object): a request is done: the :class:`SnapshotRequest` and
+            its :class:`SnapshotResult`.
         failed(object, str): a request failed: the request and the message for the user.
     """
 
@@ -156,7 +191,8 @@ class Snapshotter(QtCore.QObject):
         self.interceptor: OfflineInterceptor | None = None
         self._request: SnapshotRequest | None = None
         self._generation = 0
-        self._deadline = 0.0
+        self._map_rect: QtCore.QRect | None = None
+        self._partial: Path | None = None
         self._poll = QtCore.QTimer(self)
         self._poll.setInterval(_POLL_MS)
         self._poll.setSingleShot(True)
@@ -190,7 +226,6 @@ class Snapshotter(QtCore.QObject):
         page.setZoomFactor(zoom)
         url = QtCore.QUrl.fromLocalFile(str(request.page.resolve()))
         page.home = url
-        self._deadline = time.monotonic() + request.timeout_s
         self._timeout.start(max(1, int(request.timeout_s * 1000)))
         view.load(url)
 
@@ -267,13 +302,18 @@ class Snapshotter(QtCore.QObject):
             if generation != self._generation or self._request is None:
                 return
             try:
-                state = json.loads(str(result))
+                answer = json.loads(str(result))
             except ValueError:
-                state = "wait"
-            if state == "ready":
-                self._on_ready()
-            else:
+                answer = {}
+            if not isinstance(answer, dict) or answer.get("state") != "ready":
                 self._poll.start()
+                return
+            self._map_rect = _rect(answer.get("map"))
+            try:
+                self._on_ready()
+            except Exception as error:  # a Qt callback: say so rather than time out
+                log.exception("Snapshot failed")
+                self._fail(f"The page could not be rendered: {error}")
 
         self._page.runJavaScript(_READY_SCRIPT, 0, on_result)
 
@@ -298,11 +338,14 @@ class Snapshotter(QtCore.QObject):
             return
         image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
         if request.out is not None:
-            request.out.parent.mkdir(parents=True, exist_ok=True)
-            if not image.save(str(request.out), b"PNG"):
+            partial = self._partial_path(request.out)
+            writer = QtGui.QImageWriter(str(partial), b"png")
+            ok = writer.write(image)
+            del writer  # closes the file
+            if not ok or not self._replace(partial, request.out):
                 self._fail(f"Could not write {request.out}.")
                 return
-        self._succeed(image)
+        self._succeed(SnapshotResult(image, request.out, self._map_rect))
 
     def _print_pdf(self, request: SnapshotRequest, page: MapPage, out: Path) -> None:
         width, height = float(request.width), float(request.height)
@@ -312,8 +355,7 @@ class Snapshotter(QtCore.QObject):
             # the paper's size, see paper_size_px): zoomed, it is laid out again, still
             # vector, and never spills onto a second page.
             fit = min(paper_w / width, paper_h / height)
-            if abs(fit - 1.0) > 0.002:
-                page.runJavaScript(f"document.documentElement.style.zoom = '{fit:.5f}'", 0)
+            page.runJavaScript(_ON_PAPER_SCRIPT % (f"{fit:.5f}" if abs(fit - 1) > 0.002 else ""), 0)
             width, height = paper_w, paper_h
         # A page size is defined upright; the layout turns it (QPageLayout transposes a
         # landscape page whatever the size says).
@@ -331,21 +373,39 @@ class Snapshotter(QtCore.QObject):
         )
         layout = QtGui.QPageLayout(size, orientation, QtCore.QMarginsF(0, 0, 0, 0))
         layout.setMode(QtGui.QPageLayout.Mode.FullPageMode)
-        out.parent.mkdir(parents=True, exist_ok=True)
         # A relative path makes Chromium fail (ok=False); one page only.
         ranges = QtGui.QPageRanges()
         ranges.addPage(1)
-        page.printToPdf(str(out.resolve()), layout, ranges)
+        self._partial = self._partial_path(out)
+        page.printToPdf(str(self._partial), layout, ranges)
 
     @QtCore.Slot(str, bool)
     def _on_pdf_printed(self, path: str, ok: bool) -> None:
-        request = self._request
-        if request is None or request.out is None:
+        request, partial = self._request, self._partial
+        if request is None or request.out is None or partial is None or Path(path) != partial:
             return
-        if not ok:
+        self._partial = None
+        if not ok or not self._replace(partial, request.out):
             self._fail(f"Could not write the PDF {request.out}.")
             return
-        self._succeed(Path(path))
+        self._succeed(SnapshotResult(None, request.out, self._map_rect))
+
+    @staticmethod
+    def _partial_path(out: Path) -> Path:
+        out = out.resolve()
+        return out.with_name(f".{out.name}.{os.getpid()}.part")
+
+    @staticmethod
+    def _replace(partial: Path, out: Path) -> bool:
+        try:
+            # Chromium writes PDFs readable by their owner only; exports get the usual
+            # permissions (as mapper.export's files do).
+            partial.chmod(0o666 & ~_umask())
+            partial.replace(out)
+        except OSError:
+            partial.unlink(missing_ok=True)
+            return False
+        return True
 
     @QtCore.Slot()
     def _on_timeout(self) -> None:
@@ -363,11 +423,15 @@ class Snapshotter(QtCore.QObject):
     def _stop_current(self) -> None:
         self._poll.stop()
         self._timeout.stop()
+        self._map_rect = None
+        if self._partial is not None:  # a PDF being printed: Chromium may still write it
+            self._partial.unlink(missing_ok=True)
+            self._partial = None
         if self._request is not None and self._view is not None and isValid(self._view):
             self._view.stop()
         self._request = None
 
-    def _succeed(self, result: object) -> None:
+    def _succeed(self, result: SnapshotResult) -> None:
         request = self._request
         self._stop_current()
         self.finished.emit(request, result)
@@ -375,8 +439,25 @@ class Snapshotter(QtCore.QObject):
     def _fail(self, message: str) -> None:
         request = self._request
         self._stop_current()
-        log.warning("Snapshot failed: %s", message)
+        log.info("Snapshot failed: %s", message)
         self.failed.emit(request, message)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _rect(value: object) -> QtCore.QRect | None:
+    """A [left, top, width, height] list from the page as a QRect (rounded), or None."""
+    if not (isinstance(value, list) and len(value) == 4):
+        return None
+    try:
+        left, top, width, height = (round(float(v)) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return QtCore.QRect(left, top, width, height)
 
 
 def application() -> QtWidgets.QApplication:
@@ -393,8 +474,8 @@ def application() -> QtWidgets.QApplication:
 _KEEP: list[QtCore.QCoreApplication] = []
 
 
-def render_request(request: SnapshotRequest) -> object:
-    """Render a request and wait for it; returns what ``Snapshotter.finished`` carries.
+def render_request(request: SnapshotRequest) -> SnapshotResult:
+    """Render a request and wait for it.
 
     Works with or without a running event loop (it runs its own until the request is
     done). Raises :class:`SnapshotError` with a message for the user on failure.
@@ -405,7 +486,7 @@ def render_request(request: SnapshotRequest) -> object:
     outcome: dict[str, object] = {}
     snapshotter = Snapshotter()
 
-    def on_finished(_request: object, result: object) -> None:
+    def on_finished(_request: object, result: SnapshotResult) -> None:
         outcome["result"] = result
         loop.quit()
 
@@ -431,9 +512,10 @@ def render_request(request: SnapshotRequest) -> object:
         QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     if "error" in outcome:
         raise SnapshotError(str(outcome["error"]))
-    if "result" not in outcome:
+    result = outcome.get("result")
+    if not isinstance(result, SnapshotResult):
         raise SnapshotError(f"The report page was not ready within {request.timeout_s:g} s.")
-    return outcome["result"]
+    return result
 
 
 def render(
@@ -548,6 +630,10 @@ def main(argv: list[str] | None = None) -> int:
         if QtCore.QCoreApplication.instance() is None:
             _headless_environment()
             QtCore.qInstallMessageHandler(_quiet_qt_messages)
+            # Python's last-resort handler would print warnings (a page's console
+            # errors, say) to stderr.
+            if not logging.getLogger().handlers:
+                logging.getLogger().addHandler(logging.NullHandler())
         render_request(request)
     except SnapshotError as error:
         print(f"snapshot: {error}", file=sys.stderr)

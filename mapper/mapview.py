@@ -27,6 +27,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,14 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from mapper.atlas import Atlas
+from mapper.filters import Filter
 from mapper.resources import resource_path, resources_dir
 
 __all__ = [
     "ATTRIBUTION",
     "JS_API",
     "NO_EVENT_COLOR",
+    "Frame",
     "build_page",
     "js_call",
     "pins_feature_collection",
@@ -67,6 +70,7 @@ JS_API = frozenset(
         "isReady",
         "popupText",
         "fitPins",
+        "viewState",
     }
 )
 
@@ -336,12 +340,121 @@ def _content_security_policy(page: str, *, inline_assets: bool, bridge: bool) ->
     return "; ".join(directives)
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What a report shows around the map, and the size of the whole composition.
+
+    Every field is plain text, escaped here: article titles may hold anything. The
+    header (``title``, ``subtitle``) is left out when both are empty. The footer holds
+    what the map is narrowed to in words (``note``), the source articles (``sources``,
+    then "and N more" for ``more_sources``), the ``credits`` and the ``date``.
+    ``width`` × ``height`` is the size of the whole page in CSS pixels, and its printed
+    page size; ``None`` lets the page fill the browser window.
+    """
+
+    title: str = ""
+    subtitle: str = ""
+    note: str = ""
+    sources: tuple[str, ...] = ()
+    more_sources: int = 0
+    credits: tuple[str, ...] = ()
+    date: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _frame_header(frame: Frame) -> str:
+    if not (frame.title or frame.subtitle):
+        return ""
+    parts = ['<header class="dl-frame-header">']
+    if frame.title:
+        parts.append(f'<h1 class="dl-frame-title">{_text(frame.title)}</h1>')
+    if frame.subtitle:
+        parts.append(f'<p class="dl-frame-subtitle">{_text(frame.subtitle)}</p>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def _frame_footer(frame: Frame) -> str:
+    lines: list[str] = []
+    if frame.note:
+        lines.append(
+            '<p class="dl-frame-note"><span class="dl-frame-label">Showing</span> '
+            f"{_text(frame.note)}</p>"
+        )
+    if frame.sources or frame.more_sources:
+        items = [f'<span class="dl-frame-source">{_text(t)}</span>' for t in frame.sources]
+        if frame.more_sources:
+            items.append(f'<span class="dl-frame-more">and {frame.more_sources} more</span>')
+        label = "Source" if len(frame.sources) + frame.more_sources == 1 else "Sources"
+        lines.append(
+            f'<p class="dl-frame-sources"><span class="dl-frame-label">{label}</span> '
+            + " \u00b7 ".join(items)
+            + "</p>"
+        )
+    if frame.credits:
+        lines.append(
+            '<p class="dl-frame-credits">' + " \u00b7 ".join(map(_text, frame.credits)) + "</p>"
+        )
+    side = []
+    if frame.date:
+        side.append(f'<span class="dl-frame-date">{_text(frame.date)}</span>')
+    side.append('<span class="dl-frame-maker">Made with Dateline</span>')
+    return (
+        '<footer class="dl-frame-footer"><div class="dl-frame-main">'
+        + "".join(lines)
+        + '</div><div class="dl-frame-side">'
+        + "".join(side)
+        + "</div></footer>"
+    )
+
+
+def _frame_style(frame: Frame) -> str:
+    """The composition: header, map and footer stacked in a page of the frame's size."""
+    width = "100%" if frame.width is None else f"{int(frame.width)}px"
+    height = "100%" if frame.height is None else f"{int(frame.height)}px"
+    rules = [
+        f"html, body {{ width: {width}; height: {height}; margin: 0; padding: 0;"
+        " overflow: hidden; background: #fff; }",
+        # Grid areas place the header and footer whatever their order in the document
+        # (folium writes the map's element after everything added before rendering).
+        "body { display: grid; grid-template-columns: minmax(0, 1fr);"
+        " grid-template-rows: auto minmax(0, 1fr) auto;"
+        ' grid-template-areas: "header" "map" "footer"; }',
+        # More specific than folium's own "#map_dateline" rule, which comes later.
+        "body > #map_dateline { grid-area: map; width: auto; height: auto; min-height: 0; }",
+    ]
+    if frame.width is not None and frame.height is not None:
+        # Printing keeps the composition on one page of exactly its size.
+        rules.append(f"@page {{ size: {width} {height}; margin: 0; }}")
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
+def _initial_view(view: tuple[float, float, float] | None) -> list[float] | None:
+    if view is None:
+        return None
+    lat, lon, zoom = (float(v) for v in view)
+    if not all(math.isfinite(v) for v in (lat, lon, zoom)) or abs(lat) > 90:
+        raise ValueError(f"not a map view (lat, lon, zoom): {view!r}")
+    return [round(lat, 6), round(lon, 6), min(float(MAX_ZOOM), max(float(MIN_ZOOM), zoom))]
+
+
 def build_page(
     pins: dict[str, Any] | None = None,
     *,
     bridge: bool = True,
     inline_assets: bool = False,
     title: str = "Dateline",
+    view: tuple[float, float, float] | None = None,
+    where: Filter | None = None,
+    static: bool = False,
+    legend: bool = True,
+    scale_bar: bool = True,
+    frame: Frame | None = None,
 ) -> str:
     """The whole map page as HTML.
 
@@ -352,18 +465,38 @@ def build_page(
     asset is inside the page, which then works alone, offline (standalone HTML export).
     ``bridge=True`` connects to the Qt WebChannel object ``bridge`` (pageReady,
     placeClicked, excerptClicked); leave it off for pages viewed outside the app.
+
+    For exports: ``view`` ``(lat, lon, zoom)`` is where the map starts (else it fits the
+    pins shown); ``where`` is a filter applied at load, as ``Dateline.setFilter`` would;
+    ``legend`` and ``scale_bar`` show or leave out those controls; ``frame`` puts a
+    header and footer around the map (see :class:`Frame`; its credits then replace the
+    map's attribution control). ``static=True`` is the report mode, for snapshots: no
+    animations, no zoom buttons, the legend open, and ``window.datelineReady`` set only
+    once the map, basemap, pins and filter are drawn and framed.
     """
+    initial_view = _initial_view(view)
+    credits_in_frame = frame is not None and bool(frame.credits)
+    options: dict[str, Any] = {}
+    if static:
+        # A snapshot grabs one frame: nothing may be half-way through a transition.
+        options.update(
+            zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
+            inertia=False,
+        )
+    if credits_in_frame:
+        options["attribution_control"] = False
     fmap = folium.Map(
         location=[20.0, 0.0],
         zoom_start=2,
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
-        zoom_control=True,
+        zoom_control=not static,
         prefer_canvas=False,
         zoom_snap=0.25,
         zoom_delta=1,
         world_copy_jump=False,
+        **options,
     )
     fmap._id = "dateline"  # a stable element id: the same input gives the same page
     # Per-instance lists: folium's class-level ones point at CDNs and are shared by
@@ -373,7 +506,7 @@ def build_page(
     figure = fmap.get_root()
     if not isinstance(figure, Figure):  # folium.Map always makes its own Figure
         raise TypeError("folium.Map is not inside a Figure")
-    figure.title = html.escape(title)
+    figure.title = html.escape(frame.title if frame is not None and frame.title else title)
     # Figure() already holds the charset <meta>; the policy must precede every script.
     figure.header.add_child(
         _Raw(f'<meta http-equiv="Content-Security-Policy" content="{_CSP_PLACEHOLDER}">'),
@@ -394,6 +527,10 @@ def build_page(
         figure.header.add_child(
             _Raw(f'<script src="{_QWEBCHANNEL_JS}"></script>'), name="qwebchannel"
         )
+    if frame is not None:
+        figure.header.add_child(_Raw(_frame_style(frame)), name="dateline_frame_style")
+        figure.html.add_child(_Raw(_frame_header(frame)), name="dateline_frame_header")
+        figure.html.add_child(_Raw(_frame_footer(frame)), name="dateline_frame_footer")
 
     if pins is not None:
         figure.html.add_child(
@@ -403,17 +540,25 @@ def build_page(
             ),
             name="dateline_pins",
         )
-    fmap.add_child(
-        _DatelineInit(
-            {
-                "bridge": bridge,
-                "pinsElement": _PINS_ELEMENT_ID,
-                "attribution": ATTRIBUTION,
-                "minZoom": MIN_ZOOM,
-                "maxZoom": MAX_ZOOM,
-            }
-        )
-    )
+    config: dict[str, Any] = {
+        "bridge": bridge,
+        "pinsElement": _PINS_ELEMENT_ID,
+        "attribution": None if credits_in_frame else ATTRIBUTION,
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+    }
+    # Only what differs from the window's page, so that page stays byte for byte the same.
+    if static:
+        config["static"] = True
+    if not legend:
+        config["legend"] = False
+    if not scale_bar:
+        config["scaleBar"] = False
+    if initial_view is not None:
+        config["view"] = initial_view
+    if where is not None and not where.is_open:
+        config["filter"] = where.to_json()
+    fmap.add_child(_DatelineInit(config))
 
     page: str = figure.render()
     policy = _content_security_policy(page, inline_assets=inline_assets, bridge=bridge)

@@ -463,3 +463,103 @@ def test_mapview_does_not_import_qt() -> None:
         "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# -- pages for exports -------------------------------------------------------------------
+
+
+def page_config(page: str) -> dict[str, object]:
+    """The config the page hands to Dateline.init."""
+    match = re.search(r"window\.Dateline\.init\(\w+, (\{.*?\})\);", page, re.DOTALL)
+    assert match is not None
+    config = json.loads(match.group(1))
+    assert isinstance(config, dict)
+    return config
+
+
+def test_the_window_page_has_no_export_options() -> None:
+    config = page_config(mapview.build_page())
+    assert not {"static", "view", "filter", "legend", "scaleBar"} & set(config)
+    assert config["attribution"] == mapview.ATTRIBUTION
+
+
+def test_an_export_page_carries_its_view_filter_and_mode(atlas: Atlas) -> None:
+    from mapper.filters import Filter
+
+    where = Filter.of(actors=["state:VE"], event_types=["Protests", ""])
+    page = mapview.build_page(
+        mapview.pins_feature_collection(atlas),
+        bridge=False,
+        inline_assets=True,
+        view=(10.5, -66.9, 99),
+        where=where,
+        static=True,
+        legend=False,
+        scale_bar=False,
+    )
+    config = page_config(page)
+    assert config["view"] == [10.5, -66.9, mapview.MAX_ZOOM]  # zoom clamped
+    assert config["filter"] == where.to_json()
+    assert (config["static"], config["legend"], config["scaleBar"]) == (True, False, False)
+    # Nothing animates in a snapshot, and there are no zoom buttons to photograph.
+    init = re.search(r"L\.map\(.*?\);", page, re.DOTALL)
+    assert init is not None
+    for option in ('"zoomAnimation": false', '"fadeAnimation": false',
+                   '"markerZoomAnimation": false', '"zoomControl": false'):
+        assert option in init.group(0), option
+    # An open filter is no filter.
+    assert "filter" not in page_config(mapview.build_page(where=Filter()))
+
+
+@pytest.mark.parametrize("view", [(91.0, 0.0, 3.0), (float("nan"), 0.0, 3.0), (0, 0, float("inf"))])
+def test_a_bad_view_is_refused(view: tuple[float, float, float]) -> None:
+    with pytest.raises(ValueError):
+        mapview.build_page(view=view)
+
+
+def test_a_frame_puts_escaped_text_around_the_map() -> None:
+    frame = mapview.Frame(
+        title=f"Report {HOSTILE}",
+        subtitle=HOSTILE_IMG,
+        note="Event type: Protests",
+        sources=(f"A {HOSTILE}", "B & C"),
+        more_sources=3,
+        credits=("Basemap: Natural Earth", "GeoNames (CC BY 4.0)"),
+        date="2024-05-01",
+        width=1000,
+        height=700,
+    )
+    page = mapview.build_page(bridge=False, inline_assets=True, frame=frame)
+    assert HOSTILE not in page and HOSTILE_IMG not in page and "<img" not in page
+    assert "<title>Report &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert '<h1 class="dl-frame-title">Report &lt;/script&gt;' in page
+    assert "B &amp; C" in page and "and 3 more" in page and "2024-05-01" in page
+    assert "Basemap: Natural Earth \u00b7 GeoNames (CC BY 4.0)" in page
+    # The composition is exactly the frame's size, and prints on one page of that size.
+    assert "html, body { width: 1000px; height: 700px;" in page
+    assert "@page { size: 1000px 700px; margin: 0; }" in page
+    # The credits are in the footer, so the map's own attribution control goes.
+    assert page_config(page)["attribution"] is None
+    assert '"attributionControl": false' in page
+    # The header goes when there is no title.
+    bare = mapview.build_page(frame=mapview.Frame(credits=("x",)))
+    assert "dl-frame-header" not in bare.split("</head>")[1]
+    assert "dl-frame-footer" in bare.split("</head>")[1]
+    assert "@page" not in bare  # a page filling the window has no fixed size
+
+
+def test_an_export_page_keeps_the_policy_strict(atlas: Atlas) -> None:
+    page = mapview.build_page(
+        mapview.pins_feature_collection(atlas),
+        bridge=False,
+        inline_assets=True,
+        static=True,
+        frame=mapview.Frame(title="T", credits=("c",), width=800, height=600),
+    )
+    (policy,) = assets(page).csp
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["connect-src"] == "'none'"
+    assert "file:" not in policy and "qrc:" not in policy and "http" not in policy
+    inline_scripts = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+    assert directives["script-src"].count("'sha256-") == len(set(inline_scripts))
+    assert assets(page).urls == []

@@ -14,6 +14,11 @@
  * among them ("" stands for excerpts with no event type); articles: it comes from one of
  * them. A place stays on the map while at least one of its excerpts passes; its size,
  * colour, counts and popup follow the passing excerpts only.
+ *
+ * Exports (mapper/export.py) embed the pins with a filter and, optionally, a view in the
+ * page config; with config.static (report mode, for snapshots) nothing animates, the
+ * legend stays open and lists only the colours on the map, and window.datelineReady is
+ * set only once everything is drawn and framed.
  */
 (function () {
   'use strict';
@@ -35,6 +40,11 @@
   var DEFAULT_NO_EVENT_COLOR = '#8c9099';
   var NO_EVENT = '';   // mapper.filters.NO_EVENT
   var FACETS = ['actors', 'eventTypes', 'articles'];
+  // Report mode: the image whose presentation says the page is drawn (see afterPaint).
+  var DRAWN_MARK = 'dateline-drawn';
+  var TRANSPARENT_PIXEL = 'data:image/png;base64,' +
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AwAI/AL+p5qgoAAAAABJRU5ErkJggg==';
+  var PAINT_TIMEOUT_MS = 5000;
 
   var state = {
     map: null,
@@ -49,9 +59,12 @@
     legendFoldedForPopup: false,  // folded by us for an open popup, not by the user
     labels: [],           // country labels, biggest first
     labelLayer: null,
+    reserved: [],         // boxes (map pixels) country labels keep clear of (reports)
+    pinNames: null,       // names written beside pins (reports)
     openPopup: null,
     bridge: null,
     ready: false,
+    static: false,        // report mode (config.static): drawn once, for a snapshot
     revealToken: 0
   };
 
@@ -698,15 +711,36 @@
     setLegendCollapsed(state.legendCollapsed);
   }
 
-  // Types the event-type facet leaves out are dimmed.
+  // Types the event-type facet leaves out are dimmed. In a report, where nobody can
+  // change the filter, the legend lists only the colours of the pins on the map.
   function markLegend() {
     var legend = state.legend;
     if (!legend || !legend._body) return;
     var chosen = state.filter.eventTypes;
+    var onMap = state.static ? coloursOnMap() : null;
     legend._body.querySelectorAll('.dl-legend-item').forEach(function (item) {
       var key = item.getAttribute('data-event-type');
       item.classList.toggle('dl-legend-off', chosen !== null && chosen.indexOf(key) < 0);
+      if (onMap) item.classList.toggle('dl-legend-absent', !onMap.has(key));
     });
+    if (onMap) {
+      var title = legend._body.querySelector('.dl-legend-title');
+      if (title) title.classList.toggle('dl-legend-absent', onMap.size === 0);
+    }
+  }
+
+  // The event types (NO_EVENT for "no event type") whose colour a shown pin wears.
+  function coloursOnMap() {
+    var d = state.data;
+    var keys = new Set();
+    if (!d || !d.colouring) return keys;
+    var names = [];
+    d.typeCode.forEach(function (code, name) { names[code] = name; });
+    state.pins.forEach(function (pin) {
+      if (!pin.shown) return;
+      keys.add(pin.dominant >= 0 && pin.dominant < d.knownTypes ? names[pin.dominant] : NO_EVENT);
+    });
+    return keys;
   }
 
   // -- basemap ----------------------------------------------------------------------
@@ -769,27 +803,69 @@
     map.on('zoomend', updateLabels);
   }
 
+  function overlaps(box, boxes) {
+    return boxes.some(function (o) {
+      return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
+    });
+  }
+
   function updateLabels() {
     var map = state.map;
     if (!map || !state.labelLayer) return;
     var zoom = map.getZoom();
-    var placed = [];
+    var placed = state.reserved.slice();
+    var named = state.pinNames;
     state.labels.forEach(function (label) {
       var show = false;
-      if (zoom >= label.minZoom) {
+      if (zoom >= label.minZoom && !(named && named.has(label.name))) {
         var p = map.project([label.lat, label.lon], zoom);
         var halfW = label.width / 2 + LABEL_GAP;
         var halfH = LABEL_HEIGHT / 2 + LABEL_GAP / 2;
         var box = [p.x - halfW, p.y - halfH, p.x + halfW, p.y + halfH];
-        show = !placed.some(function (o) {
-          return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
-        });
+        show = !overlaps(box, placed);
         if (show) placed.push(box);
       }
       var shown = state.labelLayer.hasLayer(label.marker);
       if (show && !shown) state.labelLayer.addLayer(label.marker);
       else if (!show && shown) state.labelLayer.removeLayer(label.marker);
     });
+  }
+
+  // Report mode: a printed map has no tooltips, so pins are named on the map, most
+  // mentioned first, leaving out a name that would cover one already placed. The
+  // basemap's country labels then keep clear of the pins and their names, and do not
+  // repeat them.
+  function labelPins() {
+    var map = state.map;
+    var zoom = map.getZoom();
+    var placed = [];
+    var pins = [];
+    var layer = L.layerGroup();
+    if (!map.getPane('dl-pin-labels')) map.createPane('dl-pin-labels');
+    state.pinNames = new Set();
+    shownMarkers().forEach(function (marker) {
+      var pin = marker.dateline;
+      if (state.cluster.getVisibleParent(marker) !== marker) return;  // in a cluster
+      var p = map.project(marker.getLatLng(), zoom);
+      var r = pin.size / 2;
+      pins.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+      var left = r + 3;
+      var box = [p.x + left - 2, p.y - LABEL_HEIGHT / 2 - 1,
+                 p.x + left + textWidth(pin.name) + 2, p.y + LABEL_HEIGHT / 2 + 1];
+      if (overlaps(box, placed)) return;
+      placed.push(box);
+      state.pinNames.add(pin.name);
+      var text = el('span', '', pin.name);
+      text.style.left = left + 'px';
+      layer.addLayer(L.marker(marker.getLatLng(), {
+        icon: L.divIcon({ className: 'dl-pin-label', iconSize: [0, 0], html: text }),
+        interactive: false,
+        keyboard: false,
+        pane: 'dl-pin-labels'
+      }));
+    });
+    layer.addTo(map);
+    state.reserved = placed.concat(pins);
   }
 
   // -- views ------------------------------------------------------------------------
@@ -1020,6 +1096,20 @@
     return state.ready;
   }
 
+  // The map's current centre and zoom, as JSON {"lat", "lon", "zoom"} ("null" before
+  // init): the window exports "what is on screen" by handing this to the report page.
+  function viewState() {
+    var map = state.map;
+    if (!map) return 'null';
+    var centre = map.getCenter();
+    var round = function (value) { return Math.round(value * 1e6) / 1e6; };
+    return JSON.stringify({
+      lat: round(centre.lat),
+      lon: round(L.Util.wrapNum(centre.lng, [-180, 180], true)),
+      zoom: map.getZoom()
+    });
+  }
+
   function popupText() {
     var popup = state.openPopup;
     if (!popup || !state.map || !state.map.hasLayer(popup)) return 'null';
@@ -1046,18 +1136,89 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // The view the config asks for, as [lat, lon, zoom], or null.
+  function configView() {
+    var view = state.config.view;
+    if (!Array.isArray(view) || view.length !== 3) return null;
+    var numbers = view.map(Number);
+    if (!numbers.every(Number.isFinite) || Math.abs(numbers[0]) > 90) return null;
+    return numbers;
+  }
+
+  // Where the map starts: the config's view, else the pins shown, else the world.
+  function initialView() {
+    var view = configView();
+    if (view) state.map.setView([view[0], view[1]], view[2], { animate: false });
+    else if (shownMarkers().length) frameMarkers();
+    else showWorld();
+  }
+
+  // Run done() once what is drawn now is on screen. requestAnimationFrame only says that
+  // a frame has begun: rasterising a large map (and handing the frame to Qt) takes longer,
+  // and a grab in between shows a blank page. An image added now reports (Element Timing)
+  // when the frame that shows it has been presented. Without Element Timing: two
+  // animation frames. Pages that get no frames at all (hidden ones) give up after a while.
+  function afterPaint(done) {
+    var called = false;
+    var once = function () {
+      if (called) return;
+      called = true;
+      done();
+    };
+    var Observer = window.PerformanceObserver;
+    var types = Observer && Observer.supportedEntryTypes;
+    if (types && types.indexOf('element') >= 0) {
+      var observer = new Observer(function (list) {
+        list.getEntries().forEach(function (entry) {
+          if (entry.identifier !== DRAWN_MARK) return;
+          observer.disconnect();
+          once();
+        });
+      });
+      observer.observe({ type: 'element', buffered: true });
+      var mark = el('img', 'dl-drawn-mark');
+      mark.alt = '';
+      mark.setAttribute('aria-hidden', 'true');
+      mark.setAttribute('elementtiming', DRAWN_MARK);
+      mark.src = TRANSPARENT_PIXEL;
+      state.map.getContainer().appendChild(mark);
+    } else if (typeof window.requestAnimationFrame === 'function') {
+      window.requestAnimationFrame(function () { window.requestAnimationFrame(once); });
+    }
+    setTimeout(once, PAINT_TIMEOUT_MS);
+  }
+
+  function markReady() {
+    state.ready = true;
+    window.datelineReady = true;
+  }
+
   function init(map, config) {
     state.map = map;
     state.config = config || {};
+    state.static = state.config.static === true;
+    if (state.static) map.getContainer().classList.add('dl-static');
     // Markercluster needs the map's zoom range; with no tile layer only we can give it.
     if (state.config.minZoom !== undefined) map.setMinZoom(state.config.minZoom);
     if (state.config.maxZoom !== undefined) map.setMaxZoom(state.config.maxZoom);
-    map.attributionControl.setPrefix(false);
-    if (state.config.attribution) {
-      // Leaflet takes attribution as HTML; ours is plain text.
-      map.attributionControl.addAttribution(escapeHtml(state.config.attribution));
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix(false);
+      if (state.config.attribution) {
+        // Leaflet takes attribution as HTML; ours is plain text.
+        map.attributionControl.addAttribution(escapeHtml(state.config.attribution));
+      }
     }
-    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    if (state.config.scaleBar !== false) {
+      L.control.scale({ metric: true, imperial: false }).addTo(map);
+    }
+    if (state.config.filter) {
+      // An export's filter, applied as the pins arrive (as setFilter would).
+      try {
+        state.filter = readFilter(state.config.filter);
+      } catch (error) {
+        console.error('Dateline: embedded filter not applied: ' + error);
+      }
+    }
     map.on('popupopen', function (event) {
       state.openPopup = event.popup;
       // The legend sits above the map's panes and would cover a popup opened under it:
@@ -1079,13 +1240,19 @@
     } catch (error) {
       console.error('Dateline: basemap not drawn: ' + error);
     }
-    state.legend = new Legend();
-    state.legend.addTo(map);
-    updateLegend(readMeta(null));
+    if (state.config.legend !== false) {
+      state.legend = new Legend();
+      state.legend.addTo(map);
+      updateLegend(readMeta(null));
+    }
     state.cluster = L.markerClusterGroup({
-      maxClusterRadius: 40,
+      // A report clusters only pins drawn on top of each other: a cluster's number
+      // tells a reader less than the pins' colours and names (town pins show through
+      // the translucent pins of countries).
+      maxClusterRadius: state.static ? 4 : 40,
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
+      animate: !state.static,
       iconCreateFunction: clusterIcon
     }).addTo(map);
     var pins = null;
@@ -1094,23 +1261,24 @@
     } catch (error) {
       console.error('Dateline: embedded pins not read: ' + error);
     }
+    var view = configView();
     // With pins, setPins frames them (framing the world first would only cost a redraw).
-    if (!pins) showWorld();
+    if (!pins || view) initialView();
     if (map.getSize().x === 0) {
-      // Laid out while hidden: frame the world again once the view has a size.
-      map.once('resize', function () {
-        if (!shownMarkers().length) showWorld();
-        else frameMarkers();
-      });
+      // Laid out while hidden: frame the world (or the pins, or the view) again once
+      // the view has a size.
+      map.once('resize', initialView);
     }
     try {
-      if (pins) setPins(pins);
+      if (pins) setPins(pins, { fit: !view });
     } catch (error) {
       console.error('Dateline: embedded pins not shown: ' + error);
     }
+    if (state.static) labelPins();
     updateLabels();
-    state.ready = true;
-    window.datelineReady = true;
+    // A report is ready for its snapshot once what was just drawn has been painted.
+    if (state.static) afterPaint(markReady);
+    else markReady();
     connectBridge();
   }
 
@@ -1125,6 +1293,7 @@
     pinIds: pinIds,
     isReady: isReady,
     popupText: popupText,
-    fitPins: fitPins
+    fitPins: fitPins,
+    viewState: viewState
   };
 })();

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
 from mapper.filters import Filter
+from ui.export_dialog import ExportDialog, MapImageCopier
 from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
@@ -118,6 +119,7 @@ class MainWindow(QtWidgets.QMainWindow):
         #: Event types (name, colour) of the taxonomy, in display order.
         self._event_types: list[tuple[str, str]] = []
         self.place_id: str | None = None
+        self._copier: MapImageCopier | None = None
 
         self.map_view = MapView(self.atlas.has_place, self.atlas.has_excerpt, self)
         self.map_view.setObjectName("mapView")
@@ -196,6 +198,28 @@ class MainWindow(QtWidgets.QMainWindow):
         box.open()
         return box
 
+    def show_export_dialog(self) -> ExportDialog:
+        """Open File ▸ Export… on what the map shows now (not blocking) and return it."""
+        dialog = ExportDialog(
+            self.map_view, self.atlas, self.current_filter(), self._event_types, self
+        )
+        dialog.exported.connect(self._show_status)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def copy_map_image(self) -> None:
+        """Put the current view, composed with legend and credits, on the clipboard."""
+        if self._copier is None:
+            self._copier = MapImageCopier(self)
+            self._copier.copied.connect(self._show_status)
+        self.statusBar().showMessage(self.tr("Copying the map image…"), _STATUS_TIMEOUT_MS)
+        self._copier.copy(self.map_view, self.atlas, self.current_filter(), self._event_types)
+
+    @QtCore.Slot(str)
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, _STATUS_TIMEOUT_MS)
+
     # -- building the window ------------------------------------------------------
     @QtCore.Slot()
     def _start(self) -> None:
@@ -246,6 +270,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_action.setStatusTip(self.tr("Open article files (.txt, .md, .html)"))
         self.open_action.triggered.connect(self._on_open_triggered)
         file_menu.addSeparator()
+        self.export_action = file_menu.addAction(self.tr("E&xport…"))
+        self.export_action.setShortcut(QtGui.QKeySequence("Ctrl+E"))
+        self.export_action.setStatusTip(
+            self.tr("Export the map as shown (PNG, PDF) or its data (HTML, GeoJSON, CSV, KML)")
+        )
+        self.export_action.triggered.connect(self.show_export_dialog)
+        file_menu.addSeparator()
         self.import_corrections_action = file_menu.addAction(self.tr("&Import Corrections…"))
         self.import_corrections_action.triggered.connect(self._on_import_corrections)
         self.export_corrections_action = file_menu.addAction(self.tr("&Export Corrections…"))
@@ -258,6 +289,14 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.quit_action.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.copy_map_image_action = edit_menu.addAction(self.tr("Copy Map &Image"))
+        self.copy_map_image_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
+        self.copy_map_image_action.setStatusTip(
+            self.tr("Copy the map as shown, with its legend, scale bar and credits")
+        )
+        self.copy_map_image_action.triggered.connect(self.copy_map_image)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for dock in self._docks():
@@ -810,5 +849,10 @@ class MainWindow(QtWidgets.QMainWindow):
             if self._remember_layout:
                 self._save_layout()
             self._stop_worker()
+            if self._copier is not None:
+                self._copier.close()
+            for dialog in self.findChildren(QtWidgets.QDialog):
+                if isinstance(dialog, ExportDialog):
+                    dialog.shutdown()
             self.map_view.shutdown()
         super().closeEvent(event)

@@ -368,7 +368,7 @@ def test_menus_have_the_usual_shortcuts(window):
     assert window.open_action.shortcut().toString() == "Ctrl+O"
     assert QtGui.QKeySequence("Ctrl+Q") in window.quit_action.shortcuts()
     view_menu_actions = [a.text() for a in window.menuBar().actions()]
-    assert view_menu_actions == ["&File", "&View", "&Settings", "&Help"]
+    assert view_menu_actions == ["&File", "&Edit", "&View", "&Settings", "&Help"]
     window.places_dock.toggleViewAction().trigger()
     assert not window.places_dock.isVisible()
     window.places_dock.toggleViewAction().trigger()

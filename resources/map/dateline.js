@@ -1209,7 +1209,9 @@
       }
     }
     if (state.config.scaleBar !== false) {
-      L.control.scale({ metric: true, imperial: false }).addTo(map);
+      // Leaflet rounds the bar down to 1, 2, 3 or 5 units, so it can be half maxWidth:
+      // 130 px leaves room for "1000 km" at any zoom.
+      L.control.scale({ metric: true, imperial: false, maxWidth: 130 }).addTo(map);
     }
     if (state.config.filter) {
       // An export's filter, applied as the pins arrive (as setFilter would).

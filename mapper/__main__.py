@@ -1,6 +1,9 @@
-"""Command line: ``python -m mapper extract [--format jsonl] FILES…`` and ``evaluate``.
+"""Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export`` and ``evaluate``.
 
-One JSON object per article on stdout (see :func:`mapper.extract.analysis_to_json`).
+``extract`` prints one JSON object per article on stdout (see
+:func:`mapper.extract.analysis_to_json`). ``export --to OUT`` writes the map of the
+articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export`; PNG and PDF are
+rendered by ``ui.snapshot`` in a subprocess, so this package never imports Qt).
 A file that cannot be read gives one line on stderr and the others go on; the
 exit status is 0 when every file was mapped, 1 when some failed, 2 on bad usage.
 """
@@ -9,7 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +25,8 @@ from typing import TYPE_CHECKING
 from mapper.extract import analysis_to_json
 
 if TYPE_CHECKING:
+    from mapper.atlas import Atlas
+    from mapper.filters import Filter
     from mapper.pipeline import Pipeline
 
 
@@ -57,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
     events.add_argument("--limit", type=int, default=0, help="only the first N records")
     events.add_argument("--json", action="store_true", help="print the report as JSON")
-    for command in (extract, evaluate, events):
+    exporting = _export_parser(commands)
+    for command in (extract, evaluate, events, exporting):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
         model.add_argument("--no-model", action="store_true",
@@ -74,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _evaluate(args)
     if args.command == "evaluate-events":
         return _evaluate_events(args)
+    if args.command == "export":
+        return _export(args)
     return 2  # pragma: no cover -- argparse rejects unknown commands
 
 
@@ -185,6 +197,287 @@ def _extract(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(objects, ensure_ascii=False, indent=2))
     return 1 if failed else 0
+
+
+# -- export --------------------------------------------------------------------------------
+
+#: Paper sizes in whole CSS pixels at 96 px to the inch, (width, height) in landscape.
+PAPER_PX = {"a4": (1123, 794), "letter": (1056, 816)}
+#: The sides a composition may have, in CSS pixels (the renderer's limit is 8000).
+MIN_SIDE_PX, MAX_SIDE_PX = 100, 8000
+#: How long the renderer may take for one PNG or PDF, in seconds.
+RENDER_TIMEOUT_S = 180
+_SUFFIX_FORMATS = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html",
+                   ".geojson": "geojson", ".csv": "csv", ".kml": "kml"}
+_NO_EVENT_NAMES = ("none", "no event type")
+
+
+def _side(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of pixels: {text!r}") from None
+    if not MIN_SIDE_PX <= value <= MAX_SIDE_PX:
+        raise argparse.ArgumentTypeError(f"must be {MIN_SIDE_PX} to {MAX_SIDE_PX} pixels")
+    return value
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value not in (1.0, 2.0):
+        raise argparse.ArgumentTypeError(f"must be 1 or 2, not {text!r}")
+    return value
+
+
+def _export_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    export = commands.add_parser(
+        "export",
+        help="write the map of some articles as PNG, PDF, HTML, GeoJSON, CSV or KML",
+        description="Write the map of the articles to OUT; its suffix picks the format "
+        "(.png, .pdf, .html, .geojson, .csv, .kml). PNG and PDF are rendered offscreen, "
+        "with no window. --actor and --event-type narrow the map as the window's filters do.",
+    )
+    export.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="article files, or folders to read recursively")
+    export.add_argument("--to", required=True, type=Path, metavar="OUT",
+                        help="the file to write: .png, .pdf, .html, .geojson, .csv or .kml")
+    export.add_argument("--title", default="", help="title above the map (PNG, PDF, HTML)")
+    export.add_argument("--subtitle", default="", help="subtitle under the title")
+    export.add_argument("--actor", action="append", default=[], metavar="A",
+                        help="only what names this actor (its name, any case, or its id); "
+                        "repeat for any of several")
+    export.add_argument("--event-type", action="append", default=[], metavar="T",
+                        help="only this kind of event (a name of the taxonomy, any case; "
+                        "'none' for sentences of no type); repeat for any of several")
+    export.add_argument("--width", type=_side, metavar="W",
+                        help="width of the picture in CSS pixels (PNG, PDF; default 1200, "
+                        "or the paper's for a PDF)")
+    export.add_argument("--height", type=_side, metavar="H",
+                        help="height in CSS pixels (default 800, or the paper's)")
+    export.add_argument("--scale", type=_scale, metavar="S",
+                        help="pixels per CSS pixel of a PNG: 1 (default) or 2")
+    export.add_argument("--paper", choices=sorted(PAPER_PX),
+                        help="PDF paper (default a4, unless --width/--height set the page)")
+    export.add_argument("--orientation", choices=["landscape", "portrait"],
+                        help="PDF paper orientation (default landscape)")
+    export.add_argument("--excel-bom", action="store_true",
+                        help="CSV: start with the byte-order mark Excel needs to read UTF-8")
+    export.add_argument("--corrections", type=Path, metavar="FILE",
+                        help="corrections file to apply (default: the ones saved from the window)")
+    export.add_argument("--no-cache", action="store_true",
+                        help="analyse every article again instead of reusing cached results")
+    return export
+
+
+def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """(format, None), or (None, the reason the options do not fit the output)."""
+    out: Path = args.to
+    fmt = _SUFFIX_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        return None, (
+            f"cannot export to {out.name}: unknown format {out.suffix or '(no suffix)'} "
+            "(use .png, .pdf, .html, .geojson, .csv or .kml)"
+        )
+    if fmt not in ("png", "pdf") and (
+        args.width is not None or args.height is not None or args.scale is not None
+    ):
+        return None, "--width, --height and --scale apply to PNG and PDF exports"
+    if fmt != "pdf" and (args.paper is not None or args.orientation is not None):
+        return None, "--paper and --orientation apply to PDF exports"
+    if fmt == "pdf" and args.scale is not None:
+        return None, "--scale applies to PNG exports (a PDF is drawn as vectors)"
+    if fmt != "csv" and args.excel_bom:
+        return None, "--excel-bom applies to CSV exports"
+    return fmt, None
+
+
+def _known(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return f"{shown}, … ({len(names)} in all)" if len(names) > limit else shown
+
+
+def _export_filter(
+    atlas: Atlas, type_names: Sequence[str], actors: Sequence[str], event_types: Sequence[str]
+) -> tuple[Filter | None, str | None]:
+    """The Filter the options ask for, or (None, why not) when one names nothing known.
+
+    An actor matches by id, name or alias, in any case; an event type by name, in any
+    case ("none" stands for sentences of no type). Several values of one option are
+    alternatives; the two options must both hold (the window's filter rule).
+    """
+    from mapper.filters import NO_EVENT, Filter
+
+    actor_ids: set[str] | None = None
+    if actors:
+        actor_ids = set()
+        known = atlas.actors
+        for wanted in actors:
+            key = wanted.strip().casefold()
+            found = {
+                a.id for a in known
+                if key in (a.id.casefold(), a.name.casefold())
+                or key in (alias.casefold() for alias in a.aliases)
+            }
+            if not found:
+                listed = _known([a.name for a in known]) or "none in these articles"
+                return None, f"no actor named {wanted!r} (known: {listed})"
+            actor_ids |= found
+    types: set[str] | None = None
+    if event_types:
+        types = set()
+        names = [
+            n for n in dict.fromkeys([*type_names, *atlas.event_type_counts()]) if n != NO_EVENT
+        ]
+        for wanted in event_types:
+            key = wanted.strip().casefold()
+            if key in _NO_EVENT_NAMES:
+                types.add(NO_EVENT)
+                continue
+            match = [n for n in names if n.casefold() == key]
+            if not match:
+                return None, f"no event type named {wanted!r} (known: {_known(names)}, none)"
+            types.update(match)
+    return Filter.of(actors=actor_ids, event_types=types), None
+
+
+def _export(args: argparse.Namespace) -> int:
+    from mapper import export as exports
+    from mapper.atlas import Atlas
+    from mapper.cache import AnalysisCache
+    from mapper.sources import SourceError, expand_paths, read_article
+
+    fmt, problem = _export_usage(args)
+    if fmt is None:
+        print(f"dateline: {problem}", file=sys.stderr)
+        return 2
+    out: Path = args.to
+    if not out.parent.is_dir():
+        print(f"dateline: cannot write {out}: the folder {out.parent} does not exist",
+              file=sys.stderr)
+        return 1
+    articles = []
+    failed = 0
+    for path in expand_paths(args.files):
+        try:
+            articles.append(read_article(path))
+        except SourceError as error:
+            print(f"dateline: {error}", file=sys.stderr)
+            failed += 1
+    if not articles:
+        print("dateline: no article to export", file=sys.stderr)
+        return 1
+    pipeline = _load_pipeline(args)
+    if pipeline is None:
+        return 1
+    cache = None if args.no_cache else AnalysisCache()
+    atlas = Atlas(pipeline.analyze_many(articles, cache=cache))
+    event_types = [(t.name, t.color) for t in pipeline.taxonomy.types]
+    where, problem = _export_filter(atlas, pipeline.taxonomy.names(), args.actor, args.event_type)
+    if where is None:
+        print(f"dateline: {problem}", file=sys.stderr)
+        return 1
+    places = sum(
+        1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
+    )
+    sources = len(exports.source_list(atlas, where))
+    if not places:
+        print("dateline: no place passes the filter; the export is empty", file=sys.stderr)
+    try:
+        if fmt == "geojson":
+            exports.write_geojson(out, atlas, where, event_types)
+        elif fmt == "csv":
+            exports.write_csv(out, atlas, where, excel_bom=args.excel_bom)
+        elif fmt == "kml":
+            exports.write_kml(out, atlas, where, event_types, title=args.title)
+        elif fmt == "html":
+            options = exports.ReportOptions(title=args.title, subtitle=args.subtitle)
+            exports.write_html(out, atlas, where, event_types, options)
+        else:
+            problem = _render(fmt, args, atlas, where, event_types)
+            if problem is not None:
+                print(f"dateline: cannot render {out}: {problem}", file=sys.stderr)
+                return 1
+    except exports.ExportError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({places} place{'' if places == 1 else 's'}, "
+          f"{sources} article{'' if sources == 1 else 's'})")
+    return 1 if failed else 0
+
+
+def _render(
+    fmt: str,
+    args: argparse.Namespace,
+    atlas: Atlas,
+    where: Filter,
+    event_types: Sequence[tuple[str, str]],
+) -> str | None:
+    """Render the report page to ``args.to`` with ``ui.snapshot`` in a subprocess.
+
+    Returns None on success, else the reason it failed (the renderer's one line).
+    """
+    from mapper import export as exports
+
+    paper: str | None = args.paper
+    orientation: str = args.orientation or "landscape"
+    if fmt == "pdf" and args.width is None and args.height is None:
+        paper = paper or "a4"  # no size given: the page is the paper
+    if paper is not None:
+        long_side, short_side = PAPER_PX[paper]
+        landscape = orientation == "landscape"
+        default = (long_side, short_side) if landscape else (short_side, long_side)
+    else:
+        default = (exports.ReportOptions.width, exports.ReportOptions.height)
+    width = args.width or default[0]
+    height = args.height or default[1]
+    options = exports.ReportOptions(
+        title=args.title, subtitle=args.subtitle, width=width, height=height
+    )
+    with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
+        page = exports.write_report_page(
+            Path(folder) / "report.html", atlas, where, event_types, options
+        )
+        command = [
+            sys.executable, "-m", "ui.snapshot",
+            "--page", str(page),
+            "--out", str(Path(args.to).absolute()),
+            "--width", str(width),
+            "--height", str(height),
+            "--scale", f"{args.scale or 1:g}",
+        ]
+        if fmt == "pdf" and paper is not None:
+            command += ["--paper", paper, "--orientation", orientation]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, env=_renderer_environment(),
+                timeout=RENDER_TIMEOUT_S, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return f"the renderer did not finish within {RENDER_TIMEOUT_S} s"
+        except OSError as error:
+            return f"the renderer could not start ({error.strerror or error})"
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        return lines[-1] if lines else f"the renderer failed (exit status {done.returncode})"
+    if not Path(args.to).is_file():
+        return "the renderer wrote nothing"
+    return None
+
+
+def _renderer_environment() -> dict[str, str]:
+    """The renderer's environment: headless, and able to import ``ui`` beside ``mapper``."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # an export never shows a window
+    root = Path(__file__).resolve().parent.parent
+    if (root / "ui" / "__init__.py").is_file():
+        paths = [str(root), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
 
 
 if __name__ == "__main__":

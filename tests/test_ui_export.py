@@ -48,7 +48,7 @@ def wait_for_preview(qtbot, dialog: ExportDialog) -> QtGui.QPixmap:
         pixmap = dialog.preview_label.pixmap()
         return (
             not dialog._preview_timer.isActive()
-            and not dialog.preview_renderer.busy
+            and not dialog.renderer.busy
             and pixmap is not None
             and not pixmap.isNull()
         )
@@ -67,7 +67,7 @@ def export(qtbot, dialog: ExportDialog, path: Path, monkeypatch) -> SnapshotResu
 
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", get_save_file_name)
     results: list[SnapshotResult] = []
-    dialog.export_renderer.finished.connect(results.append)
+    dialog.renderer.finished.connect(results.append)
     with qtbot.waitSignal(dialog.exported, timeout=PAGE_TIMEOUT_MS) as done:
         qtbot.mouseClick(dialog.export_button, QtCore.Qt.MouseButton.LeftButton)
     assert asked, "no file name was asked for"

@@ -422,12 +422,11 @@ class ExportDialog(QtWidgets.QDialog):
         self._closed = False
         self._exporting = False
 
-        self.preview_renderer = ReportRenderer(self)
-        self.preview_renderer.finished.connect(self._on_preview_rendered)
-        self.preview_renderer.failed.connect(self._on_preview_failed)
-        self.export_renderer = ReportRenderer(self)
-        self.export_renderer.finished.connect(self._on_export_rendered)
-        self.export_renderer.failed.connect(self._on_export_failed)
+        # One renderer for previews and the export: its offscreen view is warm by the
+        # time the user exports (previews pause while an export renders).
+        self.renderer = ReportRenderer(self)
+        self.renderer.finished.connect(self._on_rendered)
+        self.renderer.failed.connect(self._on_render_failed)
         self._preview_timer = QtCore.QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -695,7 +694,7 @@ class ExportDialog(QtWidgets.QDialog):
             return
         key = self.format_key
         if key not in REPORT_FORMATS:
-            self.preview_renderer.cancel()
+            self.renderer.cancel()
             self._preview_image = None
             self.preview_label.setPixmap(QtGui.QPixmap())
             self.preview_label.setText(
@@ -712,7 +711,7 @@ class ExportDialog(QtWidgets.QDialog):
         if self._preview_image is None:
             self.preview_label.setText(self.tr("Drawing the preview…"))
         # The preview is the composition at 1×; a PDF's is its page, drawn as an image.
-        self.preview_renderer.start(state, replace(settings, scale=1.0))
+        self.renderer.start(state, replace(settings, scale=1.0))
 
     def _report_info(self, settings: ReportSettings, width: int, height: int) -> str:
         if settings.paper is not None:
@@ -737,13 +736,25 @@ class ExportDialog(QtWidgets.QDialog):
         }.get(key, "")
 
     @QtCore.Slot(object)
+    def _on_rendered(self, result: SnapshotResult) -> None:
+        if self._exporting:
+            self._on_export_rendered(result)
+        else:
+            self._on_preview_rendered(result)
+
+    @QtCore.Slot(str)
+    def _on_render_failed(self, message: str) -> None:
+        if self._exporting:
+            self._on_export_failed(message)
+        else:
+            self._on_preview_failed(message)
+
     def _on_preview_rendered(self, result: SnapshotResult) -> None:
         if self._closed or result.image is None or self.format_key not in REPORT_FORMATS:
             return
         self._preview_image = result.image
         self._show_preview()
 
-    @QtCore.Slot(str)
     def _on_preview_failed(self, message: str) -> None:
         if self._closed:
             return
@@ -812,12 +823,11 @@ class ExportDialog(QtWidgets.QDialog):
         if key in REPORT_FORMATS:
             self._exporting = True
             self._update_enabled()
-            self.preview_renderer.cancel()
             self._preview_timer.stop()
             self.info_label.setText(self.tr("Exporting {name}…").format(name=path.name))
             QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.BusyCursor)
             self.last_path = path
-            self.export_renderer.start(state, settings, path)
+            self.renderer.start(state, settings, path)  # drops a preview being drawn
             return
         from mapper.export import ExportError
 
@@ -829,14 +839,12 @@ class ExportDialog(QtWidgets.QDialog):
         self.last_path = written
         self._done(written)
 
-    @QtCore.Slot(object)
     def _on_export_rendered(self, result: SnapshotResult) -> None:
         self._end_export()
         self.last_result = result
         if result.path is not None:
             self._done(result.path)
 
-    @QtCore.Slot(str)
     def _on_export_failed(self, message: str) -> None:
         self._end_export()
         self._show_failure(message)
@@ -876,9 +884,8 @@ class ExportDialog(QtWidgets.QDialog):
         self._closed = True
         self._preview_timer.stop()
         self._end_export()
-        for renderer in (self.preview_renderer, self.export_renderer):
-            if isValid(renderer):
-                renderer.close()
+        if isValid(self.renderer):
+            self.renderer.close()
 
 
 # -- Edit ▸ Copy Map Image -----------------------------------------------------------------

@@ -192,6 +192,8 @@ class Snapshotter(QtCore.QObject):
         self._request: SnapshotRequest | None = None
         self._generation = 0
         self._map_rect: QtCore.QRect | None = None
+        self._url = QtCore.QUrl()
+        self._abandoned: set[Path] = set()
         self._partial: Path | None = None
         self._poll = QtCore.QTimer(self)
         self._poll.setInterval(_POLL_MS)
@@ -226,6 +228,12 @@ class Snapshotter(QtCore.QObject):
         page.setZoomFactor(zoom)
         url = QtCore.QUrl.fromLocalFile(str(request.page.resolve()))
         page.home = url
+        # Each request loads its own URL (the query is ignored for files), so that news
+        # of a load it replaced (stopped, or finished late) is not taken for its own.
+        url.setQuery(f"request={self._generation}")
+        self._url = url
+        log.debug("Rendering %s at %s×%s, scale %g", url.toString(), request.width,
+                  request.height, request.scale)
         self._timeout.start(max(1, int(request.timeout_s * 1000)))
         view.load(url)
 
@@ -240,27 +248,30 @@ class Snapshotter(QtCore.QObject):
             return
         self.cancel()
         self._closed = True
-        view, page, profile = self._view, self._page, self._profile
+        view, page = self._view, self._page
         self._view = self._page = self._profile = None
+        for partial in self._abandoned:
+            partial.unlink(missing_ok=True)
+        self._abandoned.clear()
         if view is not None and isValid(view):
             view.stop()
             view.hide()
-        if page is not None and isValid(page):
-            page.deleteLater()
-        if view is not None and isValid(view):
             view.deleteLater()
-        if profile is not None and isValid(profile):
-            profile.deleteLater()
+        if page is not None and isValid(page):
+            page.deleteLater()  # and its profile with it
 
     # -- the web view ----------------------------------------------------------------
     def _ensure_view(self) -> tuple[QtWebEngineWidgets.QWebEngineView, MapPage]:
         if self._view is not None and self._page is not None:
             return self._view, self._page
         # No storage name: off the record, nothing of the articles reaches the disk.
-        profile = QtWebEngineCore.QWebEngineProfile(self)
+        profile = QtWebEngineCore.QWebEngineProfile()
         self.interceptor = OfflineInterceptor(profile)
         profile.setUrlRequestInterceptor(self.interceptor)
         page = MapPage(profile, self)
+        # The page owns its profile: a profile must outlive its pages, and a QObject's
+        # children go after it, whenever and however the page is deleted.
+        profile.setParent(page)
         settings = page.settings()
         attribute = QtWebEngineCore.QWebEngineSettings.WebAttribute
         settings.setAttribute(attribute.LocalContentCanAccessRemoteUrls, False)
@@ -274,7 +285,7 @@ class Snapshotter(QtCore.QObject):
         view.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.NoContextMenu)
         view.setPage(page)
-        view.loadFinished.connect(self._on_load_finished)
+        page.loadingChanged.connect(self._on_loading_changed)
         page.pdfPrintingFinished.connect(self._on_pdf_printed)
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
         view.show()
@@ -282,15 +293,16 @@ class Snapshotter(QtCore.QObject):
         return view, page
 
     # -- the steps -------------------------------------------------------------------
-    @QtCore.Slot(bool)
-    def _on_load_finished(self, ok: bool) -> None:
+    def _on_loading_changed(self, info: QtWebEngineCore.QWebEngineLoadingInfo) -> None:
         request = self._request
-        if request is None:
+        log.debug("Loading %s: %s", info.url().toString(), info.status().name)
+        if request is None or info.url() != self._url:
             return
-        if not ok:
+        status = QtWebEngineCore.QWebEngineLoadingInfo.LoadStatus
+        if info.status() == status.LoadSucceededStatus:
+            self._poll.start()
+        elif info.status() in (status.LoadFailedStatus, status.LoadStoppedStatus):
             self._fail(f"The report page could not be loaded: {request.page}")
-            return
-        self._poll.start()
 
     @QtCore.Slot()
     def _on_poll(self) -> None:
@@ -305,6 +317,7 @@ class Snapshotter(QtCore.QObject):
                 answer = json.loads(str(result))
             except ValueError:
                 answer = {}
+            log.debug("Page state: %s", answer)
             if not isinstance(answer, dict) or answer.get("state") != "ready":
                 self._poll.start()
                 return
@@ -381,6 +394,10 @@ class Snapshotter(QtCore.QObject):
 
     @QtCore.Slot(str, bool)
     def _on_pdf_printed(self, path: str, ok: bool) -> None:
+        if Path(path) in self._abandoned:
+            self._abandoned.discard(Path(path))
+            Path(path).unlink(missing_ok=True)
+            return
         request, partial = self._request, self._partial
         if request is None or request.out is None or partial is None or Path(path) != partial:
             return
@@ -424,11 +441,11 @@ class Snapshotter(QtCore.QObject):
         self._poll.stop()
         self._timeout.stop()
         self._map_rect = None
-        if self._partial is not None:  # a PDF being printed: Chromium may still write it
-            self._partial.unlink(missing_ok=True)
+        if self._partial is not None:  # a PDF being printed: deleted once Chromium is done
+            self._abandoned.add(self._partial)
             self._partial = None
-        if self._request is not None and self._view is not None and isValid(self._view):
-            self._view.stop()
+        # The view is not stopped: Chromium stops asynchronously and would cancel the
+        # next request's load as well. A dropped load runs on, and its news is ignored.
         self._request = None
 
     def _succeed(self, result: SnapshotResult) -> None:

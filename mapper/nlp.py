@@ -109,22 +109,6 @@ def sentences_of(doc: Doc) -> list[Sentence]:
     return result
 
 
-_registered = False
-
-
 def _register_components() -> None:
-    """Register our spaCy components once (spaCy keeps a global registry)."""
-    global _registered  # spaCy keeps its registry globally too
-    if _registered:
-        return
-    from spacy.language import Language
-
-    @Language.component("dateline_paragraphs")
-    def dateline_paragraphs(doc: Doc) -> Doc:
-        """Start a sentence after every line break."""
-        for token in doc[:-1]:
-            if "\n" in token.text or "\n" in token.whitespace_:
-                doc[token.i + 1].is_sent_start = True
-        return doc
-
-    _registered = True
+    """Register our spaCy components (importing the module registers them, once)."""
+    import mapper.nlp_components  # noqa: F401 -- imported for its registrations

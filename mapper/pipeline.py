@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = "0.2"
 
 ProgressCallback = Callable[[str], None]
+
+#: Fewest articles to analyse for which a second spaCy process pays for its start-up.
+PARALLEL_MIN_ARTICLES = 150
 
 
 def load_user_corrections() -> Corrections:
@@ -166,18 +170,26 @@ class Pipeline:
         *,
         cache: AnalysisCache | None = None,
         batch_size: int = 16,
+        n_process: int | None = None,
     ) -> Iterator[ArticleAnalysis]:
         """Analyse many articles in input order, batching them through spaCy.
 
         With a ``cache``, articles analysed before under the same fingerprint
-        come from it at once, and new analyses are stored in it.
+        come from it at once, and new analyses are stored in it. ``n_process``
+        spaCy processes share the work (default: two when there are at least
+        :data:`PARALLEL_MIN_ARTICLES` to analyse and two cores — starting them
+        costs seconds, which only a big batch repays).
         """
         articles = list(articles)
         fingerprint = self.fingerprint() if cache is not None else ""
         cached = [cache.get(a, fingerprint) if cache is not None else None for a in articles]
+        missing_count = sum(hit is None for hit in cached)
+        if n_process is None:
+            many = missing_count >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2
+            n_process = 2 if many and self.model_name != "blank" else 1
         missing = (a for a, hit in zip(articles, cached, strict=True) if hit is None)
         docs = self.nlp.pipe(((a.text, a) for a in missing), as_tuples=True,
-                             batch_size=batch_size)
+                             batch_size=batch_size, n_process=n_process)
         for article, hit in zip(articles, cached, strict=True):
             if hit is not None:
                 yield hit

@@ -1,0 +1,63 @@
+"""Pipeline throughput against bare spaCy, and a 1,000-article import and reopen (headless)."""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import make_corpus
+
+
+def run(count: int = 1000, sample: int = 200) -> dict[str, Any]:
+    """Measure on ``count`` synthetic articles (``sample`` of them for the spaCy ratio)."""
+    from mapper import mapview
+    from mapper.atlas import Atlas
+    from mapper.cache import AnalysisCache
+    from mapper.corrections import Corrections
+    from mapper.pipeline import Pipeline
+    from mapper.sources import read_article
+
+    folder = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    paths = make_corpus(folder / "articles", count)
+    pipeline = Pipeline.load(corrections=Corrections())
+    texts = [p.read_text(encoding="utf-8") for p in paths[:sample]]
+
+    # Bare spaCy: the same model and components on the same texts.
+    list(pipeline.nlp.pipe(texts[:10]))  # warm up
+    started = time.perf_counter()
+    for _doc in pipeline.nlp.pipe(texts, batch_size=16):
+        pass
+    spacy_rate = sample / (time.perf_counter() - started)
+
+    articles = [read_article(p) for p in paths[:sample]]
+    started = time.perf_counter()
+    for _analysis in pipeline.analyze_many(articles):
+        pass
+    pipeline_rate = sample / (time.perf_counter() - started)
+
+    # 1,000 articles: read, analyse (filling a fresh cache), index, build the map payload.
+    cache = AnalysisCache(folder / "cache.sqlite")
+
+    def import_all() -> float:
+        started = time.perf_counter()
+        atlas = Atlas()
+        atlas.add_many(pipeline.analyze_many((read_article(p) for p in paths), cache=cache))
+        mapview.pins_feature_collection(
+            atlas, event_types=[(t.name, t.color) for t in pipeline.taxonomy.types]
+        )
+        return time.perf_counter() - started
+
+    first = import_all()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reopen = import_all()  # everything from the cache now
+    return {
+        "spacy_raw_articles_per_s": round(spacy_rate, 1),
+        "pipeline_articles_per_s": round(pipeline_rate, 1),
+        "pipeline_vs_spacy_ratio": round(pipeline_rate / spacy_rate, 3),
+        "articles_1000_headless_s": round(first, 1),
+        "reopen_1000_headless_s": round(reopen, 2),
+        "peak_rss_mb_1000_headless": round(peak_mb),
+    }

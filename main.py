@@ -16,6 +16,10 @@ def _prepare_environment() -> None:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # A packaged (frozen) app re-runs this file in spaCy's worker processes.
+    multiprocessing.freeze_support()
     _prepare_environment()
     from ui.app import main
 

@@ -17,9 +17,10 @@ def run(count: int = 1000, sample: int = 200) -> dict[str, Any]:
     from mapper.atlas import Atlas
     from mapper.cache import AnalysisCache
     from mapper.corrections import Corrections
-    from mapper.pipeline import Pipeline
+    from mapper.pipeline import Pipeline, use_spawn
     from mapper.sources import read_article
 
+    use_spawn()
     folder = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
     paths = make_corpus(folder / "articles", count)
     pipeline = Pipeline.load(corrections=Corrections())

@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from mapper.pipeline import use_spawn
+
+    use_spawn()
     args = _parser().parse_args(argv)
     if args.command == "extract":
         return _extract(args)

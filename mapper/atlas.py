@@ -72,6 +72,11 @@ class Atlas:
             self._analyses[analysis.article.id] = analysis
         self._dirty = True
 
+    def clear(self) -> None:
+        """Forget every article."""
+        self._analyses.clear()
+        self._dirty = True
+
     def remove(self, article_id: str) -> None:
         """Forget one article."""
         self._analyses.pop(article_id, None)

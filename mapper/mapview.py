@@ -62,6 +62,7 @@ JS_API = frozenset(
     {
         "setPins",
         "setFilter",
+        "setView",
         "filterState",
         "flyTo",
         "clickPin",

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.actors import ActorLexicon, find_actors
@@ -38,6 +39,44 @@ ProgressCallback = Callable[[str], None]
 
 #: Fewest articles to analyse for which a second spaCy process pays for its start-up.
 PARALLEL_MIN_ARTICLES = 150
+
+
+_CODE_DIGEST: str | None = None
+
+
+def _code_digest() -> str:
+    """A digest of this package's source: a code change must not reuse old cached results.
+
+    (A packaged app may ship bytecode only; the version string then stands alone.)
+    """
+    global _CODE_DIGEST  # computed once per process: the code does not change under us
+    if _CODE_DIGEST is None:
+        hasher = hashlib.sha256()
+        for source in sorted(Path(__file__).parent.glob("*.py")):
+            hasher.update(source.read_bytes())
+        _CODE_DIGEST = hasher.hexdigest()[:16]
+    return _CODE_DIGEST
+
+
+def _can_spawn() -> bool:
+    """Whether worker processes start fresh ("spawn"/"forkserver"), not by fork.
+
+    Forking a process that has started threads (BLAS pools, Qt, SQLite) can
+    deadlock the children — seen here: spaCy's workers hung after a fork — so
+    two-process batches need the entry point to choose "spawn" (the app, the
+    CLI and the benchmarks do, with :func:`use_spawn`).
+    """
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=True) in ("spawn", "forkserver")
+
+
+def use_spawn() -> None:
+    """Make new worker processes start fresh (call once, early, from an entry point)."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) is None:
+        multiprocessing.set_start_method("spawn")
 
 
 def load_user_corrections() -> Corrections:
@@ -147,6 +186,7 @@ class Pipeline:
         hasher = hashlib.sha256()
         for part in (
             PIPELINE_VERSION,
+            _code_digest(),
             self.model_name,
             str(self.nlp.meta.get("version", "")),
             default_index_path().name,
@@ -186,16 +226,19 @@ class Pipeline:
         missing_count = sum(hit is None for hit in cached)
         if n_process is None:
             many = missing_count >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2
-            n_process = 2 if many and self.model_name != "blank" else 1
-        missing = (a for a, hit in zip(articles, cached, strict=True) if hit is None)
-        docs = self.nlp.pipe(((a.text, a) for a in missing), as_tuples=True,
-                             batch_size=batch_size, n_process=n_process)
-        for article, hit in zip(articles, cached, strict=True):
+            n_process = 2 if many and self.model_name != "blank" and _can_spawn() else 1
+        # The context travels with each text (through worker processes, as a copy):
+        # the article's position, to check that nlp.pipe kept the order.
+        missing = ((a.text, i) for i, (a, hit) in enumerate(zip(articles, cached, strict=True))
+                   if hit is None)
+        docs = self.nlp.pipe(missing, as_tuples=True, batch_size=batch_size,
+                             n_process=n_process)
+        for position, (article, hit) in enumerate(zip(articles, cached, strict=True)):
             if hit is not None:
                 yield hit
                 continue
             doc, same = next(docs)
-            assert same is article  # nlp.pipe keeps the order of its input
+            assert same == position  # nlp.pipe keeps the order of its input
             analysis = self._analysis(article, doc)
             if cache is not None:
                 cache.put(analysis, fingerprint)

@@ -37,6 +37,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     """Run the app; ``argv`` is the whole command line, program name first (``sys.argv``)."""
     argv = list(sys.argv if argv is None else argv)
+    from mapper.pipeline import use_spawn
+
+    use_spawn()  # spaCy's worker processes must not be forked from a threaded Qt app
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -168,6 +168,24 @@ class FilterPanel(QtWidgets.QWidget):
             self._updating = False
         self.filter_changed.emit()
 
+    def restore(self, where: Filter) -> None:
+        """Tick what a saved filter had (a project being opened)."""
+        self._updating = True
+        try:
+            for item in self._items(self.actor_list):
+                ticked = where.actors is not None and item.data(ID_ROLE) in where.actors
+                item.setCheckState(
+                    QtCore.Qt.CheckState.Checked if ticked else QtCore.Qt.CheckState.Unchecked
+                )
+            for item in self._items(self.event_list):
+                ticked = where.event_types is None or item.data(ID_ROLE) in where.event_types
+                item.setCheckState(
+                    QtCore.Qt.CheckState.Checked if ticked else QtCore.Qt.CheckState.Unchecked
+                )
+        finally:
+            self._updating = False
+        self.filter_changed.emit()
+
     @QtCore.Slot()
     def clear(self) -> None:
         """Every actor, every event type."""

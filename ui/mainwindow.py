@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
+from mapper.corrections import Corrections
 from mapper.filters import Filter
 from ui.export_dialog import ExportDialog, MapImageCopier
 from ui.filters import FilterPanel
@@ -19,7 +21,7 @@ from ui.qt import QtCore, QtGui, QtWidgets
 from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
-    from mapper.corrections import Corrections
+    from mapper.cache import AnalysisCache
     from mapper.pipeline import Pipeline
     from mapper.types import Article, ArticleAnalysis
 
@@ -35,7 +37,18 @@ _DEFAULT_SIZE = QtCore.QSize(1400, 900)
 _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
+_REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update this often
+_RECENT_PROJECTS = 8
 
+
+
+def _as_list(value: object) -> list[str]:
+    """A QSettings list value (None, a single string, or a list)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 def _to_bool(value: object) -> bool:
@@ -88,9 +101,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     Signals:
         idle: every file asked for so far has been analysed (or has failed).
+        project_saved(str): a project file was written (its path).
+        project_failed(str): a project could not be saved (the reason).
     """
 
     idle = QtCore.Signal()
+    project_saved = QtCore.Signal(str)
+    project_failed = QtCore.Signal(str)
 
     def __init__(
         self,
@@ -98,10 +115,12 @@ class MainWindow(QtWidgets.QMainWindow):
         *,
         pipeline_factory: PipelineFactory = load_default_pipeline,
         remember_layout: bool = True,
+        use_cache: bool = True,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Dateline")
+        self._project_path: Path | None = None
+        self._update_title()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.atlas = Atlas()
@@ -116,6 +135,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closing = False
         self._article_filter: str | None = None
         self._online_failure_shown = False
+        self._cancelled = False
+        self._load_pipeline_only = False
+        self._analysis_cache: AnalysisCache | None = None
+        self._use_cache = use_cache
+        self._pending_filter: Filter | None = None
+        self._pending_corrections: Corrections | None = None
+        self._pending_view: tuple[float, float, float] | None = None
+        self._refresh_timer = QtCore.QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(_REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
         #: Event types (name, colour) of the taxonomy, in display order.
         self._event_types: list[tuple[str, str]] = []
         self.place_id: str | None = None
@@ -180,7 +210,13 @@ class MainWindow(QtWidgets.QMainWindow):
         """Read, analyse and show these files (in the background); failures are reported."""
         if self._closing:
             return
-        self._queue.extend(Path(p) for p in paths)
+        from mapper.sources import expand_paths
+
+        for path in expand_paths([Path(p) for p in paths]):
+            if path.suffix.lower() == ".dateline":
+                self.open_project(path)
+            else:
+                self._queue.append(path)
         self._start_next_batch()
 
     def show_about(self) -> QtWidgets.QMessageBox:
@@ -232,8 +268,10 @@ class MainWindow(QtWidgets.QMainWindow):
             log.exception("Could not write the map page")
             self._show_error(self.tr("The map could not be built"), [str(error)])
         self._started = True
+        if not self._queue:
+            self._refresh()  # an empty map is a settled map
+            self._load_pipeline_only = True  # no files yet: load the model for later ones
         self._start_next_batch()
-
 
     def _add_dock(self, title: str, widget: QtWidgets.QWidget) -> QtWidgets.QDockWidget:
         """A dock for the widget; :meth:`reset_layout` puts it in place."""
@@ -258,8 +296,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.counts_label = QtWidgets.QLabel(self)
         self.counts_label.setObjectName("countsLabel")
         self.counts_label.setContentsMargins(12, 0, 6, 0)
+        self.cancel_button = QtWidgets.QToolButton(self)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop reading and analysing (Esc); what is done stays")
+        )
+        self.cancel_button.setShortcut(QtGui.QKeySequence("Escape"))
+        self.cancel_button.clicked.connect(self.cancel_work)
+        self.cancel_button.hide()
         bar.addPermanentWidget(self.state_label)
         bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.counts_label)
 
     def _build_menus(self) -> None:
@@ -269,6 +317,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_action.setShortcut(QtGui.QKeySequence(key.Open))
         self.open_action.setStatusTip(self.tr("Open article files (.txt, .md, .html)"))
         self.open_action.triggered.connect(self._on_open_triggered)
+        self.import_folder_action = file_menu.addAction(self.tr("Import &Folder…"))
+        self.import_folder_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+O"))
+        self.import_folder_action.setStatusTip(
+            self.tr("Open every article in a folder and its subfolders")
+        )
+        self.import_folder_action.triggered.connect(self._on_import_folder)
+        file_menu.addSeparator()
+        self.open_project_action = file_menu.addAction(self.tr("Open &Project…"))
+        self.open_project_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+P"))
+        self.open_project_action.triggered.connect(self._on_open_project)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent Project"))
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.save_project_action = file_menu.addAction(self.tr("&Save Project"))
+        self.save_project_action.setShortcut(QtGui.QKeySequence(key.Save))
+        self.save_project_action.triggered.connect(self._on_save_project)
+        self.save_project_as_action = file_menu.addAction(self.tr("Save Project &As…"))
+        self.save_project_as_action.setShortcut(QtGui.QKeySequence(key.SaveAs))
+        self.save_project_as_action.triggered.connect(self._on_save_project_as)
         file_menu.addSeparator()
         self.export_action = file_menu.addAction(self.tr("E&xport…"))
         self.export_action.setShortcut(QtGui.QKeySequence("Ctrl+E"))
@@ -399,16 +466,31 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- background analysis ------------------------------------------------------
     def _start_next_batch(self) -> None:
-        if self._thread is not None or not self._queue or self._closing or not self._started:
+        preload = self._load_pipeline_only and self._pipeline is None
+        self._load_pipeline_only = False
+        if self._thread is not None or self._closing or not self._started:
+            return
+        if not self._queue and not preload:
             return
         paths, self._queue = self._queue, []
-        worker = AnalysisWorker(paths, self._pipeline, self._pipeline_factory)
+        factory = self._pipeline_factory
+        pending = self._pending_corrections
+        if self._pipeline is None and pending is not None:
+            # A project opened before the model: its corrections must apply to the
+            # very first analyses, so they join the pipeline in the worker thread.
+            def factory(progress: Callable[[str], None]) -> Pipeline:
+                pipeline = self._pipeline_factory(progress)
+                pipeline.corrections = pipeline.corrections.merged(pending)
+                return pipeline
+
+            self._pending_corrections = None
+        worker = AnalysisWorker(paths, self._pipeline, factory, self._cache())
         thread = QtCore.QThread(self)
         thread.setObjectName("dateline-analysis")
         worker.progress.connect(self._on_worker_progress)
         worker.pipeline_loaded.connect(self._on_pipeline_loaded)
         worker.pipeline_failed.connect(self._on_pipeline_failed)
-        worker.analysed.connect(self._on_analysed)
+        worker.analysed_many.connect(self._on_analysed_many)
         worker.failed.connect(self._on_failed)
         # mu's wiring: the worker runs when the thread starts, and both are
         # deleted once done; our own slot only forgets them (connected first).
@@ -443,6 +525,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot(object)
     def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
+
         self._apply_online_setting()
         self._use_taxonomy(pipeline)
 
@@ -460,12 +543,41 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self._closing:
             self._failures.append(self.tr("The language model could not be loaded: ") + message)
 
-    @QtCore.Slot(object)
-    def _on_analysed(self, analysis: ArticleAnalysis) -> None:
+    @QtCore.Slot(list)
+    def _on_analysed_many(self, analyses: list[ArticleAnalysis]) -> None:
         if self._closing:
             return
-        self.atlas.add(analysis)
-        self._refresh()
+        self.atlas.add_many(analyses)
+        self._set_modified(True)
+        # Refresh at most a few times a second: a big import must not spend its time
+        # redrawing lists and re-sending pins after every article.
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _cache(self) -> AnalysisCache | None:
+        """The analysis cache (opened on first use; None if off or it cannot be opened)."""
+        if not self._use_cache:
+            return None
+        if self._analysis_cache is None:
+            from mapper.cache import AnalysisCache
+
+            try:
+                self._analysis_cache = AnalysisCache()
+            except Exception:  # no cache is slower, never broken
+                log.exception("The analysis cache cannot be opened")
+                self._use_cache = False
+        return self._analysis_cache
+
+    @QtCore.Slot()
+    def cancel_work(self) -> None:
+        """Stop the current import; articles already analysed stay on the map."""
+        if self._worker is None and not self._queue:
+            return
+        self._queue.clear()
+        if self._worker is not None:
+            self._worker.cancel()
+        self._cancelled = True
+        self.state_label.setText(self.tr("Cancelling…"))
 
     @QtCore.Slot(str, str)
     def _on_failed(self, path: str, message: str) -> None:
@@ -480,6 +592,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self._worker = self._thread = None
         if self._closing:
             return
+        self._refresh_timer.stop()
+        self._refresh()
+        if self._cancelled:
+            self._cancelled = False
+            self.statusBar().showMessage(
+                self.tr("Cancelled: {n} articles are on the map.").format(n=len(self.atlas)),
+                _STATUS_TIMEOUT_MS,
+            )
         failures, self._failures = self._failures, []
         online = self._pipeline.online if self._pipeline is not None else None
         if online is not None and online.failed_reason and not self._online_failure_shown:
@@ -495,6 +615,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._start_next_batch()
             return
         self._set_idle()
+        self._restore_pending()
         self.idle.emit()
 
     def _set_busy(self, message: str, done: int, total: int) -> None:
@@ -502,9 +623,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(done)
         self.progress_bar.show()
+        self.cancel_button.show()
 
     def _set_idle(self) -> None:
         self.progress_bar.hide()
+        self.cancel_button.hide()
         self.state_label.setText(
             self.tr("Ready") if self._pipeline is not None else self.tr("No language model")
         )
@@ -588,6 +711,176 @@ class MainWindow(QtWidgets.QMainWindow):
         self.place_id = None
         self.excerpt_list.set_excerpts(None, [])
         self.excerpts_dock.setWindowTitle(self.tr("Excerpts"))
+
+    # -- projects ---------------------------------------------------------------------
+    def _set_modified(self, modified: bool) -> None:
+        self.setWindowModified(modified)
+
+    def _update_title(self) -> None:
+        name = self._project_path.stem if self._project_path else self.tr("Untitled")
+        self.setWindowTitle(f"{name}[*] — Dateline")
+
+    def save_project(self, path: Path) -> None:
+        """Save articles, corrections, filters and the map view to ``path`` (atomically).
+
+        The map's view is asked of the page first (asynchronously); the file is
+        written when it answers. ``project_saved`` or ``project_failed`` follows.
+        """
+        if not self.map_view.is_ready:
+            self._write_project(path, None)
+            return
+
+        def with_view(result: object) -> None:
+            view = None
+            try:
+                data = json.loads(str(result))
+                view = (float(data["lat"]), float(data["lon"]), float(data["zoom"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+            self._write_project(path, view)
+
+        self.map_view.call("viewState", callback=with_view)
+
+    def _write_project(self, path: Path, view: tuple[float, float, float] | None) -> None:
+        from mapper.project import Project, ProjectError, save_project
+
+        pipeline = self._pipeline
+        project = Project(
+            articles=tuple(self.atlas.articles),
+            corrections=pipeline.corrections if pipeline else Corrections(),
+            filter=self.filter_panel.current_filter(),
+            view=view,
+            chosen_article=self._article_filter,
+            analyses=tuple(self.atlas.analyses),
+            fingerprint=pipeline.fingerprint() if pipeline else "",
+        )
+        try:
+            save_project(path, project)
+        except ProjectError as error:
+            self._show_error(self.tr("The project could not be saved"), [str(error)])
+            self.project_failed.emit(str(error))
+            return
+        self._project_path = path
+        self._remember_recent(path)
+        self._set_modified(False)
+        self._update_title()
+        self.statusBar().showMessage(
+            self.tr("Saved {name}").format(name=path.name), _STATUS_TIMEOUT_MS)
+        self.project_saved.emit(str(path))
+
+    def open_project(self, path: Path) -> bool:
+        """Replace what is open with a project; a bad file is reported and changes nothing."""
+        from mapper.project import ProjectError, load_project
+
+        try:
+            project = load_project(path)
+        except ProjectError as error:
+            self._show_error(self.tr("The project could not be opened"), [str(error)])
+            return False
+        self._stop_worker()
+        self.atlas.clear()
+        self._article_filter = project.chosen_article
+        self._pending_filter = project.filter
+        self._pending_view = project.view
+        if self._pipeline is not None:
+            self._pipeline.corrections = self._pipeline.corrections.merged(project.corrections)
+        else:
+            self._pending_corrections = project.corrections  # applied when the model is loaded
+        same = self._pipeline is not None and project.fingerprint == self._pipeline.fingerprint()
+        if same and project.analyses:
+            self.atlas.add_many(project.analyses)  # instant: made by this very pipeline
+            known = {a.article.id for a in project.analyses}
+            self._queue.extend(a for a in project.articles if a.id not in known)
+        else:
+            self._queue.extend(project.articles)  # analysed again (from the cache if there)
+        self._project_path = path
+        self._remember_recent(path)
+        self._update_title()
+        self._refresh()
+        self._start_next_batch()
+        if not self._queue and self._thread is None:
+            self._restore_pending()
+        self._set_modified(False)
+        return True
+
+    def _restore_pending(self) -> None:
+        """Apply a project's filters and map view once its articles are on the map."""
+        if self._pending_filter is not None:
+            self.filter_panel.restore(self._pending_filter)
+            self._pending_filter = None
+        if self._pending_view is not None and self.map_view.is_ready:
+            lat, lon, zoom = self._pending_view
+            self.map_view.call("setView", lat, lon, zoom)
+            self._pending_view = None
+
+    def _remember_recent(self, path: Path) -> None:
+        settings = self._settings()
+        recent = [p for p in _as_list(settings.value("projects/recent")) if p != str(path)]
+        settings.setValue("projects/recent", [str(path), *recent][:_RECENT_PROJECTS])
+
+    @QtCore.Slot()
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = _as_list(self._settings().value("projects/recent"))
+        for name in recent:
+            action = self.recent_menu.addAction(name)
+            action.triggered.connect(lambda _checked=False, p=name: self.open_project(Path(p)))
+        if not recent:
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
+
+    @QtCore.Slot()
+    def _on_open_project(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("Open Project"), str(self._settings().value("projects/folder", "")),
+            self.tr("Dateline projects (*.dateline)"),
+        )
+        if name:
+            self._settings().setValue("projects/folder", str(Path(name).parent))
+            self.open_project(Path(name))
+
+    @QtCore.Slot()
+    def _on_save_project(self) -> None:
+        if self._project_path is None:
+            self._on_save_project_as()
+        else:
+            self.save_project(self._project_path)
+
+    @QtCore.Slot()
+    def _on_save_project_as(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, self.tr("Save Project"),
+            str(self._project_path or Path(str(self._settings().value("projects/folder", "")))
+                / "untitled.dateline"),
+            self.tr("Dateline projects (*.dateline)"),
+        )
+        if name:
+            path = Path(name)
+            if path.suffix != ".dateline":
+                path = path.with_name(path.name + ".dateline")
+            self._settings().setValue("projects/folder", str(path.parent))
+            self.save_project(path)
+
+    @QtCore.Slot()
+    def _on_import_folder(self) -> None:
+        from mapper.sources import find_articles
+
+        settings = self._settings()
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self, self.tr("Import Folder"), str(settings.value("open/folder", "") or "")
+        )
+        if not folder:
+            return
+        settings.setValue("open/folder", folder)
+        paths = find_articles(Path(folder))
+        if not paths:
+            self.statusBar().showMessage(
+                self.tr("No articles (.txt, .md, .html) in {folder}").format(folder=folder),
+                _STATUS_TIMEOUT_MS,
+            )
+            return
+        self.statusBar().showMessage(
+            self.tr("Importing {n} articles…").format(n=len(paths)), _STATUS_TIMEOUT_MS)
+        self.open_paths(paths)
 
     # -- event types ------------------------------------------------------------------
     def show_event_types(self) -> QtWidgets.QMessageBox:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,9 @@ from mapper.types import Article
 from ui.qt import QtCore
 
 if TYPE_CHECKING:
+    from mapper.cache import AnalysisCache
     from mapper.pipeline import Pipeline
+    from mapper.types import ArticleAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ def load_default_pipeline(progress: Callable[[str], None]) -> Pipeline:
     return Pipeline.load(progress)
 
 
+#: Longest wait between two hand-overs of results to the window (seconds).
+_EMIT_INTERVAL_S = 0.25
+
+
 class Cancelled(BaseException):  # a stop request, like KeyboardInterrupt
     """Raised inside the worker thread to stop early when the window closes.
 
@@ -41,13 +48,13 @@ class Cancelled(BaseException):  # a stop request, like KeyboardInterrupt
 
 
 class AnalysisWorker(QtCore.QObject):
-    """Loads the pipeline if needed, then reads and analyses files one by one.
+    """Loads the pipeline if needed, then reads the files and analyses them in batches.
 
     Signals:
         progress(str, int, int): a status message, steps done, steps in all.
         pipeline_loaded(object): the loaded ``Pipeline`` (emitted once, if it was loaded here).
         pipeline_failed(str): the pipeline could not be loaded; a user-readable reason.
-        analysed(object): the ``ArticleAnalysis`` of one file.
+        analysed_many(list): ``ArticleAnalysis`` records ready since the last emission.
         failed(str, str): a file that could not be opened, and a user-readable reason.
         finished: the batch is done (or was cancelled); always emitted last.
     """
@@ -55,7 +62,7 @@ class AnalysisWorker(QtCore.QObject):
     progress = QtCore.Signal(str, int, int)
     pipeline_loaded = QtCore.Signal(object)
     pipeline_failed = QtCore.Signal(str)
-    analysed = QtCore.Signal(object)
+    analysed_many = QtCore.Signal(list)
     failed = QtCore.Signal(str, str)
     finished = QtCore.Signal()
 
@@ -64,9 +71,11 @@ class AnalysisWorker(QtCore.QObject):
         paths: Sequence[Path | Article],
         pipeline: Pipeline | None,
         factory: PipelineFactory,
+        cache: AnalysisCache | None = None,
     ) -> None:
         super().__init__()
         self._paths = list(paths)
+        self._cache = cache
         self._pipeline = pipeline
         self._factory = factory
         # Set from the UI thread, read here: an Event, not a signal, because this
@@ -74,7 +83,7 @@ class AnalysisWorker(QtCore.QObject):
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
-        """Ask the worker to stop at the next file (thread-safe)."""
+        """Ask the worker to stop at the next article (thread-safe)."""
         self._cancel.set()
 
     @QtCore.Slot()
@@ -103,23 +112,51 @@ class AnalysisWorker(QtCore.QObject):
             self.pipeline_loaded.emit(pipeline)
         from mapper.sources import SourceError, read_article
 
+        # Read every file first (fast), reporting the ones that cannot be read...
+        articles: list[Article] = []
         for done, item in enumerate(self._paths):
             self._check_cancelled()
-            # An Article is already read (re-analysis after a correction); a Path is not.
-            name = item.name if isinstance(item, Path) else item.title
-            self.progress.emit(f"Reading {name}…", done, total)
+            if not isinstance(item, Path):
+                articles.append(item)  # already read: re-analysis after a correction
+                continue
+            if done % 20 == 0:
+                self.progress.emit(f"Reading {item.name}…", 0, total)
             try:
-                article = read_article(item) if isinstance(item, Path) else item
-                self._check_cancelled()
-                analysis = pipeline.analyze(article)
+                articles.append(read_article(item))
             except SourceError as error:
                 self.failed.emit(str(item), str(error))
-                continue
             except Exception as error:  # one bad file must not stop the rest
-                log.exception("Could not analyse %s", name)
-                self.failed.emit(str(item), f"{name}: could not be analysed ({error})")
-                continue
-            self.analysed.emit(analysis)
+                log.exception("Could not read %s", item)
+                self.failed.emit(str(item), f"{item.name}: could not be read ({error})")
+        # ...then analyse them in one stream (cached ones at once, the rest batched
+        # through spaCy), handing results over in small groups so the map fills in.
+        ready: list[ArticleAnalysis] = []
+        last_emit = time.monotonic()
+        analyses = pipeline.analyze_many(articles, cache=self._cache)
+        try:
+            for done, analysis in enumerate(analyses, start=1):
+                ready.append(analysis)
+                now = time.monotonic()
+                if now - last_emit >= _EMIT_INTERVAL_S or done == len(articles):
+                    self.analysed_many.emit(ready)
+                    ready, last_emit = [], now
+                    self.progress.emit(
+                        f"Analysed {done} of {len(articles)} articles", done, len(articles)
+                    )
+                self._check_cancelled()
+        except Cancelled:
+            if ready:
+                self.analysed_many.emit(ready)  # keep what is done: a consistent state
+            raise
+        except Exception as error:  # an analysis crash: report it, keep what was done
+            log.exception("Analysis failed")
+            if ready:
+                self.analysed_many.emit(ready)
+            self.failed.emit("", f"Analysis stopped: {type(error).__name__}: {error}")
+        finally:
+            close = getattr(analyses, "close", None)
+            if close is not None:
+                close()  # stops spaCy's worker processes if we leave early
         self.progress.emit("Ready", total, total)
 
     def _on_factory_progress(self, message: str) -> None:

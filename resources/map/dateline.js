@@ -1098,6 +1098,13 @@
 
   // The map's current centre and zoom, as JSON {"lat", "lon", "zoom"} ("null" before
   // init): the window exports "what is on screen" by handing this to the report page.
+  // Put the map where a saved project left it.
+  function setView(lat, lon, zoom) {
+    if (!state.map) return false;
+    state.map.setView([Number(lat), Number(lon)], Number(zoom), { animate: false });
+    return true;
+  }
+
   function viewState() {
     var map = state.map;
     if (!map) return 'null';
@@ -1296,6 +1303,7 @@
     isReady: isReady,
     popupText: popupText,
     fitPins: fitPins,
-    viewState: viewState
+    viewState: viewState,
+    setView: setView
   };
 })();

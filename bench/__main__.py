@@ -1,17 +1,32 @@
-"""``python -m bench``: run every benchmark and print one JSON object."""
+"""``python -m bench``: run every benchmark in one process and print one JSON object.
+
+Figures (2-core machine targets from the issues in brackets):
+- pipeline: spacy_raw_articles_per_s, pipeline_articles_per_s, pipeline_vs_spacy_ratio (≥ 0.8),
+  articles_1000_s (≤ 60), reopen_1000_s (≤ 2), peak_rss_mb_1000 (≤ 1,500);
+- startup: cold_start_window_s (≤ 2.5), cold_start_pins_s;
+- page: page_ready_20k_s (≤ 1.5), filter_20k_ms (≤ 100), folium_markers_2k_page_ready_s;
+- gazetteer: gazetteer_load_s (≤ 0.3), geocode_lookups_per_s (≥ 50,000);
+- export: png_export_current_view_s (≤ 1).
+"""
 
 from __future__ import annotations
 
 import json
-
-from bench import gazetteer, page
+import sys
 
 
 def main() -> None:
-    """Run the benchmarks in one process and print their figures together."""
+    """Run the benchmarks and print their figures together."""
+    from mapper.pipeline import use_spawn
+
+    use_spawn()
+    from bench import export, gazetteer, page, pipeline, startup
+
     results: dict[str, object] = {}
-    results.update(gazetteer.run())
-    results.update(page.run())
+    for name, module in (("pipeline", pipeline), ("startup", startup), ("page", page),
+                         ("gazetteer", gazetteer), ("export", export)):
+        print(f"bench: {name}…", file=sys.stderr, flush=True)
+        results.update(module.run())
     print(json.dumps(results, indent=2))
 
 

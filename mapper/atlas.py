@@ -7,12 +7,21 @@ of one article that mentions at least one place.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from mapper.filters import OPEN, Filter
-from mapper.types import Actor, Article, ArticleAnalysis, Place, ResolvedMention, Sentence
+from mapper.types import (
+    Actor,
+    Article,
+    ArticleAnalysis,
+    EventTag,
+    Place,
+    ResolvedMention,
+    Sentence,
+)
 
 
 @dataclass(frozen=True)
@@ -97,11 +106,11 @@ class Atlas:
         self._places.clear()
         self._place_excerpts.clear()
         self._actors, self._actor_alias = _merge_actors(self._analyses.values())
+        alias = self._actor_alias
         for analysis in self._analyses.values():
             for excerpt in _excerpts_of(analysis):
-                if excerpt.actor_ids:
-                    merged = tuple(dict.fromkeys(
-                        self._actor_alias.get(a, a) for a in excerpt.actor_ids))
+                if alias and not alias.keys().isdisjoint(excerpt.actor_ids):
+                    merged = tuple(dict.fromkeys(alias.get(a, a) for a in excerpt.actor_ids))
                     excerpt = replace(excerpt, actor_ids=merged)
                 self._excerpts[excerpt.id] = excerpt
                 for place_id in excerpt.place_ids:
@@ -247,16 +256,19 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
         by_sentence[rm.sentence].append(rm)
+    events_of: dict[Sentence, list[EventTag]] = defaultdict(list)
+    for event in analysis.events:
+        events_of[event.sentence].append(event)
+    actor_mentions = sorted(analysis.actor_mentions, key=lambda m: m.start)
+    actor_starts = [m.start for m in actor_mentions]
     for sentence in sorted(by_sentence, key=lambda s: s.start):
         mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
+        first = bisect.bisect_left(actor_starts, sentence.start)
+        last = bisect.bisect_left(actor_starts, sentence.end)
         actor_ids = tuple(dict.fromkeys(
-            m.actor_id
-            for m in sorted(analysis.actor_mentions, key=lambda m: m.start)
-            if sentence.start <= m.start and m.end <= sentence.end
+            m.actor_id for m in actor_mentions[first:last] if m.end <= sentence.end
         ))
-        events = sorted(
-            (e for e in analysis.events if e.sentence == sentence), key=lambda e: -e.score
-        )
+        events = sorted(events_of.get(sentence, ()), key=lambda e: -e.score)
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",
             article_id=article.id,

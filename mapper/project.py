@@ -108,6 +108,14 @@ def from_json(data: Any) -> Project:
         raise ProjectError(f"the project file is damaged ({error})") from None
 
 
+def recovery_path() -> Path:
+    """Where unsaved work is autosaved (the user's data folder; ``DATELINE_DATA_DIR``)."""
+    from platformdirs import user_data_dir
+
+    root = os.environ.get("DATELINE_DATA_DIR") or user_data_dir("dateline", "Dateline")
+    return Path(root) / f"recovery{SUFFIX}"
+
+
 def save_project(path: Path, project: Project) -> None:
     """Write atomically: temporary file in the same folder, fsync, rename over ``path``."""
     payload = json.dumps(to_json(project), ensure_ascii=False).encode("utf-8")

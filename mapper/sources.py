@@ -25,8 +25,12 @@ from mapper.types import Article
 #: File types Dateline opens, by suffix (lower case).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 
-#: Files larger than this are refused: a news article is a few tens of kilobytes.
+#: Files larger than this are refused: a news article is a few tens of kilobytes,
+#: a long web page a few megabytes of markup.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Articles longer than this (characters, after HTML is reduced to text) are refused:
+#: a long feature is ~50,000; beyond this the language model needs gigabytes.
+MAX_TEXT_CHARS = 1_000_000
 
 _TITLE_MAX_CHARS = 120
 #: Pages with less visible text than this are kept whole (no boilerplate removal).
@@ -71,7 +75,13 @@ def article_id_for(text: str) -> str:
 
 
 def article_from_text(text: str, *, source: str = "", title: str | None = None) -> Article:
-    """An article from text already in memory (pasted text, tests)."""
+    """An article from text already in memory (pasted text, tests).
+
+    Raises :class:`SourceError` when the text is longer than :data:`MAX_TEXT_CHARS`.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise SourceError(f"{source or 'text'}: too long for one article "
+                          f"({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})")
     return Article(
         id=article_id_for(text),
         title=title or title_from_text(text) or (Path(source).stem if source else "Untitled"),
@@ -109,6 +119,11 @@ def read_article(path: Path) -> Article:
         title = title_from_text(text)
     if not text.strip():
         raise SourceError(f"{path.name}: the file has no text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise SourceError(
+            f"{path.name}: too long for one article ({len(text):,} characters; the limit "
+            f"is {MAX_TEXT_CHARS:,})"
+        )
     return Article(
         id=article_id_for(text),
         title=title or path.stem,

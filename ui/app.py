@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None:
         window.reset_layout(QtCore.QSize(1400, 900))  # the README's size, whatever the screen
     window.show()
+    if args.screenshot is None and not args.startup_report:
+        window.offer_recovery()
     if args.startup_report:
         _report_startup(window)
     outcome = {"code": 0}

@@ -39,6 +39,7 @@ _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
 _REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update this often
 _RECENT_PROJECTS = 8
+_AUTOSAVE_MS = 3 * 60 * 1000  # a recovery copy of unsaved work every three minutes
 
 
 
@@ -116,6 +117,7 @@ class MainWindow(QtWidgets.QMainWindow):
         pipeline_factory: PipelineFactory = load_default_pipeline,
         remember_layout: bool = True,
         use_cache: bool = True,
+        autosave_ms: int = _AUTOSAVE_MS,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -136,6 +138,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._article_filter: str | None = None
         self._online_failure_shown = False
         self._cancelled = False
+        self._opening_initial_files = bool(paths)
         self._load_pipeline_only = False
         self._analysis_cache: AnalysisCache | None = None
         self._use_cache = use_cache
@@ -146,6 +149,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(_REFRESH_INTERVAL_MS)
         self._refresh_timer.timeout.connect(self._refresh)
+        # Autosave: while there are unsaved changes, a recovery copy is written every
+        # few minutes (and at close), and offered back at the next start.
+        self._autosave_timer = QtCore.QTimer(self)
+        self._autosave_timer.setInterval(autosave_ms)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
         #: Event types (name, colour) of the taxonomy, in display order.
         self._event_types: list[tuple[str, str]] = []
         self.place_id: str | None = None
@@ -548,7 +557,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._closing:
             return
         self.atlas.add_many(analyses)
-        self._set_modified(True)
+        if not self._opening_initial_files:  # the files we started with are on disk already
+            self._set_modified(True)
         # Refresh at most a few times a second: a big import must not spend its time
         # redrawing lists and re-sending pins after every article.
         if not self._refresh_timer.isActive():
@@ -590,6 +600,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot()
     def _on_thread_finished(self) -> None:
         self._worker = self._thread = None
+        self._opening_initial_files = False
         if self._closing:
             return
         self._refresh_timer.stop()
@@ -764,6 +775,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._remember_recent(path)
         self._set_modified(False)
         self._update_title()
+        self._forget_recovery()
         self.statusBar().showMessage(
             self.tr("Saved {name}").format(name=path.name), _STATUS_TIMEOUT_MS)
         self.project_saved.emit(str(path))
@@ -802,6 +814,64 @@ class MainWindow(QtWidgets.QMainWindow):
             self._restore_pending()
         self._set_modified(False)
         return True
+
+    def autosave(self) -> Path | None:
+        """Write a recovery copy of unsaved work (never over the user's project file)."""
+        from mapper.project import Project, ProjectError, recovery_path, save_project
+
+        if not self.isWindowModified() or not len(self.atlas):
+            return None
+        pipeline = self._pipeline
+        project = Project(
+            articles=tuple(self.atlas.articles),
+            corrections=pipeline.corrections if pipeline else Corrections(),
+            filter=self.filter_panel.current_filter(),
+            chosen_article=self._article_filter,
+            analyses=tuple(self.atlas.analyses),
+            fingerprint=pipeline.fingerprint() if pipeline else "",
+        )
+        path = recovery_path()
+        try:
+            save_project(path, project)
+        except ProjectError as error:
+            log.warning("Autosave failed: %s", error)
+            return None
+        return path
+
+    def _forget_recovery(self) -> None:
+        from mapper.project import recovery_path
+
+        recovery_path().unlink(missing_ok=True)
+
+    def offer_recovery(self) -> QtWidgets.QMessageBox | None:
+        """If unsaved work was left by a crash or a quit, offer it back (not blocking)."""
+        from mapper.project import recovery_path
+
+        path = recovery_path()
+        if not path.exists():
+            return None
+        stamp = QtCore.QDateTime.fromSecsSinceEpoch(int(path.stat().st_mtime))
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("recoveryBox")
+        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Recover Unsaved Work"))
+        box.setText(self.tr("Dateline kept a copy of unsaved work from {when}. Open it?").format(
+            when=stamp.toString("yyyy-MM-dd HH:mm")))
+        restore = box.addButton(self.tr("Recover"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Discard"), QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
+
+        def on_clicked(button: QtWidgets.QAbstractButton) -> None:
+            if button is restore and self.open_project(path):
+                self._project_path = None  # a recovered copy is untitled work
+                self._update_title()
+                self._set_modified(True)
+                return
+            path.unlink(missing_ok=True)
+
+        box.buttonClicked.connect(on_clicked)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def _restore_pending(self) -> None:
         """Apply a project's filters and map view once its articles are on the map."""
@@ -1139,6 +1209,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self._closing:
             self._closing = True
+            self._autosave_timer.stop()
+            self.autosave()  # unsaved work survives a quit too; offered at the next start
             if self._remember_layout:
                 self._save_layout()
             self._stop_worker()

@@ -123,7 +123,7 @@ def find_actors(
     place_spans = [(p.mention.start, p.mention.end) for p in places]
 
     # People: full names first, so that surnames can be resolved to them.
-    people = _full_names(doc, lexicon)
+    people = _full_names(doc, text, lexicon)
     by_surname: dict[str, tuple[str, str]] = {}
     shared: set[str] = set()  # surnames of two different people ("George Bush", "Jeb Bush")
     for ent, name, role in people:
@@ -157,7 +157,7 @@ def find_actors(
         place, mention = resolved.place, resolved.mention
         if place.kind == "country":
             found.add("state", place.country_code, place.name, mention.start, mention.end)
-        elif _capital_speaking(doc, resolved, gazetteer, lexicon):
+        elif _capital_speaking(text, resolved, gazetteer, lexicon):
             country = gazetteer.country(place.country_code)
             if country is not None:
                 found.add("state", country.country_code, country.name,
@@ -172,8 +172,11 @@ def find_actors(
     return tuple(a for a in found.actors.values() if a.id in used), mentions
 
 
-def _full_names(doc: Doc, lexicon: ActorLexicon) -> list[tuple[Span, str, str]]:
-    """(entity, full name, role) for PERSON entities of two or more words."""
+def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, str, str]]:
+    """(entity, full name, role) for PERSON entities of two or more words.
+
+    ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access.
+    """
     people = []
     for ent in doc.ents:
         if ent.label_ != "PERSON":
@@ -190,7 +193,7 @@ def _full_names(doc: Doc, lexicon: ActorLexicon) -> list[tuple[Span, str, str]]:
                                      for w in words):
             continue
         name = " ".join(words).removesuffix("'s").removesuffix("’s")
-        people.append((ent, name, role or _title_before(doc.text, ent.start_char, lexicon)))
+        people.append((ent, name, role or _title_before(text, ent.start_char, lexicon)))
     return people
 
 
@@ -222,7 +225,7 @@ def _organisation_name(ent: Span, lexicon: ActorLexicon, gazetteer: Gazetteer) -
 
 
 def _capital_speaking(
-    doc: Doc, resolved: ResolvedMention, gazetteer: Gazetteer, lexicon: ActorLexicon
+    text: str, resolved: ResolvedMention, gazetteer: Gazetteer, lexicon: ActorLexicon
 ) -> bool:
     """Whether a capital city is used for its government: "Washington said…"."""
     mention = resolved.mention
@@ -230,7 +233,7 @@ def _capital_speaking(
         m.capital and m.place.id == resolved.place.id for m in gazetteer.matches(mention.surface)
     ):
         return False
-    after = doc.text[mention.end:mention.end + 40].split()
+    after = text[mention.end:mention.end + 40].split()
     return bool(after) and after[0].strip(",.;:").lower() in lexicon.state_verbs
 
 

@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mapper.corrections import Corrections
 from mapper.gazetteer import Gazetteer
@@ -58,6 +58,8 @@ class ArticleContext:
 
     country_weights: dict[str, float]  # ISO code -> share of unambiguous country mentions
     anchors: tuple[tuple[str, Place], ...] = ()  # (surface, place) of resolved towns/provinces
+    #: Memo of nearness by (place id, surface) for this article's anchors.
+    nearness: dict[tuple[str, str], float] = field(default_factory=dict, compare=False)
 
 
 def article_context(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> ArticleContext:
@@ -110,11 +112,12 @@ def resolve_mentions(
     first = {
         m: fixed.get(m) or choose_place(text, m, gazetteer, first_context) for m in mentions
     }
-    anchors = [
-        (m.surface, chosen[0])
+    # One anchor per (name, place): an article naming Caracas ten times has one Caracas.
+    anchors = list({
+        (m.surface, chosen[0].id): (m.surface, chosen[0])
         for m, chosen in first.items()
         if chosen is not None and chosen[0].kind in _ANCHOR_KINDS
-    ]
+    }.values())
     context = ArticleContext(
         country_weights=_blend(
             first_context.country_weights,
@@ -201,7 +204,7 @@ def choose_place(
             score += _CONTAINER_WEIGHT
             if place is nearest_in_container:
                 score += _CONTAINER_WEIGHT / 2
-        score += _NEARBY_WEIGHT * _nearness(place, mention.surface, context.anchors)
+        score += _NEARBY_WEIGHT * _nearness(place, mention.surface, context)
         if place.kind == "admin1" and place.country_code in big_city_countries:
             score -= _CITY_OVER_PROVINCE  # "Valencia", "New York": the city is meant
         scored.append((score, place))
@@ -215,15 +218,19 @@ def _is_acronym(surface: str) -> bool:
     return 1 < len(surface) <= 4 and surface.isalpha() and surface.isupper()
 
 
-def _nearness(place: Place, surface: str, anchors: Sequence[tuple[str, Place]]) -> float:
+def _nearness(place: Place, surface: str, context: ArticleContext) -> float:
     """1 for a place right next to another place the article names, fading with distance."""
-    if place.kind not in _ANCHOR_KINDS or not anchors:
+    if place.kind not in _ANCHOR_KINDS or not context.anchors:
         return 0.0
-    nearest = min(
-        (_distance_km(place, other) for name, other in anchors if name != surface),
-        default=math.inf,
-    )
-    return math.exp(-nearest / _NEARBY_KM)
+    key = (place.id, surface)
+    known = context.nearness.get(key)
+    if known is None:  # articles repeat their names: compute each pair once
+        nearest = min(
+            (_distance_km(place, other) for name, other in context.anchors if name != surface),
+            default=math.inf,
+        )
+        known = context.nearness[key] = math.exp(-nearest / _NEARBY_KM)
+    return known
 
 
 def _nearest_to(candidates: Sequence[Place], targets: Sequence[Place]) -> Place | None:

@@ -20,42 +20,19 @@ Run alone with ``python -m bench.export``.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-TIMEOUT_S = 120.0
+from bench.page import application, spin_until
+
 RUNS = 3
 TARGET_PNG_S = 1.0
-
-
-def _application() -> Any:
-    """The running QApplication, or a new offscreen one (sandbox off as root)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.qt import QtWidgets  # imports QtWebEngineWidgets first (Qt's rule)
-
-    app = QtWidgets.QApplication.instance()
-    if app is None:
-        app = QtWidgets.QApplication([sys.argv[0] if sys.argv else "bench", "--disable-gpu"])
-    return app
-
-
-def _spin_until(done: Callable[[], bool], timeout_s: float = TIMEOUT_S) -> None:
-    from ui.qt import QtCore
-
-    deadline = time.perf_counter() + timeout_s
-    while not done():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the export did not finish in time")
-        QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+#: What a wait that runs out says.
+LATE = "the export did not finish in time"
 
 
 def _export_seconds(window: Any, renderer: Any, out: Path | None, settings: Any) -> float:
@@ -74,7 +51,7 @@ def _export_seconds(window: Any, renderer: Any, out: Path | None, settings: Any)
         window.map_view, window.atlas, window.current_filter(), window._event_types, render
     )
     try:
-        _spin_until(lambda: bool(outcome))
+        spin_until(lambda: bool(outcome), failure=LATE)
     finally:
         renderer.finished.disconnect(outcome.append)
         renderer.failed.disconnect(outcome.append)
@@ -96,7 +73,7 @@ def _close(renderer: Any) -> None:
 
 def run() -> dict[str, Any]:
     """Open the seed article in the window, then time PNG and PDF exports of its view."""
-    _application()
+    application()
     from mapper.pipeline import Pipeline
     from mapper.sources import seed_paths
     from ui import export_dialog
@@ -107,7 +84,7 @@ def run() -> dict[str, Any]:
     window = MainWindow(seed_paths(), pipeline_factory=Pipeline.blank, remember_layout=False)
     window.show()
     try:
-        _spin_until(lambda: not window.is_busy and window.map_view.pins_settled)
+        spin_until(lambda: not window.is_busy and window.map_view.pins_settled, failure=LATE)
         with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
             folder = Path(tmp)
             settings = ReportSettings(title="Bench: the seed article", date="2026-01-01")

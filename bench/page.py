@@ -192,10 +192,10 @@ def _article(
     )
 
 
-# -- Qt -------------------------------------------------------------------------------------
+# -- Qt (application and spin_until serve bench.export too) ------------------------------
 
 
-def _application() -> Any:
+def application() -> Any:
     """The running QApplication, or a new offscreen one (sandbox off as root)."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -212,13 +212,18 @@ def _application() -> Any:
     return app
 
 
-def _spin_until(done: Callable[[], bool], timeout_s: float = TIMEOUT_S) -> None:
+def spin_until(
+    done: Callable[[], bool],
+    timeout_s: float = TIMEOUT_S,
+    failure: str = "the page did not answer in time",
+) -> None:
+    """Run Qt's events until ``done()``; TimeoutError(``failure``) after ``timeout_s``."""
     from PySide6 import QtCore
 
     deadline = time.perf_counter() + timeout_s
     while not done():
         if time.perf_counter() > deadline:
-            raise TimeoutError("the page did not answer in time")
+            raise TimeoutError(failure)
         QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
         time.sleep(0.0002)
 
@@ -241,7 +246,7 @@ class _View:
     def js(self, script: str) -> object:
         box: list[object] = []
         self.page.runJavaScript(script, 0, box.append)
-        _spin_until(lambda: bool(box))
+        spin_until(lambda: bool(box))
         return box[0]
 
     def load_until(self, path: Path, ready: str) -> float:
@@ -251,10 +256,10 @@ class _View:
         url = QtCore.QUrl.fromLocalFile(str(path))
         started = time.perf_counter()
         self.view.load(url)
-        _spin_until(lambda: bool(self.loaded))
+        spin_until(lambda: bool(self.loaded))
         if self.loaded != [True]:
             raise RuntimeError(f"{path} did not load")
-        _spin_until(lambda: self.js(f"Boolean({ready})") is True)
+        spin_until(lambda: self.js(f"Boolean({ready})") is True)
         return time.perf_counter() - started
 
     def close(self) -> None:
@@ -308,7 +313,7 @@ def _time_filters(
             if not isinstance(result, str):
                 raise RuntimeError(f"setFilter gave {result!r}")
             page_ms.append(float(json.loads(result)["ms"]))
-            _spin_until(lambda: view.js("window.__benchFrame !== null") is True)
+            spin_until(lambda: view.js("window.__benchFrame !== null") is True)
             frame = view.js("window.__benchFrame")
             frame_ms.append(float(frame) if isinstance(frame, int | float) else float("nan"))
     return page_ms, roundtrip_ms, frame_ms
@@ -430,7 +435,7 @@ def _warm_up(folder: Path) -> None:
 
 def run() -> dict[str, Any]:
     """Measure the map page with 20,000 mentions, and the stock folium way for comparison."""
-    _application()
+    application()
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
         _warm_up(folder)

@@ -11,98 +11,28 @@ import os
 import re
 import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
 from mapper import export, mapview
 from mapper.atlas import Atlas
 from mapper.filters import NO_EVENT, OPEN, Filter
-from mapper.types import (
-    Actor,
-    ActorMention,
-    Article,
-    ArticleAnalysis,
-    EventTag,
-    Place,
-    PlaceMention,
-    ResolvedMention,
-    Sentence,
-)
 
-EVENT_TYPES = (
-    ("Protests", "#e07b39"),
-    ("Riots", "#c0392b"),
-    ("Battles", "#7b3294"),
-    ("Diplomacy & statements", "#2c7fb8"),
-)
 KML = "{http://www.opengis.net/kml/2.2}"
 HOSTILE_SCRIPT = "</script><script>window.__pwned=1</script>"
 HOSTILE_IMG = "<img src=x onerror=window.__pwned=2>"
 HOSTILE_KML = "<script>alert(1)</script>"
-
-
-def place(place_id: str, name: str, kind: str, lat: float, lon: float, country: str) -> Place:
-    return Place(place_id, name, kind, lat, lon, country, country[:2].upper())  # type: ignore[arg-type]
-
 
 LIMA = place("gn:3936456", "Lima", "city", -12.04318, -77.02824, "Peru")
 PERU = place("cc:PE", "Peru", "country", -10.0, -76.0, "Peru")
 KYIV = place("gn:703448", "Kyiv", "city", 50.45466, 30.5238, "Ukraine")
 CAIRO = place("gn:360630", "Cairo", "city", 30.06263, 31.24967, "Egypt")
 BEIJING = place("gn:1816670", "Beijing", "city", 39.9075, 116.39723, "China")
-ROSA = Actor("person:rosa-quispe", "Rosa Quispe", "person")
-UNION = Actor("organization:miners-union", "Miners Union", "organization")
-
-
-@dataclass
-class Said:
-    """One sentence of a hand-made article: the places it names, actors and event types."""
-
-    text: str
-    places: Sequence[Place]
-    actors: Sequence[Actor] = ()
-    events: Sequence[str] = ()
-
-
-def article(
-    article_id: str, title: str, sentences: Sequence[Said], source: str = ""
-) -> ArticleAnalysis:
-    """An ArticleAnalysis as the pipeline would give it, from plain records."""
-    text = " ".join(s.text for s in sentences)
-    spans: list[Sentence] = []
-    mentions: list[ResolvedMention] = []
-    actor_mentions: list[ActorMention] = []
-    events: list[EventTag] = []
-    start = 0
-    for said in sentences:
-        span = Sentence(start, start + len(said.text))
-        spans.append(span)
-        for where in said.places:
-            for match in re.finditer(re.escape(where.name), said.text):
-                at = start + match.start()
-                mention = PlaceMention(at, at + len(where.name), where.name, "gazetteer")
-                mentions.append(ResolvedMention(mention, where, 0.9, span))
-        for actor in said.actors:
-            at = start + said.text.index(actor.name)
-            actor_mentions.append(ActorMention(actor.id, at, at + len(actor.name), actor.name))
-        for rank, event_type in enumerate(said.events):
-            events.append(EventTag(event_type, 0.9 - rank / 10, "x", start, start + 1, span))
-        start += len(said.text) + 1
-    actors = tuple({a.id: a for s in sentences for a in s.actors}.values())
-    return ArticleAnalysis(
-        Article(article_id, title, text, source),
-        tuple(spans),
-        tuple(sorted(mentions, key=lambda r: r.mention.start)),
-        actors,
-        tuple(actor_mentions),
-        tuple(events),
-    )
-
 
 TRICKY_TITLE = 'Says "no", then, ‘maybe’ — القاهرة 北京 🚩'
 TRICKY_SENTENCE = 'In Cairo, crowds chanted "leave, now!",\nand ‘wait’ — القاهرة تحتج 🚩.'
@@ -576,55 +506,12 @@ def test_source_list_and_filter_description(atlas: Atlas) -> None:
 # -- in a web view, offline --------------------------------------------------------------
 
 
-class OfflineView:
-    """A page file in an offscreen view whose profile blocks every non-local request."""
-
-    def __init__(self, qtbot, path: Path, size: tuple[int, int] = (1100, 750)) -> None:
-        from ui.mapwidget import OfflineInterceptor
-        from ui.qt import QtCore, QtWebEngineCore, QtWebEngineWidgets
-
-        self.qtbot = qtbot
-        self.view = QtWebEngineWidgets.QWebEngineView()
-        self.profile = QtWebEngineCore.QWebEngineProfile(self.view)  # off the record
-        self.interceptor = OfflineInterceptor(self.profile)
-        self.profile.setUrlRequestInterceptor(self.interceptor)
-        self.page = QtWebEngineCore.QWebEnginePage(self.profile, self.view)
-        self.view.setPage(self.page)
-        self.view.resize(*size)
-        self.view.show()
-        with qtbot.waitSignal(self.view.loadFinished, timeout=PAGE_TIMEOUT_MS) as load:
-            self.view.load(QtCore.QUrl.fromLocalFile(str(path)))
-        assert load.args == [True]
-        qtbot.waitUntil(lambda: self.js("window.datelineReady === true") is True,
-                        timeout=PAGE_TIMEOUT_MS)
-
-    def js(self, script: str) -> object:
-        with self.qtbot.waitCallback(timeout=PAGE_TIMEOUT_MS) as callback:
-            self.page.runJavaScript(script, 0, callback)
-        return callback.args[0]
-
-    def json(self, script: str) -> object:
-        result = self.js(script)
-        assert isinstance(result, str), (script, result)
-        return json.loads(result)
-
-    def close(self) -> None:
-        from ui.qt import QtCore
-
-        self.view.stop()
-        self.view.close()
-        self.page.deleteLater()
-        self.view.deleteLater()
-        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
-        self.qtbot.wait(10)
-
-
 @pytest.fixture
 def open_view(qtbot) -> Iterator[object]:
-    views: list[OfflineView] = []
+    views: list[OffscreenPage] = []
 
-    def open_(path: Path, size: tuple[int, int] = (1100, 750)) -> OfflineView:
-        view = OfflineView(qtbot, path, size)
+    def open_(path: Path, size: tuple[int, int] = (1100, 750)) -> OffscreenPage:
+        view = OffscreenPage(qtbot, path, size, offline=True)
         views.append(view)
         return view
 

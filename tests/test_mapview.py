@@ -12,48 +12,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from atlas_factory import Said, article, place
 
 from mapper import mapview
 from mapper.atlas import Atlas
-from mapper.types import (
-    Actor,
-    ActorMention,
-    Article,
-    ArticleAnalysis,
-    EventTag,
-    Place,
-    PlaceMention,
-    ResolvedMention,
-    Sentence,
-)
+from mapper.types import Actor, ActorMention, ArticleAnalysis, EventTag
 
-CARACAS = Place(
-    id="gn:3646738",
-    name="Caracas",
-    kind="city",
-    lat=10.488,
-    lon=-66.879,
-    country="Venezuela",
-    country_code="VE",
-)
-VENEZUELA = Place(
-    id="cc:VE",
-    name="Venezuela",
-    kind="country",
-    lat=8.0,
-    lon=-66.0,
-    country="Venezuela",
-    country_code="VE",
-)
-CUBA = Place(
-    id="cc:CU",
-    name="Cuba",
-    kind="country",
-    lat=22.0,
-    lon=-79.5,
-    country="Cuba",
-    country_code="CU",
-)
+CARACAS = place("gn:3646738", "Caracas", "city", 10.488, -66.879, "Venezuela")
+VENEZUELA = place("cc:VE", "Venezuela", "country", 8.0, -66.0, "Venezuela")
+CUBA = place("cc:CU", "Cuba", "country", 22.0, -79.5, "Cuba")
 
 HOSTILE = "</script><script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -62,20 +29,8 @@ CDN_NAMES = ("cdn.jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn", "f
 
 def analysis(article_id: str, title: str, sentences: list[str]) -> ArticleAnalysis:
     """An analysed article whose place mentions are every occurrence of a known place name."""
-    text = " ".join(sentences)
-    spans: list[Sentence] = []
-    start = 0
-    for sentence in sentences:
-        spans.append(Sentence(start, start + len(sentence)))
-        start += len(sentence) + 1
-    mentions: list[ResolvedMention] = []
-    for place in (CARACAS, VENEZUELA, CUBA):
-        for match in re.finditer(re.escape(place.name), text):
-            span = next(s for s in spans if s.start <= match.start() < s.end)
-            mention = PlaceMention(match.start(), match.end(), match.group(), "gazetteer")
-            mentions.append(ResolvedMention(mention, place, 0.9, span))
-    mentions.sort(key=lambda r: r.mention.start)
-    return ArticleAnalysis(Article(article_id, title, text, ""), tuple(spans), tuple(mentions))
+    known = (CARACAS, VENEZUELA, CUBA)
+    return article(article_id, title, [Said(sentence, known) for sentence in sentences])
 
 
 @pytest.fixture

@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PAGE_TIMEOUT_MS
+from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article
 
 from mapper import mapview
 from mapper.atlas import Atlas
 from mapper.filters import NO_EVENT, Filter
-from mapper.types import (
-    Actor,
-    ActorMention,
-    Article,
-    ArticleAnalysis,
-    EventTag,
-    Place,
-    PlaceMention,
-    ResolvedMention,
-    Sentence,
-)
-from ui.qt import QtCore, QtWebEngineCore, QtWebEngineWidgets
+from mapper.types import Actor, Place
+from ui.qt import QtCore, QtWebEngineCore
 
-EVENT_TYPES = (
-    ("Protests", "#e07b39"),
-    ("Riots", "#c0392b"),
-    ("Battles", "#7b3294"),
-    ("Diplomacy & statements", "#2c7fb8"),
-)
 COLOR = dict(EVENT_TYPES)
 
 
@@ -43,51 +26,6 @@ def city(place_id: str, name: str, lat: float, lon: float) -> Place:
 LIMA = city("gn:1", "Lima", -12.05, -77.04)
 KYIV = city("gn:2", "Kyiv", 50.45, 30.52)
 JAKARTA = city("gn:3", "Jakarta", -6.2, 106.85)
-ROSA = Actor("person:rosa-quispe", "Rosa Quispe", "person")
-UNION = Actor("organization:miners-union", "Miners Union", "organization")
-
-
-@dataclass
-class Said:
-    """One sentence of a hand-made article: the place it names, its actors and event types."""
-
-    text: str
-    place: Place
-    actors: Sequence[Actor] = ()
-    events: Sequence[str] = ()
-    also: Sequence[Place] = field(default_factory=tuple)
-
-
-def article(article_id: str, title: str, sentences: Sequence[Said]) -> ArticleAnalysis:
-    """An ArticleAnalysis as the pipeline would give it, built from plain records."""
-    text = " ".join(s.text for s in sentences)
-    spans: list[Sentence] = []
-    mentions: list[ResolvedMention] = []
-    actor_mentions: list[ActorMention] = []
-    events: list[EventTag] = []
-    start = 0
-    for said in sentences:
-        span = Sentence(start, start + len(said.text))
-        spans.append(span)
-        for place in (said.place, *said.also):
-            at = start + said.text.index(place.name)
-            mention = PlaceMention(at, at + len(place.name), place.name, "gazetteer")
-            mentions.append(ResolvedMention(mention, place, 0.9, span))
-        for actor in said.actors:
-            at = start + said.text.index(actor.name)
-            actor_mentions.append(ActorMention(actor.id, at, at + len(actor.name), actor.name))
-        for rank, event_type in enumerate(said.events):
-            events.append(EventTag(event_type, 0.9 - rank / 10, "x", start, start + 1, span))
-        start += len(said.text) + 1
-    actors = tuple({a.id: a for s in sentences for a in s.actors}.values())
-    return ArticleAnalysis(
-        Article(article_id, title, text, ""),
-        tuple(spans),
-        tuple(sorted(mentions, key=lambda r: r.mention.start)),
-        actors,
-        tuple(actor_mentions),
-        tuple(events),
-    )
 
 
 @pytest.fixture
@@ -99,12 +37,12 @@ def three_places() -> Atlas:
                 "a1",
                 "Unrest",
                 [
-                    Said("Thousands marched in Lima against the decree.", LIMA, (), ["Protests"]),
-                    Said("Rosa Quispe said fighting near Kyiv went on.", KYIV, [ROSA],
+                    Said("Thousands marched in Lima against the decree.", [LIMA], (), ["Protests"]),
+                    Said("Rosa Quispe said fighting near Kyiv went on.", [KYIV], [ROSA],
                          ["Battles", "Diplomacy & statements"]),
                 ],
             ),
-            article("a2", "Markets", [Said("Jakarta traded quietly on Monday.", JAKARTA)]),
+            article("a2", "Markets", [Said("Jakarta traded quietly on Monday.", [JAKARTA])]),
         ]
     )
 
@@ -124,36 +62,12 @@ class RecordingPage(QtWebEngineCore.QWebEnginePage):
             self.errors.append(f"{source}:{line}: {message}")
 
 
-class Page:
+class Page(OffscreenPage):
     """The map page (no bridge) in an offscreen view, with its pins embedded."""
 
     def __init__(self, qtbot, folder: Path, pins: dict[str, object]) -> None:
-        self.qtbot = qtbot
-        self.view = QtWebEngineWidgets.QWebEngineView()
-        self.profile = QtWebEngineCore.QWebEngineProfile(self.view)  # off the record
-        self.page = RecordingPage(self.profile, self.view)
-        self.view.setPage(self.page)
-        self.view.resize(1000, 700)
-        self.view.show()
         index = mapview.write_page(folder, pins, bridge=False)
-        with qtbot.waitSignal(self.view.loadFinished, timeout=PAGE_TIMEOUT_MS) as load:
-            self.view.load(QtCore.QUrl.fromLocalFile(str(index)))
-        assert load.args == [True]
-        try:
-            qtbot.waitUntil(lambda: self.js("window.datelineReady === true") is True,
-                            timeout=PAGE_TIMEOUT_MS)
-        except qtbot.TimeoutError:
-            raise AssertionError(f"the page never got ready: {self.page.errors}") from None
-
-    def js(self, script: str) -> object:
-        with self.qtbot.waitCallback(timeout=PAGE_TIMEOUT_MS) as callback:
-            self.page.runJavaScript(script, 0, callback)
-        return callback.args[0]
-
-    def json(self, script: str) -> object:
-        result = self.js(script)
-        assert isinstance(result, str), (script, result)
-        return json.loads(result)
+        super().__init__(qtbot, index, (1000, 700), RecordingPage)
 
     def set_filter(self, where: Filter) -> dict[str, float]:
         result = self.json(mapview.js_call("setFilter", where.to_json()))
@@ -164,15 +78,6 @@ class Page:
         ids = self.json("Dateline.pinIds()")
         assert isinstance(ids, list)
         return set(ids)
-
-    def close(self) -> None:
-        self.view.stop()
-        self.view.close()
-        self.page.deleteLater()
-        self.profile.deleteLater()
-        self.view.deleteLater()
-        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
-        self.qtbot.wait(10)
 
 
 @pytest.fixture
@@ -265,15 +170,15 @@ def test_pins_are_coloured_by_their_dominant_event_type(open_page, three_places)
 
 def test_the_popup_shows_only_passing_excerpts(open_page):
     said = [
-        Said("Police met the march in Lima with tear gas.", LIMA, (), ["Protests"]),
-        Said("Rosa Quispe spoke for Lima at the talks.", LIMA, [ROSA],
+        Said("Police met the march in Lima with tear gas.", [LIMA], (), ["Protests"]),
+        Said("Rosa Quispe spoke for Lima at the talks.", [LIMA], [ROSA],
              ["Diplomacy & statements"]),
-        Said("Lima and Kyiv signed a trade deal.", LIMA, (), ["Diplomacy & statements"], [KYIV]),
-        Said("A second rally filled Lima at night.", LIMA, (), ["Protests"]),
-        Said("Lima woke to a quiet Sunday.", LIMA),
-        Said("A third rally set out from Lima.", LIMA, (), ["Protests"]),
-        Said("A fourth rally in Lima ended peacefully.", LIMA, (), ["Protests"]),
-        Said("A fifth rally in Lima drew students.", LIMA, (), ["Protests"]),
+        Said("Lima and Kyiv signed a trade deal.", [LIMA, KYIV], (), ["Diplomacy & statements"]),
+        Said("A second rally filled Lima at night.", [LIMA], (), ["Protests"]),
+        Said("Lima woke to a quiet Sunday.", [LIMA]),
+        Said("A third rally set out from Lima.", [LIMA], (), ["Protests"]),
+        Said("A fourth rally in Lima ended peacefully.", [LIMA], (), ["Protests"]),
+        Said("A fifth rally in Lima drew students.", [LIMA], (), ["Protests"]),
     ]
     page = open_page(Atlas([article("a1", "Peru", said)]))
 
@@ -361,7 +266,7 @@ def random_atlas(seed: int) -> Atlas:
             events = rng.sample(types, rng.choice([0, 1, 1, 2]))
             words = [place.name, *(p.name for p in others), *(x.name for x in named)]
             rng.shuffle(words)
-            said.append(Said(f"S{s} " + " ".join(words) + ".", place, named, events, others))
+            said.append(Said(f"S{s} " + " ".join(words) + ".", [place, *others], named, events))
         analyses.append(article(f"art{a}", f"Article {a}", said))
     return Atlas(analyses)
 

@@ -21,6 +21,12 @@ if __name__ == "__main__":
     # A packaged (frozen) app re-runs this file in spaCy's worker processes.
     multiprocessing.freeze_support()
     _prepare_environment()
+    if sys.argv[1:2] == ["--snapshot"]:
+        # The export command renders PNG/PDF in a subprocess (mapper/__main__.py); a
+        # packaged app has no "python -m ui.snapshot", so it runs itself with --snapshot.
+        from ui.snapshot import main as render
+
+        sys.exit(render(sys.argv[2:]))
     from ui.app import main
 
     sys.exit(main(sys.argv))

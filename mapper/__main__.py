@@ -445,8 +445,11 @@ def _render(
         page = exports.write_report_page(
             Path(folder) / "report.html", atlas, where, event_types, options
         )
+        # A packaged app has no Python to run "-m ui.snapshot" with: there sys.executable
+        # is Dateline itself, which renders when its first argument is --snapshot (main.py).
+        renderer = ["--snapshot"] if getattr(sys, "frozen", False) else ["-m", "ui.snapshot"]
         command = [
-            sys.executable, "-m", "ui.snapshot",
+            sys.executable, *renderer,
             "--page", str(page),
             "--out", str(Path(args.to).absolute()),
             "--width", str(width),

@@ -9,7 +9,8 @@ Sources (all shipped by PyPI packages, so nothing is downloaded at run time):
 
 Parsing 80 MB of JSON takes seconds, so the index is built once into the user's
 cache folder (keyed by :data:`INDEX_VERSION` and the alias file's hash) and
-opened read-only afterwards in milliseconds.
+opened read-only afterwards in milliseconds. A packaged app ships the index
+prebuilt (``<bundle>/gazetteer/``, see packaging/dateline.spec) and opens that one.
 
 :class:`OfflineGeocoder` exposes the same data as a geopy geocoder, so online
 geocoders (Nominatim & co.) and ours are interchangeable.
@@ -23,6 +24,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -81,7 +83,7 @@ class Gazetteer:
     def open(cls, path: Path | None = None) -> Gazetteer:
         """Open the index, building it first if it is missing or stale."""
         aliases = _load_aliases()
-        path = path or default_index_path(aliases)
+        path = path or bundled_index_path() or default_index_path(aliases)
         if not path.exists():
             build_index(path, aliases)
         connection = sqlite3.connect(
@@ -196,6 +198,18 @@ def default_index_path(aliases: dict[str, Any] | None = None) -> Path:
     digest = hasher.hexdigest()[:10]
     root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
     return root / f"gazetteer-v{INDEX_VERSION}-{digest}.sqlite"
+
+
+def bundled_index_path() -> Path | None:
+    """The index prebuilt into a packaged (PyInstaller) app, if it matches the data files.
+
+    The bundle leaves out the JSON the index is built from, so it carries the index.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if not getattr(sys, "frozen", False) or bundle is None:
+        return None
+    path = Path(bundle) / "gazetteer" / default_index_path().name
+    return path if path.is_file() else None
 
 
 def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ui.qt import QtCore, QtWidgets  # before the QApplication: imports QtWebEngineWidgets
+from ui.qt import QtCore, QtGui, QtWidgets  # before the QApplication: imports QtWebEngineWidgets
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,11 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "files", nargs="*", type=Path, help="articles to open (.txt, .md, .html, .htm); "
         "with none, the built-in sample article"
     )
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help="check this installation headless: map the sample article (or FILES), click "
+        "a pin, export a PNG, print one line and exit 0 (1 with the reason on failure)",
+    )
     # Hidden: maps the files, clicks the first pin, saves the window as PNG and exits
     # (the README screenshot; a smoke test of a packaged build).
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
@@ -39,6 +44,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app; ``argv`` is the whole command line, program name first (``sys.argv``)."""
+    started = time.monotonic()
     argv = list(sys.argv if argv is None else argv)
     from mapper.pipeline import use_spawn
 
@@ -50,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         args, qt_args = parse_args(argv[1:])
     except SystemExit as exit_:  # --help, or a usage error argparse already printed
         return exit_.code if isinstance(exit_.code, int) else 2
+    selftest_folder: Path | None = None
+    if args.self_test:
+        from ui import selftest
+
+        selftest_folder = selftest.prepare_environment()  # before the QApplication
+        logging.getLogger().setLevel(logging.WARNING)  # stdout carries the one result line
 
     from ui.mainwindow import APPLICATION, ORGANIZATION, MainWindow, app_version
 
@@ -59,29 +71,54 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Dateline")
     app.setApplicationVersion(app_version())
+    # Matches packaging/dateline.desktop: desktops find the window's launcher and icon.
+    app.setDesktopFileName("dateline")
+    app.setWindowIcon(app_icon())
 
     paths: list[Path] = args.files
     if not paths:
         from mapper.sources import seed_paths
 
         paths = seed_paths()
-    window = MainWindow(paths, remember_layout=args.screenshot is None)
-    if args.screenshot is not None:
+    # Projects (a .dateline double-clicked) open as with File ▸ Open Project, before any
+    # articles given with them, which are then added to the project, not replaced by it.
+    projects = [path for path in paths if path.suffix.lower() == ".dateline"]
+    driven = args.screenshot is not None or args.self_test
+    window = MainWindow(
+        [] if projects else paths, remember_layout=not driven, use_cache=not args.self_test
+    )
+    if projects:
+        window.open_paths([*projects, *(path for path in paths if path not in projects)])
+    if driven:
         window.reset_layout(QtCore.QSize(1400, 900))  # the README's size, whatever the screen
     window.show()
-    if args.screenshot is None and not args.startup_report:
+    if not driven and not args.startup_report:
         window.offer_recovery()
     if args.startup_report:
         _report_startup(window)
     outcome = {"code": 0}
     if args.screenshot is not None:
         _Screenshot(window, args.screenshot, args.screenshot_place, outcome)
+    if selftest_folder is not None:
+        selftest.SelfTest(window, selftest_folder, outcome, started=started)
     code = app.exec()
     window.close()  # already closed when the user quit; stops the worker and the page
     # QtWebEngine wants its views gone before the application (it segfaults otherwise).
     window.deleteLater()
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     return code or outcome["code"]
+
+
+def app_icon() -> QtGui.QIcon:
+    """Dateline's icon in every size rendered from resources/icons/dateline.svg."""
+    from mapper.resources import resource_path
+
+    icon = QtGui.QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = resource_path(f"icons/dateline-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path), QtCore.QSize(size, size))
+    return icon
 
 
 def _report_startup(window: QtWidgets.QMainWindow) -> None:

@@ -3,8 +3,9 @@
 # (run dist/dateline/dateline; no Python or network needed where it runs).
 # Sets up .venv first if needed (scripts/setup.sh), installs the pinned PyInstaller
 # (requirements/build.txt) into it, builds packaging/dateline.spec, then prints the
-# build time and the bundle's size. Everything it writes stays in this checkout
-# (.venv, build/, dist/); it fails if the bundle outgrows its size budget.
+# build time and the bundle's size; it fails if the bundle outgrows its size budget.
+# Apart from setup.sh's own work and the desktop libraries below, everything it
+# writes (PyInstaller's cache too) stays in this checkout: .venv, build/, dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -24,7 +25,7 @@ if command -v dpkg >/dev/null; then
     echo "build_app: ${missing[*]} not installed: the bundle will need them on the desktop" >&2
   fi
 fi
-.venv/bin/python -m pip install --quiet -r requirements/build.txt
+.venv/bin/python -m pip install --quiet --no-cache-dir -r requirements/build.txt
 # PyInstaller caches binaries per user (~/.cache/pyinstaller); keep that in build/ too.
 export PYINSTALLER_CONFIG_DIR="$PWD/build/pyinstaller"
 .venv/bin/python -m PyInstaller --noconfirm --log-level WARN \

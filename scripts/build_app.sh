@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 ./scripts/setup.sh
-# Libraries Qt's X11 and Wayland plugins need that a bare build machine may lack (a
-# desktop without them would show no window). Present here, they go into the bundle.
+# Libraries Qt's X11 and Wayland plugins need that a bare build machine may lack.
+# Present here, the X11 ones go into the bundle (a desktop without them would show no
+# window); Wayland's own libraries PyInstaller leaves to the desktop, which has them.
 desktop_libs=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0)
 if command -v dpkg >/dev/null; then
   missing=()

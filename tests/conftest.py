@@ -68,6 +68,15 @@ def isolated_user_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
 
 
 @pytest.fixture(autouse=True)
+def fresh_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own user data folder: corrections, taxonomy copies and recovery
+    files one test saves must not change what the next one sees."""
+    folder = tmp_path / "userdata"
+    monkeypatch.setenv("DATELINE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     """Fail any test whose Python code tries to reach another machine.
 

@@ -17,7 +17,7 @@ from ui.export_dialog import ExportDialog, MapImageCopier
 from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
-from ui.qt import QtCore, QtGui, QtWidgets
+from ui.qt import QtCore, QtGui, QtWidgets, isValid
 from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
@@ -528,11 +528,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @QtCore.Slot(str, int, int)
     def _on_worker_progress(self, message: str, done: int, total: int) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         if not self._closing:
             self._set_busy(message, done, total)
 
     @QtCore.Slot(object)
     def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         self._pipeline = pipeline
 
         self._apply_online_setting()
@@ -549,11 +553,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @QtCore.Slot(str)
     def _on_pipeline_failed(self, message: str) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         if not self._closing:
             self._failures.append(self.tr("The language model could not be loaded: ") + message)
 
     @QtCore.Slot(list)
     def _on_analysed_many(self, analyses: list[ArticleAnalysis]) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         if self._closing:
             return
         self.atlas.add_many(analyses)
@@ -591,6 +599,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @QtCore.Slot(str, str)
     def _on_failed(self, path: str, message: str) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         if self._closing:
             return
         log.info("Could not open %s: %s", path, message)
@@ -599,6 +609,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @QtCore.Slot()
     def _on_thread_finished(self) -> None:
+        if not isValid(self):
+            return  # a queued call from the worker arriving after the window was deleted
         self._worker = self._thread = None
         self._opening_initial_files = False
         if self._closing:

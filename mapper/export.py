@@ -320,17 +320,7 @@ def to_geojson(
         if taxonomy:
             color = taxonomy.get(summary.dominant) if summary.dominant else None
             properties["marker-color"] = color or mapview.NO_EVENT_COLOR
-        features.append(
-            {
-                "type": "Feature",
-                "id": place.id,
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(place.lon, 6), round(place.lat, 6)],
-                },
-                "properties": properties,
-            }
-        )
+        features.append(mapview.point_feature(place, properties))
     return {
         "type": "FeatureCollection",
         "features": features,

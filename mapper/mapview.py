@@ -40,6 +40,7 @@ from jinja2 import Template
 from mapper.atlas import Atlas
 from mapper.filters import Filter
 from mapper.resources import resource_path, resources_dir
+from mapper.types import Place
 
 __all__ = [
     "ATTRIBUTION",
@@ -167,6 +168,19 @@ NO_EVENT_COLOR = "#8c9099"
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+def point_feature(place: Place, properties: dict[str, Any]) -> dict[str, Any]:
+    """An RFC 7946 Point feature for a place: [lon, lat] to 6 decimals (~0.1 m)."""
+    return {
+        "type": "Feature",
+        "id": place.id,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(place.lon, 6), round(place.lat, 6)],
+        },
+        "properties": properties,
+    }
+
+
 def pins_feature_collection(
     atlas: Atlas,
     article_ids: Iterable[str] | None = None,
@@ -226,25 +240,16 @@ def pins_feature_collection(
                     "events": list(excerpt.event_types),
                 }
             )
-        features.append(
-            {
-                "type": "Feature",
-                "id": place.id,
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(place.lon, 6), round(place.lat, 6)],
-                },
-                "properties": {
-                    "id": place.id,
-                    "name": place.name,
-                    "kind": place.kind,
-                    "country": place.country,
-                    "count": counts.get(place.id, 0),
-                    "excerpts": items,
-                    "more": len(excerpts) - len(shown),
-                },
-            }
-        )
+        properties = {
+            "id": place.id,
+            "name": place.name,
+            "kind": place.kind,
+            "country": place.country,
+            "count": counts.get(place.id, 0),
+            "excerpts": items,
+            "more": len(excerpts) - len(shown),
+        }
+        features.append(point_feature(place, properties))
     return {
         "type": "FeatureCollection",
         "features": features,

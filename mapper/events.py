@@ -713,27 +713,24 @@ class EventTagger:
             ):
                 return 0.0
         factor = 1.0
-        for distance, token in enumerate(reversed(before), start=1):
-            if distance <= _HYPOTHETICAL_SCOPE and (
-                token.lower_ in _HYPOTHETICAL or token.text in _HYPOTHETICAL_LOWER_ONLY
-            ):
-                factor *= HYPOTHETICAL_FACTOR
-                break
-        for distance, token in enumerate(reversed(before), start=1):
-            if distance <= _ALLEGED_SCOPE and token.lower_ in _ALLEGED:
-                factor *= ALLEGED_FACTOR
-                break
-        for distance, token in enumerate(reversed(before), start=1):
-            if distance <= _TOPIC_SCOPE and token.lower_ in _TOPIC:
-                factor *= TOPIC_FACTOR
-                break
-        for distance, token in enumerate(reversed(before), start=1):
-            if distance <= _DISASTER_SCOPE and token.lower_ in _DISASTER:
-                factor *= DISASTER_FACTOR
-                break
+        if any(t.lower_ in _HYPOTHETICAL or t.text in _HYPOTHETICAL_LOWER_ONLY
+               for t in _nearest(before, _HYPOTHETICAL_SCOPE)):
+            factor *= HYPOTHETICAL_FACTOR
+        for scope, cues, cue_factor in (
+            (_ALLEGED_SCOPE, _ALLEGED, ALLEGED_FACTOR),
+            (_TOPIC_SCOPE, _TOPIC, TOPIC_FACTOR),
+            (_DISASTER_SCOPE, _DISASTER, DISASTER_FACTOR),
+        ):
+            if any(t.lower_ in cues for t in _nearest(before, scope)):
+                factor *= cue_factor
         if _inside_quotes(doc, match.start, sentence.start):
             factor *= QUOTED_FACTOR
         return factor
+
+
+def _nearest(tokens: Sequence[Any], scope: int) -> Sequence[Any]:
+    """The last ``scope`` tokens of a clause (the words just before a trigger)."""
+    return tokens[-scope:] if scope > 0 else ()
 
 
 def _clause_before(doc: Doc, start: int, sentence_start: int) -> list[Any]:

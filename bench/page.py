@@ -132,11 +132,7 @@ def synthetic_atlas(
     sentences_per_article = 40
     while queue:
         analyses.append(_article(rng, len(analyses), queue, actors, sentences_per_article))
-    atlas = Atlas()
-    # Atlas.add re-indexes everything at each article; one index for the lot is enough here.
-    atlas._analyses = {a.article.id: a for a in analyses}
-    atlas._reindex()
-    return atlas, [a.id for a in actors]
+    return Atlas(analyses), [a.id for a in actors]
 
 
 def _article(

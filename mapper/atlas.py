@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from mapper.bulk import collector_paused
 from mapper.filters import OPEN, Filter
 from mapper.types import (
     Actor,
@@ -61,34 +62,41 @@ class Atlas:
 
     def __init__(self, analyses: Iterable[ArticleAnalysis] = ()) -> None:
         self._analyses: dict[str, ArticleAnalysis] = {}
+        # Each article's excerpts as the article names its actors, kept across rebuilds:
+        # adding articles to a big atlas builds the new ones' excerpts, not everyone's.
+        self._article_excerpts: dict[str, tuple[Excerpt, ...]] = {}
         self._excerpts: dict[str, Excerpt] = {}
         self._places: dict[str, Place] = {}
         self._place_excerpts: dict[str, list[str]] = defaultdict(list)
         self._actors: dict[str, Actor] = {}
         self._actor_alias: dict[str, str] = {}  # actor id -> the id it was merged into
+        # Unfiltered counts, asked for on every refresh of the window: kept until a change.
+        self._unfiltered_counts: dict[str, dict[str, int]] = {}
         self._dirty = False
         self.add_many(analyses)
 
     # -- building -----------------------------------------------------------------
     def add(self, analysis: ArticleAnalysis) -> None:
         """Add (or replace) one article's analysis; indexes are rebuilt on the next read."""
-        self._analyses[analysis.article.id] = analysis
-        self._dirty = True
+        self.add_many((analysis,))
 
     def add_many(self, analyses: Iterable[ArticleAnalysis]) -> None:
         """Add several analyses at once."""
         for analysis in analyses:
             self._analyses[analysis.article.id] = analysis
+            self._article_excerpts.pop(analysis.article.id, None)
         self._dirty = True
 
     def clear(self) -> None:
         """Forget every article."""
         self._analyses.clear()
+        self._article_excerpts.clear()
         self._dirty = True
 
     def remove(self, article_id: str) -> None:
         """Forget one article."""
         self._analyses.pop(article_id, None)
+        self._article_excerpts.pop(article_id, None)
         self._dirty = True
 
     def _fresh(self) -> None:
@@ -98,22 +106,27 @@ class Atlas:
         thousand (a rebuild is linear in the atlas).
         """
         if self._dirty:
-            self._reindex()
+            with collector_paused():  # a rebuild makes thousands of small records
+                self._reindex()
             self._dirty = False
 
     def _reindex(self) -> None:
+        self._unfiltered_counts.clear()
         self._excerpts.clear()
         self._places.clear()
         self._place_excerpts.clear()
         self._actors, self._actor_alias = _merge_actors(self._analyses.values())
         alias = self._actor_alias
-        for analysis in self._analyses.values():
-            for excerpt in _excerpts_of(analysis):
+        for article_id, analysis in self._analyses.items():
+            excerpts = self._article_excerpts.get(article_id)
+            if excerpts is None:
+                excerpts = self._article_excerpts[article_id] = tuple(_excerpts_of(analysis))
+            for excerpt in excerpts:
                 if alias and not alias.keys().isdisjoint(excerpt.actor_ids):
                     merged = tuple(dict.fromkeys(alias.get(a, a) for a in excerpt.actor_ids))
                     excerpt = replace(excerpt, actor_ids=merged)
                 self._excerpts[excerpt.id] = excerpt
-                for place_id in excerpt.place_ids:
+                for place_id in {h.place_id for h in excerpt.highlights}:
                     self._place_excerpts[place_id].append(excerpt.id)
             for rm in analysis.places:
                 self._places.setdefault(rm.place.id, rm.place)
@@ -166,13 +179,23 @@ class Atlas:
     ) -> dict[str, int]:
         """Number of place mentions per place id, in the excerpts that pass."""
         self._fresh()
-        where = _narrowed(where, article_ids)
+        if where.is_open and article_ids is None:
+            return self._remembered("mentions", lambda: self._mention_counts(OPEN))
+        return self._mention_counts(_narrowed(where, article_ids))
+
+    def _mention_counts(self, where: Filter) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for excerpt in self._excerpts.values():
             if self.passes(excerpt, where):
                 for highlight in excerpt.highlights:
                     counts[highlight.place_id] += 1
         return dict(counts)
+
+    def _remembered(self, name: str, count: Callable[[], dict[str, int]]) -> dict[str, int]:
+        """Unfiltered counts, counted once per change of the atlas (a copy: callers may edit)."""
+        if name not in self._unfiltered_counts:
+            self._unfiltered_counts[name] = count()
+        return dict(self._unfiltered_counts[name])
 
     def surfaces_for_place(self, place_id: str) -> list[str]:
         """How the articles write this place ("U.S.", "United States"…), most frequent first."""
@@ -216,7 +239,11 @@ class Atlas:
     def actor_counts(self, article_ids: Iterable[str] | None = None) -> dict[str, int]:
         """Number of mentions per actor id."""
         self._fresh()
-        wanted = None if article_ids is None else set(article_ids)
+        if article_ids is None:
+            return self._remembered("actors", lambda: self._actor_counts(None))
+        return self._actor_counts(set(article_ids))
+
+    def _actor_counts(self, wanted: set[str] | None) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for article_id, analysis in self._analyses.items():
             if wanted is None or article_id in wanted:
@@ -227,6 +254,11 @@ class Atlas:
     def event_type_counts(self, where: Filter = OPEN) -> dict[str, int]:
         """Number of passing excerpts per event type (NO_EVENT for excerpts without one)."""
         self._fresh()
+        if where.is_open:
+            return self._remembered("event types", lambda: self._event_type_counts(OPEN))
+        return self._event_type_counts(where)
+
+    def _event_type_counts(self, where: Filter) -> dict[str, int]:
         from mapper.filters import NO_EVENT
 
         counts: dict[str, int] = defaultdict(int)
@@ -304,15 +336,21 @@ def _merge_actors(analyses: Iterable[ArticleAnalysis]) -> tuple[dict[str, Actor]
 
     Returns the actors by id and a map from merged-away ids to the id they joined.
     """
-    actors: dict[str, Actor] = {}
+    first_seen: dict[str, Actor] = {}
+    aliases: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
+    roles: dict[str, str] = {}
     for analysis in analyses:
         for actor in analysis.actors:
-            known = actors.get(actor.id)
-            if known is None:
-                actors[actor.id] = actor
-            else:
-                aliases = tuple(dict.fromkeys((*known.aliases, *actor.aliases)))
-                actors[actor.id] = replace(known, aliases=aliases, role=known.role or actor.role)
+            first_seen.setdefault(actor.id, actor)
+            aliases[actor.id].update(dict.fromkeys(actor.aliases))
+            if actor.role:
+                roles.setdefault(actor.id, actor.role)
+    actors: dict[str, Actor] = {}
+    for actor_id, actor in first_seen.items():
+        merged, role = tuple(aliases[actor_id]), roles.get(actor_id, "")
+        if merged != actor.aliases or role != actor.role:
+            actor = replace(actor, aliases=merged, role=role)
+        actors[actor_id] = actor
     alias: dict[str, str] = {}
     full_names: dict[str, list[Actor]] = defaultdict(list)
     for actor in actors.values():

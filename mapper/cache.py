@@ -23,9 +23,11 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from mapper.bulk import collector_paused
 from mapper.serialize import FORMAT_VERSION
 from mapper.types import Article, ArticleAnalysis
 
@@ -76,25 +78,37 @@ class AnalysisCache:
 
     def get(self, article: Article, fingerprint: str) -> ArticleAnalysis | None:
         """The stored analysis of this article's text, with this article's title and source."""
+        return self.get_many([article], fingerprint)[0]
+
+    def get_many(
+        self, articles: Sequence[Article], fingerprint: str
+    ) -> list[ArticleAnalysis | None]:
+        """The stored analyses of these articles, in their order (None where there is none).
+
+        One query per few hundred articles, and the records rebuilt with the
+        garbage collector paused (see :mod:`mapper.bulk`): reopening a thousand
+        articles is a bulk read, not a thousand small ones.
+        """
+        keys = [text_key(article.text) for article in articles]
+        blobs: dict[str, bytes] = {}
         with self._lock:
             try:
-                row = self._db.execute(
-                    "SELECT data FROM analyses WHERE text_key = ? AND fingerprint = ?",
-                    (text_key(article.text), fingerprint),
-                ).fetchone()
+                for first in range(0, len(keys), _KEYS_PER_QUERY):
+                    chunk = keys[first : first + _KEYS_PER_QUERY]
+                    placeholders = ",".join("?" * len(chunk))  # only "?"s: values are bound
+                    blobs.update(self._db.execute(
+                        "SELECT text_key, data FROM analyses WHERE fingerprint = ?"  # noqa: S608
+                        f" AND text_key IN ({placeholders})",
+                        (fingerprint, *chunk),
+                    ).fetchall())
             except sqlite3.DatabaseError as error:
                 log.warning("analysis cache read failed: %s", error)
-                return None
-        if row is None:
-            return None
-        try:
-            analysis = pickle.loads(zlib.decompress(row[0]))  # noqa: S301 -- our own cache
-        except Exception as error:  # a damaged entry is a miss, never a crash
-            log.warning("analysis cache entry unreadable, ignored: %s", error)
-            return None
-        if not isinstance(analysis, ArticleAnalysis):
-            return None
-        return replace(analysis, article=article)
+                return [None] * len(articles)
+        with collector_paused():
+            return [
+                _unpacked(blobs[key], article) if key in blobs else None
+                for key, article in zip(keys, articles, strict=True)
+            ]
 
     def put(self, analysis: ArticleAnalysis, fingerprint: str) -> None:
         """Store an analysis (the text itself is not stored twice: only its hash)."""
@@ -120,3 +134,19 @@ class AnalysisCache:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+#: Text keys per SELECT (well under SQLite's limit on bound parameters).
+_KEYS_PER_QUERY = 500
+
+
+def _unpacked(blob: bytes, article: Article) -> ArticleAnalysis | None:
+    """A stored analysis, given back this article (None if the entry is damaged)."""
+    try:
+        analysis = pickle.loads(zlib.decompress(blob))  # noqa: S301 -- our own cache
+    except Exception as error:  # a damaged entry is a miss, never a crash
+        log.warning("analysis cache entry unreadable, ignored: %s", error)
+        return None
+    if not isinstance(analysis, ArticleAnalysis):
+        return None
+    return replace(analysis, article=article)

@@ -38,6 +38,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from mapper.atlas import Atlas
+from mapper.bulk import collector_paused
 from mapper.filters import Filter
 from mapper.resources import resource_path, resources_dir
 from mapper.types import Place
@@ -213,43 +214,46 @@ def pins_feature_collection(
         if not _HEX_COLOR.fullmatch(color):
             raise ValueError(f"event type {name!r}: colour {color!r} is not #rrggbb")
         taxonomy.setdefault(name, color.lower())
-    wanted = None if article_ids is None else list(article_ids)
-    counts = atlas.mention_counts(wanted)
-    actor_names: dict[str, str] = {}
-    features: list[dict[str, Any]] = []
-    for place in atlas.places(wanted):
-        if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
-            continue
-        excerpts = atlas.excerpts_for_place(place.id, wanted)
-        shown = excerpts if excerpts_per_pin is None else excerpts[:excerpts_per_pin]
-        items: list[dict[str, Any]] = []
-        for excerpt in shown:
-            highlights = [[h.start, h.end] for h in excerpt.highlights if h.place_id == place.id]
-            for actor_id in excerpt.actor_ids:
-                if actor_id not in actor_names:
-                    actor_names[actor_id] = _actor_name(atlas, actor_id)
-            items.append(
-                {
-                    "id": excerpt.id,
-                    "article": excerpt.article_id,
-                    "title": excerpt.article_title,
-                    "text": excerpt.text,
-                    "highlights": highlights,
-                    "n": len(highlights),
-                    "actors": list(excerpt.actor_ids),
-                    "events": list(excerpt.event_types),
-                }
-            )
-        properties = {
-            "id": place.id,
-            "name": place.name,
-            "kind": place.kind,
-            "country": place.country,
-            "count": counts.get(place.id, 0),
-            "excerpts": items,
-            "more": len(excerpts) - len(shown),
-        }
-        features.append(point_feature(place, properties))
+    with collector_paused():  # tens of thousands of small dicts for a big atlas
+        wanted = None if article_ids is None else list(article_ids)
+        counts = atlas.mention_counts(wanted)
+        actor_names: dict[str, str] = {}
+        features: list[dict[str, Any]] = []
+        for place in atlas.places(wanted):
+            if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
+                continue
+            excerpts = atlas.excerpts_for_place(place.id, wanted)
+            shown = excerpts if excerpts_per_pin is None else excerpts[:excerpts_per_pin]
+            items: list[dict[str, Any]] = []
+            for excerpt in shown:
+                highlights = [
+                    [h.start, h.end] for h in excerpt.highlights if h.place_id == place.id
+                ]
+                for actor_id in excerpt.actor_ids:
+                    if actor_id not in actor_names:
+                        actor_names[actor_id] = _actor_name(atlas, actor_id)
+                items.append(
+                    {
+                        "id": excerpt.id,
+                        "article": excerpt.article_id,
+                        "title": excerpt.article_title,
+                        "text": excerpt.text,
+                        "highlights": highlights,
+                        "n": len(highlights),
+                        "actors": list(excerpt.actor_ids),
+                        "events": list(excerpt.event_types),
+                    }
+                )
+            properties = {
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "country": place.country,
+                "count": counts.get(place.id, 0),
+                "excerpts": items,
+                "more": len(excerpts) - len(shown),
+            }
+            features.append(point_feature(place, properties))
     return {
         "type": "FeatureCollection",
         "features": features,

@@ -225,7 +225,9 @@ class Pipeline:
         """
         articles = list(articles)
         fingerprint = self.fingerprint() if cache is not None else ""
-        cached = [cache.get(a, fingerprint) if cache is not None else None for a in articles]
+        cached: list[ArticleAnalysis | None] = (
+            cache.get_many(articles, fingerprint) if cache is not None else [None] * len(articles)
+        )
         missing_count = sum(hit is None for hit in cached)
         if n_process is None:
             many = missing_count >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from mapper.cache import AnalysisCache
+from mapper.cache import AnalysisCache, text_key
 from mapper.corrections import Corrections
 from mapper.filters import Filter
 from mapper.pipeline import Pipeline
@@ -52,6 +52,27 @@ def test_a_pipeline_change_invalidates_the_cache(pipeline, seed_analysis, tmp_pa
     assert cache.get(seed_analysis.article, corrected.fingerprint()) is None
     (fresh,) = corrected.analyze_many([seed_analysis.article], cache=cache)
     assert "Caracas" not in {r.place.name for r in fresh.places}
+
+
+def test_a_bulk_read_keeps_order_and_treats_damaged_entries_as_misses(
+    pipeline, tmp_path, monkeypatch
+) -> None:
+    import mapper.cache
+
+    monkeypatch.setattr(mapper.cache, "_KEYS_PER_QUERY", 2)  # several queries for five
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    fingerprint = pipeline.fingerprint()
+    articles = [article_from_text(f"Protesters gathered in {city} on day {n}.")
+                for n, city in enumerate(["Caracas", "Havana", "Bogota", "Lima", "Quito"])]
+    stored = list(pipeline.analyze_many(articles[:2] + articles[3:], cache=cache))
+    with cache._lock:  # damage Lima's entry on disk
+        cache._db.execute("UPDATE analyses SET data = ? WHERE text_key = ?",
+                          (b"not zlib", text_key(articles[3].text)))
+        cache._db.commit()
+    hits = cache.get_many([*articles, articles[0]], fingerprint)
+    assert hits == [stored[0], stored[1], None, None, stored[3], stored[0]]
+    assert [a.article for a in pipeline.analyze_many(articles, cache=cache)] == articles
+    assert cache.get(articles[3], fingerprint) is not None  # analysed again and stored
 
 
 def test_a_corrupt_cache_is_set_aside_and_rebuilt(pipeline, seed_analysis, tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +38,11 @@ _DEFAULT_SIZE = QtCore.QSize(1400, 900)
 _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
-_REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update this often
+_REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update this often...
+# ...or less often when the atlas is big: a refresh may take this share of the time at most,
+# so that the spaCy processes keep the cores while a thousand articles come in,
+_REFRESH_SHARE = 0.2
+_REFRESH_INTERVAL_MAX_MS = 5_000  # and the map still moves every few seconds.
 _RECENT_PROJECTS = 8
 _AUTOSAVE_MS = 3 * 60 * 1000  # a recovery copy of unsaved work every three minutes
 
@@ -672,7 +677,18 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- showing the atlas ----------------------------------------------------------
     def _refresh(self) -> None:
         """Show the atlas as it is now: lists, pins, counts and the open place."""
+        started = time.perf_counter()
+        self._show_atlas()
+        # The next refresh during an import waits in proportion to what this one cost.
+        spent_ms = (time.perf_counter() - started) * 1000
+        wait_ms = spent_ms * (1 - _REFRESH_SHARE) / _REFRESH_SHARE
+        self._refresh_timer.setInterval(
+            int(min(max(wait_ms, _REFRESH_INTERVAL_MS), _REFRESH_INTERVAL_MAX_MS))
+        )
+
+    def _show_atlas(self) -> None:
         from mapper import mapview
+
 
         if self._article_filter is not None and self._article_filter not in {
             a.id for a in self.atlas.articles

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 import sys
 import textwrap
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import pytest
 
@@ -31,6 +32,16 @@ def seed_analysis(pipeline: Pipeline):
 
 def test_analysis_round_trips_through_json(seed_analysis) -> None:
     assert analysis_from_dict(analysis_to_dict(seed_analysis)) == seed_analysis
+
+
+def test_the_json_of_an_analysis_is_every_field_of_every_record(seed_analysis) -> None:
+    from atlas_factory import ROSA, Said, article, place
+
+    lima = place("gn:3936456", "Lima", "city", -12.04, -77.03, "Peru")
+    handmade = article("x", "Lima", [Said("Rosa Quispe marched in Lima.", [lima], [ROSA],
+                                          ["Protests", "Riots"])])
+    for analysis in (seed_analysis, handmade):
+        assert json.dumps(analysis_to_dict(analysis)) == json.dumps(asdict(analysis))
 
 
 def test_cache_hit_gives_the_same_analysis(pipeline, seed_analysis, tmp_path) -> None:

@@ -16,7 +16,9 @@ excerpt must never run across a paragraph.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.types import Sentence
@@ -49,6 +51,25 @@ def available_model(preferred: tuple[str, ...] = PREFERRED_MODELS) -> str | None
         if name and importlib.util.find_spec(name) is not None:
             return name
     return None
+
+
+def model_identity(model: str | None = None) -> tuple[str, str] | None:
+    """``("en_core_web_sm", "3.8.0")`` for a model package, read from its meta.json.
+
+    Without importing spaCy or loading the model (a second or two): enough to
+    know which cached analyses that model made. None when the package or its
+    meta.json cannot be found (the model must then be loaded to be known).
+    """
+    name = model or available_model()
+    spec = importlib.util.find_spec(name) if name else None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if not locations:
+        return None
+    try:
+        meta = json.loads((Path(locations[0]) / "meta.json").read_text(encoding="utf-8"))
+        return f"{meta['lang']}_{meta['name']}", str(meta.get("version", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def load_nlp(model: str | None = None) -> Language:

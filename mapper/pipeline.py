@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from mapper.cache import AnalysisCache
 from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
 from mapper.events import EventTagger, Taxonomy, load_taxonomy_or_default
 from mapper.gazetteer import Gazetteer
-from mapper.nlp import blank_nlp, load_nlp, sentences_of
+from mapper.nlp import blank_nlp, load_nlp, model_identity, sentences_of
 from mapper.online import OnlineGeocoder, OnlineSettings
 from mapper.places import find_place_mentions
 from mapper.resolve import resolve_mentions
@@ -105,17 +106,32 @@ class Pipeline:
 
     def __init__(
         self,
-        nlp: Language,
+        nlp: Language | None,
         gazetteer: Gazetteer,
         *,
         model_name: str,
+        model_version: str | None = None,
+        load_model: Callable[[], Language] | None = None,
         corrections: Corrections | None = None,
         online: OnlineGeocoder | None = None,
         taxonomy: Taxonomy | None = None,
     ) -> None:
-        self.nlp = nlp
+        """A pipeline with its language model, or with ``load_model`` to load it on first use.
+
+        ``model_version`` defaults to the loaded model's; with ``load_model`` it must be given
+        (it is part of the :meth:`fingerprint`, known before the model is loaded).
+        """
+        if nlp is None and (load_model is None or model_version is None):
+            raise ValueError("a pipeline without its model needs load_model and model_version")
+        self._nlp = nlp
+        self._load_model = load_model
+        self._model_lock = threading.Lock()
         self.gazetteer = gazetteer
         self.model_name = model_name
+        self.model_version = (
+            model_version if model_version is not None
+            else str(nlp.meta.get("version", "")) if nlp is not None else ""
+        )
         self.corrections = corrections or Corrections()
         self.online = online
         self.lexicon = ActorLexicon.load()
@@ -124,6 +140,20 @@ class Pipeline:
         if taxonomy is None:
             taxonomy, self.taxonomy_warning = load_taxonomy_or_default()
         self.tagger = EventTagger(taxonomy)
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded now if it was not yet (slow: off the UI thread)."""
+        with self._model_lock:
+            if self._nlp is None:
+                assert self._load_model is not None
+                self._nlp = self._load_model()
+            return self._nlp
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the language model is in memory (cached articles do not need it)."""
+        return self._nlp is not None
 
     @property
     def taxonomy(self) -> Taxonomy:
@@ -141,22 +171,26 @@ class Pipeline:
     ) -> Pipeline:
         """The full pipeline with the trained English model (slow: run off the UI thread).
 
+        When the model's package can be identified without loading it, the model
+        itself is loaded only when an article first needs it: articles analysed
+        before come from the cache without it (reopening is then near-instant).
         ``corrections`` default to the user's saved ones; ``online`` geocoding is off
         unless settings that enable it are given.
         """
         report = progress or (lambda _message: None)
         report("Opening the gazetteer…")
         gazetteer = Gazetteer.open()
+        chosen = corrections if corrections is not None else load_user_corrections()
+        geocoder = online_geocoder(online)
+        identity = model_identity(model)
+        if identity is not None:  # the model loads when an article first needs it
+            return cls(None, gazetteer, model_name=identity[0], model_version=identity[1],
+                       load_model=lambda: load_nlp(model), corrections=chosen, online=geocoder)
         report("Loading the language model…")
         nlp = load_nlp(model)
         meta = nlp.meta
-        return cls(
-            nlp,
-            gazetteer,
-            model_name=f"{meta.get('lang')}_{meta.get('name')}",
-            corrections=corrections if corrections is not None else load_user_corrections(),
-            online=online_geocoder(online),
-        )
+        return cls(nlp, gazetteer, model_name=f"{meta.get('lang')}_{meta.get('name')}",
+                   corrections=chosen, online=geocoder)
 
     @classmethod
     def blank(
@@ -191,7 +225,7 @@ class Pipeline:
             PIPELINE_VERSION,
             _code_digest(),
             self.model_name,
-            str(self.nlp.meta.get("version", "")),
+            self.model_version,
             default_index_path().name,
             json.dumps(self.corrections.to_json(), sort_keys=True),
             self.taxonomy.source.read_text(encoding="utf-8")
@@ -214,6 +248,7 @@ class Pipeline:
         cache: AnalysisCache | None = None,
         batch_size: int = 16,
         n_process: int | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Iterator[ArticleAnalysis]:
         """Analyse many articles in input order, batching them through spaCy.
 
@@ -221,7 +256,8 @@ class Pipeline:
         come from it at once, and new analyses are stored in it. ``n_process``
         spaCy processes share the work (default: two when there are at least
         :data:`PARALLEL_MIN_ARTICLES` to analyse and two cores — starting them
-        costs seconds, which only a big batch repays).
+        costs seconds, which only a big batch repays). ``progress`` hears of a model
+        that must be loaded first.
         """
         articles = list(articles)
         fingerprint = self.fingerprint() if cache is not None else ""
@@ -236,18 +272,27 @@ class Pipeline:
         # the article's position, to check that nlp.pipe kept the order.
         missing = ((a.text, i) for i, (a, hit) in enumerate(zip(articles, cached, strict=True))
                    if hit is None)
-        docs = self.nlp.pipe(missing, as_tuples=True, batch_size=batch_size,
-                             n_process=n_process)
-        for position, (article, hit) in enumerate(zip(articles, cached, strict=True)):
-            if hit is not None:
-                yield hit
-                continue
-            doc, same = next(docs)
-            assert same == position  # nlp.pipe keeps the order of its input
-            analysis = self._analysis(article, doc)
-            if cache is not None:
-                cache.put(analysis, fingerprint)
-            yield analysis
+        docs: Iterator[tuple[Doc, int]] | None = None  # started at the first miss, not before
+        try:
+            for position, (article, hit) in enumerate(zip(articles, cached, strict=True)):
+                if hit is not None:
+                    yield hit
+                    continue
+                if docs is None:
+                    if not self.model_loaded and progress is not None:
+                        progress("Loading the language model…")
+                    docs = self.nlp.pipe(missing, as_tuples=True, batch_size=batch_size,
+                                         n_process=n_process)
+                doc, same = next(docs)
+                assert same == position  # nlp.pipe keeps the order of its input
+                analysis = self._analysis(article, doc)
+                if cache is not None:
+                    cache.put(analysis, fingerprint)
+                yield analysis
+        finally:
+            close = getattr(docs, "close", None)
+            if close is not None:
+                close()  # stops spaCy's worker processes if the caller leaves early
 
     def _analysis(self, article: Article, doc: Doc) -> ArticleAnalysis:
         sentences = sentences_of(doc)

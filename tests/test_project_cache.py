@@ -160,3 +160,44 @@ def test_a_save_killed_midway_leaves_the_previous_project_intact(seed_analysis, 
                             check=False)
     assert result.returncode == -9  # killed, as planned
     assert load_project(path) == previous
+
+
+def test_reopening_cached_articles_does_not_load_the_model(pipeline, tmp_path) -> None:
+    from mapper.nlp import blank_nlp
+
+    loads: list[str] = []
+
+    def load_model():
+        loads.append("loaded")
+        return blank_nlp()
+
+    def lazy() -> Pipeline:
+        return Pipeline(None, pipeline.gazetteer, model_name="blank", model_version="1",
+                        load_model=load_model, corrections=Corrections())
+
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    articles = [article_from_text(f"Protesters marched in {city}.") for city in ("Lima", "Quito")]
+    heard: list[str] = []
+    first = list(lazy().analyze_many(articles[:1], cache=cache, progress=heard.append))
+    assert loads == ["loaded"] and heard == ["Loading the language model…"]
+
+    reopened = lazy()
+    assert list(reopened.analyze_many(articles[:1], cache=cache)) == first
+    assert not reopened.model_loaded and loads == ["loaded"]  # all from the cache
+
+    both = list(reopened.analyze_many(articles, cache=cache))
+    assert [a.article for a in both] == articles and reopened.model_loaded
+    assert loads == ["loaded", "loaded"]
+
+
+@pytest.mark.model
+def test_the_model_is_known_before_it_is_loaded() -> None:
+    """The fingerprint made before loading the model is the one made after: same cache keys."""
+    from mapper.nlp import load_nlp, model_identity
+
+    lazy = Pipeline.load(corrections=Corrections())
+    assert not lazy.model_loaded
+    before = lazy.fingerprint()
+    meta = load_nlp().meta
+    assert model_identity() == (f"{meta['lang']}_{meta['name']}", meta["version"])
+    assert lazy.nlp.meta["version"] == meta["version"] and lazy.fingerprint() == before

@@ -132,7 +132,10 @@ class AnalysisWorker(QtCore.QObject):
         # through spaCy), handing results over in small groups so the map fills in.
         ready: list[ArticleAnalysis] = []
         last_emit = time.monotonic()
-        analyses = pipeline.analyze_many(articles, cache=self._cache)
+        analyses = pipeline.analyze_many(
+            articles, cache=self._cache,
+            progress=lambda message: self.progress.emit(message, 0, 0),  # a busy bar
+        )
         try:
             for done, analysis in enumerate(analyses, start=1):
                 ready.append(analysis)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mapper.gazetteer import Gazetteer
+from mapper.nlp import entities_of, text_of, token_view
 from mapper.resources import resource_path
 from mapper.types import Actor, ActorKind, ActorMention, ResolvedMention
 
@@ -118,7 +119,7 @@ def find_actors(
     lexicon: ActorLexicon,
 ) -> tuple[tuple[Actor, ...], tuple[ActorMention, ...]]:
     """The actors of one article and every mention of them, in text order."""
-    text = doc.text
+    text = text_of(doc)
     found = _Collector(text)
     place_spans = [(p.mention.start, p.mention.end) for p in places]
 
@@ -134,18 +135,19 @@ def find_actors(
         found.add("person", key, name, ent.start_char, ent.end_char, role)
     for surname in shared:
         del by_surname[surname]
-    for token in doc:
-        if token.text in by_surname:
-            key, name = by_surname[token.text]
-            found.add("person", key, name, token.idx, token.idx + len(token.text))
-    for ent in doc.ents:
+    tokens = token_view(doc)
+    for word, start in zip(tokens.words, tokens.offsets, strict=True):
+        if word in by_surname:
+            key, name = by_surname[word]
+            found.add("person", key, name, start, start + len(word))
+    for ent in entities_of(doc):
         if ent.label_ == "PERSON" and len(ent) == 1 and not _overlaps(ent, place_spans):
             word = ent.text
             if word[:1].isupper() and word not in lexicon.not_actors:
                 found.add("person", slug(word), word, ent.start_char, ent.end_char)
 
     # Organisations.
-    for ent in doc.ents:
+    for ent in entities_of(doc):
         if ent.label_ != "ORG":
             continue
         org = _organisation_name(ent, lexicon, gazetteer)
@@ -178,7 +180,7 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
     ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access.
     """
     people = []
-    for ent in doc.ents:
+    for ent in entities_of(doc):
         if ent.label_ != "PERSON":
             continue
         words = ent.text.split()
@@ -240,8 +242,9 @@ def _capital_speaking(
 def _groups(text: str, lexicon: ActorLexicon) -> Iterable[tuple[int, int, str]]:
     lowered = text.lower()
     for noun in lexicon.groups:
-        for found in re.finditer(r"\b" + re.escape(noun) + r"\b", lowered):
-            yield found.start(), found.end(), noun
+        if noun in lowered:  # a plain substring test first: most nouns are in no article
+            for found in re.finditer(r"\b" + re.escape(noun) + r"\b", lowered):
+                yield found.start(), found.end(), noun
 
 
 def _overlaps(span: Span, spans: Sequence[tuple[int, int]]) -> bool:

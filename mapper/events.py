@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapper.nlp import text_of
 from mapper.resources import resource_path
 from mapper.types import EventTag, Sentence
 
@@ -569,7 +570,7 @@ class EventTagger:
         At most one tag per type and sentence, scoring at least :data:`MIN_SCORE`;
         its trigger is the strongest match, as written, with offsets into ``doc.text``.
         """
-        text = doc.text  # built anew by spaCy on every access
+        text = text_of(doc)
         tags: list[EventTag] = []
         for sentence_index, by_type in sorted(self._scores(doc, sentences).items()):
             sentence = sentences[sentence_index]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from mapper.types import Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 #: Models tried in order when none is named: Explosion's official package if the
 #: user installed it, then the pinned re-upload that setup installs.
@@ -51,6 +52,73 @@ def available_model(preferred: tuple[str, ...] = PREFERRED_MODELS) -> str | None
         if name and importlib.util.find_spec(name) is not None:
             return name
     return None
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once per document (spaCy joins every token again on each access)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
+def entities_of(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, made once per document (spaCy makes new spans on each access)."""
+    entities = doc.user_data.get(_ENTITIES_KEY)
+    if entities is None:
+        entities = doc.user_data[_ENTITIES_KEY] = tuple(doc.ents)
+    return tuple(entities)
+
+
+def token_view(doc: Doc) -> TokenView:
+    """The :class:`TokenView` of a document, made once per document."""
+    view = doc.user_data.get(_TOKENS_KEY)
+    if not isinstance(view, TokenView):
+        view = doc.user_data[_TOKENS_KEY] = TokenView.of(doc)
+    return view
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """What our stages read of each token, read from spaCy once per article.
+
+    (Every ``doc[i]`` or step through a Doc makes a new Token object; the name
+    scan alone looks at each token several times.)
+    """
+
+    source: str  # the article text
+    words: list[str]
+    lower: list[str]
+    offsets: list[int]
+    capitalised: list[bool]
+    punct: list[bool]
+    stop: list[bool]
+    line_break_in: list[bool]  # a line break inside the token
+    line_break_after: list[bool]  # in the whitespace after it
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenView:
+        view = cls(text_of(doc), [], [], [], [], [], [], [], [])
+        for token in doc:  # one pass: each step makes a Token object
+            word = token.text
+            view.words.append(word)
+            view.lower.append(token.lower_)
+            view.offsets.append(token.idx)
+            view.capitalised.append(bool(word) and word[0].isupper())
+            view.punct.append(token.is_punct)
+            view.stop.append(token.is_stop)
+            view.line_break_in.append("\n" in word)
+            view.line_break_after.append("\n" in token.whitespace_)
+        return view
+
+    def text(self, start: int, end: int) -> str:
+        """The text of tokens ``start`` to ``end`` (exclusive), as ``doc[start:end].text``."""
+        return self.source[self.offsets[start] : self.offsets[end - 1] + len(self.words[end - 1])]
+
+
+_TOKENS_KEY = "dateline.tokens"
+_TEXT_KEY = "dateline.text"
+_ENTITIES_KEY = "dateline.ents"
 
 
 def model_identity(model: str | None = None) -> tuple[str, str] | None:
@@ -118,7 +186,7 @@ def _finish(nlp: Language) -> None:
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     """Sentence spans with surrounding whitespace trimmed, empty ones dropped."""
-    text = doc.text
+    text = text_of(doc)
     result: list[Sentence] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char

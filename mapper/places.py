@@ -26,10 +26,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mapper.gazetteer import Gazetteer, NameMatch
+from mapper.nlp import TokenView, entities_of, text_of, token_view
 from mapper.types import PlaceMention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 #: Source of a mention the model found but the gazetteer does not know.
 UNKNOWN_SOURCE = "ner-unknown"
@@ -64,7 +65,7 @@ def _acronym(span: Span) -> bool:
         return False  # dotted abbreviations ("D.C.") and long capitals ("MANILA") are names
     if span.start == 0 or "\n" in span.doc[span.start - 1].text_with_ws:
         return False  # a dateline: "WASHINGTON (Reuters) —"
-    sentence = span.sent.text if span.doc.has_annotation("SENT_START") else span.doc.text
+    sentence = span.sent.text if span.doc.has_annotation("SENT_START") else text_of(span.doc)
     letters = [ch for ch in sentence if ch.isalpha()]
     return sum(ch.isupper() for ch in letters) < 0.6 * len(letters)
 
@@ -78,11 +79,12 @@ def find_place_mentions(
     are kept too (source ``"ner-unknown"``; for an online geocoder to try), where
     they do not overlap a known one.
     """
-    runs = _capitalised_runs(doc)
+    tokens = token_view(doc)
+    runs = _capitalised_runs(doc, tokens)
     surnames = _surnames(doc, runs, gazetteer)
     found = [
         *_from_entities(doc, gazetteer, surnames, keep_unknown=keep_unknown),
-        *_from_gazetteer(doc, gazetteer, runs, surnames),
+        *_from_gazetteer(doc, tokens, gazetteer, runs, surnames),
     ]
     known = _without_overlaps([m for m in found if m.source != UNKNOWN_SOURCE])
     unknown = [
@@ -106,7 +108,7 @@ def _without_overlaps(found: list[PlaceMention]) -> list[PlaceMention]:
 def _from_entities(
     doc: Doc, gazetteer: Gazetteer, surnames: set[str], *, keep_unknown: bool
 ) -> Iterable[PlaceMention]:
-    for ent in doc.ents:
+    for ent in entities_of(doc):
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
             continue
         span = _trim(ent)
@@ -132,21 +134,28 @@ def _from_entities(
 
 
 def _from_gazetteer(
-    doc: Doc, gazetteer: Gazetteer, runs: list[tuple[int, int]], surnames: set[str]
+    doc: Doc,
+    tokens: TokenView,
+    gazetteer: Gazetteer,
+    runs: list[tuple[int, int]],
+    surnames: set[str],
 ) -> Iterable[PlaceMention]:
     blocked, blocked_starts, lone_names = _blocking_entities(doc)
     run_of = {i: run for run in runs for i in range(run[0], run[1])}
+    capitalised, count = tokens.capitalised, len(doc)
     i = 0
-    while i < len(doc):
-        if not _capitalised(doc[i]):
+    while i < count:
+        if not capitalised[i]:
             i += 1
             continue
-        for end in range(min(len(doc), i + MAX_NAME_TOKENS), i, -1):
-            span = doc[i:end]
-            if not _name_shaped(span):
+        for end in range(min(count, i + MAX_NAME_TOKENS), i, -1):
+            if not _name_shaped(tokens, i, end):
                 continue
-            matches = gazetteer.matches(span.text)
-            if matches and _acceptable(
+            matches = gazetteer.matches(tokens.text(i, end))
+            if not matches:
+                continue
+            span = doc[i:end]
+            if _acceptable(
                 span, matches, gazetteer, blocked, blocked_starts, lone_names, run_of, surnames
             ):
                 yield _mention(span, "gazetteer", demonym=any(m.demonym for m in matches))
@@ -212,51 +221,48 @@ def _acceptable(
 def _blocking_entities(doc: Doc) -> tuple[dict[int, str], set[int], set[int]]:
     """Token index → label of blocking entities, where each entity's name begins, and
     the tokens that are one-word PERSON entities."""
-    labels = {t.i: ent.label_ for ent in doc.ents if ent.label_ in BLOCKING_LABELS for t in ent}
+    entities = entities_of(doc)
+    labels = {t.i: ent.label_ for ent in entities if ent.label_ in BLOCKING_LABELS for t in ent}
     starts = {
         ent.start + (ent[0].lower_ == "the" and len(ent) > 1)
-        for ent in doc.ents
+        for ent in entities
         if ent.label_ in BLOCKING_LABELS
     }
-    lone_names = {ent.start for ent in doc.ents if ent.label_ == "PERSON" and len(ent) == 1}
+    lone_names = {ent.start for ent in entities if ent.label_ == "PERSON" and len(ent) == 1}
     return labels, starts, lone_names
 
 
-def _capitalised(token: Token) -> bool:
-    text = token.text
-    return bool(text) and text[0].isupper()
-
-
-def _name_shaped(span: Span) -> bool:
+def _name_shaped(tokens: TokenView, start: int, end: int) -> bool:
     """Capitalised first and last word, only connectors in between, one line."""
-    if not (_capitalised(span[0]) and _capitalised(span[-1])):
+    capitalised = tokens.capitalised
+    if not (capitalised[start] and capitalised[end - 1]):
         return False
-    for token in span:
-        if "\n" in token.text or ("\n" in token.whitespace_ and token.i < span.end - 1):
+    for k in range(start, end):
+        if tokens.line_break_in[k] or (tokens.line_break_after[k] and k < end - 1):
             return False
-        if not _capitalised(token) and token.lower_ not in NAME_CONNECTORS:
+        if not capitalised[k] and tokens.lower[k] not in NAME_CONNECTORS:
             return False
     return True
 
 
-def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+def _capitalised_runs(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
     """Maximal runs of consecutive capitalised tokens on one line (token index ranges).
 
     A capitalised stop word ("The", "In") does not open a run: "The EU" is the run "EU".
     """
     runs: list[tuple[int, int]] = []
     start: int | None = None
-    for token in doc:
-        joins = start is not None and "\n" not in doc[token.i - 1].whitespace_
-        if _capitalised(token) and not token.is_punct and not (
-            token.is_stop and (start is None or not joins)
+    for i in range(len(doc)):
+        joins = start is not None and not tokens.line_break_after[i - 1]
+        if tokens.capitalised[i] and not tokens.punct[i] and not (
+            tokens.stop[i] and (start is None or not joins)
         ):
             if start is None or not joins:
                 if start is not None:
-                    runs.append((start, token.i))
-                start = token.i
+                    runs.append((start, i))
+                start = i
         elif start is not None:
-            runs.append((start, token.i))
+            runs.append((start, i))
             start = None
     if start is not None:
         runs.append((start, len(doc)))
@@ -272,7 +278,7 @@ def _surnames(doc: Doc, runs: list[tuple[int, int]], gazetteer: Gazetteer) -> se
     """
     if doc.has_annotation("ENT_IOB"):
         return {
-            ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2
+            ent[-1].text for ent in entities_of(doc) if ent.label_ == "PERSON" and len(ent) >= 2
         }
     surnames: set[str] = set()
     for start, end in runs:

@@ -60,6 +60,19 @@ class ArticleContext:
     anchors: tuple[tuple[str, Place], ...] = ()  # (surface, place) of resolved towns/provinces
     #: Memo of nearness by (place id, surface) for this article's anchors.
     nearness: dict[tuple[str, str], float] = field(default_factory=dict, compare=False)
+    #: The anchors as (surface, latitude and longitude in radians, cosine of the latitude):
+    #: nearness measures tens of thousands of distances an article, so their trigonometry
+    #: is done once per anchor, not once per pair.
+    anchor_points: tuple[tuple[str, float, float, float], ...] = field(
+        init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        points = tuple(
+            (surface, math.radians(p.lat), math.radians(p.lon), math.cos(math.radians(p.lat)))
+            for surface, p in self.anchors
+        )
+        object.__setattr__(self, "anchor_points", points)  # frozen: set once, here
 
 
 def article_context(mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> ArticleContext:
@@ -225,9 +238,19 @@ def _nearness(place: Place, surface: str, context: ArticleContext) -> float:
     key = (place.id, surface)
     known = context.nearness.get(key)
     if known is None:  # articles repeat their names: compute each pair once
-        nearest = min(
-            (_distance_km(place, other) for name, other in context.anchors if name != surface),
-            default=math.inf,
+        # The haversine of the nearest anchor: the smallest ``h`` is the shortest distance.
+        lat, lon = math.radians(place.lat), math.radians(place.lon)
+        cos_lat, sin = math.cos(lat), math.sin
+        smallest = min(
+            (
+                sin((a_lat - lat) / 2) ** 2 + cos_lat * a_cos * sin((a_lon - lon) / 2) ** 2
+                for name, a_lat, a_lon, a_cos in context.anchor_points
+                if name != surface
+            ),
+            default=None,
+        )
+        nearest = math.inf if smallest is None else _EARTH_DIAMETER_KM * math.asin(
+            min(1.0, math.sqrt(smallest))
         )
         known = context.nearness[key] = math.exp(-nearest / _NEARBY_KM)
     return known
@@ -245,7 +268,10 @@ def _distance_km(a: Place, b: Place) -> float:
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     dp, dl = p2 - p1, math.radians(b.lon - a.lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return _EARTH_DIAMETER_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+_EARTH_DIAMETER_KM = 2 * 6371.0088  # twice the mean radius
 
 
 def _shares(codes: Iterable[str]) -> dict[str, float]:

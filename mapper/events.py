@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapper.nlp import text_of
+from mapper.nlp import TokenView, text_of, token_view
 from mapper.resources import resource_path
 from mapper.types import EventTag, Sentence
 
@@ -570,7 +570,7 @@ class EventTagger:
         At most one tag per type and sentence, scoring at least :data:`MIN_SCORE`;
         its trigger is the strongest match, as written, with offsets into ``doc.text``.
         """
-        text = text_of(doc)
+        text, tokens = text_of(doc), token_view(doc)
         tags: list[EventTag] = []
         for sentence_index, by_type in sorted(self._scores(doc, sentences).items()):
             sentence = sentences[sentence_index]
@@ -579,8 +579,8 @@ class EventTagger:
                 score, best = scored.score, scored.trigger
                 if score < MIN_SCORE:
                     continue
-                start = doc[best.start].idx
-                end = doc[best.end - 1].idx + len(doc[best.end - 1].text)
+                start = tokens.offsets[best.start]
+                end = tokens.offsets[best.end - 1] + len(tokens.words[best.end - 1])
                 found.append((-score, type_index, EventTag(
                     type=self.taxonomy.types[type_index].name, score=round(score, 4),
                     trigger=text[start:end], trigger_start=start, trigger_end=end,
@@ -680,94 +680,95 @@ class EventTagger:
         starts = [s.start for s in sentences]
         whole: list[_Match] = []
         parts: dict[_Rule, dict[int, list[tuple[int, int, int]]]] = {}
+        tokens = token_view(doc)
         for key, start, end in self._matcher(doc):
             rule, part_number = self._keys[key]
-            char_start = doc[start].idx
+            char_start = tokens.offsets[start]
             index = bisect.bisect_right(starts, char_start) - 1
-            if index < 0 or doc[end - 1].idx >= sentences[index].end:
+            if index < 0 or tokens.offsets[end - 1] >= sentences[index].end:
                 continue  # between sentences (a trimmed margin) or across two
             if rule.parts == 1:
                 whole.append(_Match(rule, start, end, index))
             else:
                 parts.setdefault(rule, {}).setdefault(part_number, []).append((start, end, index))
         for rule, found in parts.items():
-            whole.extend(_join_parts(doc, rule, found))
+            whole.extend(_join_parts(tokens, rule, found))
         return _drop_overlapped(whole)
 
     def _context_factor(self, doc: Doc, match: _Match, sentences: Sequence[Sentence]) -> float:
         """How much the words around a match let it count (0 = not at all, 1 = fully)."""
         sentence = sentences[match.sentence]
-        before = _clause_before(doc, match.start, sentence.start)
-        after = _clause_after(doc, match.end, sentence.end)
-        for distance, token in enumerate(reversed(before), start=1):
-            word = token.lower_
+        tokens = token_view(doc)
+        lower = tokens.lower
+        before = _clause_before(tokens, match.start, sentence.start)
+        after = _clause_after(tokens, match.end, sentence.end)
+        for distance, k in enumerate(reversed(before), start=1):
+            word = lower[k]
             if word in _NEGATE_NOUN and distance <= _NEGATE_NOUN_SCOPE:
                 return 0.0
             if word in _NEGATE_VERB and distance <= _NEGATE_VERB_SCOPE:
                 return 0.0
-        for distance, token in enumerate(after, start=1):
+        for distance, k in enumerate(after, start=1):
             if distance > _NEGATE_AFTER_SCOPE:
                 break
-            word = token.lower_
+            word = lower[k]
             if word in _NEGATE_AFTER and not (
-                word == "called" and (token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "off")
+                word == "called" and (k + 1 >= len(lower) or lower[k + 1] != "off")
             ):
                 return 0.0
         factor = 1.0
-        if any(t.lower_ in _HYPOTHETICAL or t.text in _HYPOTHETICAL_LOWER_ONLY
-               for t in _nearest(before, _HYPOTHETICAL_SCOPE)):
+        if any(lower[k] in _HYPOTHETICAL or tokens.words[k] in _HYPOTHETICAL_LOWER_ONLY
+               for k in _nearest(before, _HYPOTHETICAL_SCOPE)):
             factor *= HYPOTHETICAL_FACTOR
         for scope, cues, cue_factor in (
             (_ALLEGED_SCOPE, _ALLEGED, ALLEGED_FACTOR),
             (_TOPIC_SCOPE, _TOPIC, TOPIC_FACTOR),
             (_DISASTER_SCOPE, _DISASTER, DISASTER_FACTOR),
         ):
-            if any(t.lower_ in cues for t in _nearest(before, scope)):
+            if any(lower[k] in cues for k in _nearest(before, scope)):
                 factor *= cue_factor
-        if _inside_quotes(doc, match.start, sentence.start):
+        if _inside_quotes(tokens, match.start, sentence.start):
             factor *= QUOTED_FACTOR
         return factor
 
 
-def _nearest(tokens: Sequence[Any], scope: int) -> Sequence[Any]:
+def _nearest(indexes: list[int], scope: int) -> list[int]:
     """The last ``scope`` tokens of a clause (the words just before a trigger)."""
-    return tokens[-scope:] if scope > 0 else ()
+    return indexes[-scope:] if scope > 0 else []
 
 
-def _clause_before(doc: Doc, start: int, sentence_start: int) -> list[Any]:
-    """The tokens of the trigger's clause before it, nearest last."""
-    tokens = []
+def _clause_before(tokens: TokenView, start: int, sentence_start: int) -> list[int]:
+    """The indexes of the trigger's clause's tokens before it, nearest last."""
+    indexes = []
     i = start - 1
-    while i >= 0 and doc[i].idx >= sentence_start:
-        token = doc[i]
-        if token.lower_ in _CLAUSE_BREAKS:
+    while i >= 0 and tokens.offsets[i] >= sentence_start:
+        if tokens.lower[i] in _CLAUSE_BREAKS:
             break
-        tokens.append(token)
+        indexes.append(i)
         i -= 1
-    tokens.reverse()
-    return tokens
+    indexes.reverse()
+    return indexes
 
 
-def _clause_after(doc: Doc, end: int, sentence_end: int) -> list[Any]:
-    """The tokens of the trigger's clause after it, nearest first."""
-    tokens = []
+def _clause_after(tokens: TokenView, end: int, sentence_end: int) -> list[int]:
+    """The indexes of the trigger's clause's tokens after it, nearest first."""
+    indexes = []
     i = end
-    while i < len(doc) and doc[i].idx < sentence_end:
-        token = doc[i]
-        if token.lower_ in _CLAUSE_BREAKS:
+    while i < len(tokens.words) and tokens.offsets[i] < sentence_end:
+        if tokens.lower[i] in _CLAUSE_BREAKS:
             break
-        tokens.append(token)
+        indexes.append(i)
         i += 1
-    return tokens
+    return indexes
 
 
-def _inside_quotes(doc: Doc, start: int, sentence_start: int) -> bool:
+def _inside_quotes(tokens: TokenView, start: int, sentence_start: int) -> bool:
     """Whether an opening quotation mark before the trigger (in its sentence) is still open."""
     depth = 0
     straight = 0
     i = start - 1
-    while i >= 0 and doc[i].idx >= sentence_start:
-        text = doc[i].text
+    while i >= 0 and tokens.offsets[i] >= sentence_start:
+        text = tokens.words[i]
         if text in _OPEN_QUOTES:
             depth += 1
         elif text in _CLOSE_QUOTES:
@@ -779,7 +780,7 @@ def _inside_quotes(doc: Doc, start: int, sentence_start: int) -> bool:
 
 
 def _join_parts(
-    doc: Doc, rule: _Rule, found: Mapping[int, Sequence[tuple[int, int, int]]]
+    tokens: TokenView, rule: _Rule, found: Mapping[int, Sequence[tuple[int, int, int]]]
 ) -> list[_Match]:
     """Join the parts of a gapped pattern found in order, in one clause, with short gaps.
 
@@ -795,7 +796,7 @@ def _join_parts(
             following = [
                 (s, e) for s, e, n in found[part_number]
                 if n == sentence and last_end <= s <= last_end + MAX_GAP
-                and not any(doc[i].lower_ in _CLAUSE_BREAKS for i in range(last_end, s))
+                and not any(tokens.lower[i] in _CLAUSE_BREAKS for i in range(last_end, s))
             ]
             if not following:
                 break

@@ -139,7 +139,9 @@ class Pipeline:
         self.taxonomy_warning: str | None = None
         if taxonomy is None:
             taxonomy, self.taxonomy_warning = load_taxonomy_or_default()
-        self.tagger = EventTagger(taxonomy)
+        self._taxonomy = taxonomy
+        self._tagger: EventTagger | None = None  # built when first needed (~0.5 s)
+        self._tagger_lock = threading.Lock()
 
     @property
     def nlp(self) -> Language:
@@ -158,7 +160,23 @@ class Pipeline:
     @property
     def taxonomy(self) -> Taxonomy:
         """The event types sentences are tagged with."""
-        return self.tagger.taxonomy
+        return self._taxonomy
+
+    @property
+    def tagger(self) -> EventTagger:
+        """The event tagger of :attr:`taxonomy`, built now if it was not yet (off the UI thread:
+        articles from the cache do not need it)."""
+        with self._tagger_lock:
+            if self._tagger is None:
+                self._tagger = EventTagger(self._taxonomy)
+            return self._tagger
+
+    def use_taxonomy(self, taxonomy: Taxonomy, warning: str | None = None) -> None:
+        """Tag with these event types from now on (``warning``: why the user's file was not
+        used); the tagger is rebuilt when next needed."""
+        with self._tagger_lock:
+            self._taxonomy, self._tagger = taxonomy, None
+        self.taxonomy_warning = warning
 
     @classmethod
     def load(

@@ -98,3 +98,31 @@ def test_with_the_model_a_person_filters_the_map(qtbot, seed_paths):
         assert expected and pin_ids(qtbot, window) == expected == shown_places(window)
     finally:
         close_window(qtbot, window)
+
+
+def test_reloaded_event_types_retag_the_open_articles(qtbot, window):
+    """Settings ▸ Event Types ▸ Reload: a type added to the user's file lists, counts and
+    tags the seed's sentences (the tagger is rebuilt off the UI thread)."""
+    from mapper.events import default_taxonomy_path, user_taxonomy_path
+
+    def listed() -> list[str]:
+        panel = window.filter_panel
+        return [panel.event_list.item(i).text() for i in range(panel.event_list.count())]
+
+    assert not any(label.startswith("Gatherings") for label in listed())
+    user_file = user_taxonomy_path()
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.write_text(
+        default_taxonomy_path().read_text(encoding="utf-8")
+        + '\n[[types]]\nname = "Gatherings"\ncolor = "#123456"\nicon = "protests.svg"\n'
+        'description = "People coming together."\npatterns = ["gather", "=thousands"]\n',
+        encoding="utf-8",
+    )
+    window.reload_event_types()
+    settle(qtbot, window)
+    (gatherings,) = [label for label in listed() if label.startswith("Gatherings")]
+    assert gatherings != "Gatherings (0)"
+    tagged = [e for e in window.atlas.excerpts_for_place(place_id(window, "Caracas"))
+              if "Gatherings" in e.event_types]
+    assert tagged and all("thousands" in e.text.lower() or "gather" in e.text.lower()
+                          for e in tagged)

@@ -1026,13 +1026,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def reload_event_types(self) -> None:
         """Read the event types again and re-tag every open article."""
-        from mapper.events import EventTagger, load_taxonomy_or_default
+        from mapper.events import load_taxonomy_or_default
 
         if self._pipeline is None:
             return
         taxonomy, warning = load_taxonomy_or_default()
-        self._pipeline.tagger = EventTagger(taxonomy)
-        self._pipeline.taxonomy_warning = warning
+        self._pipeline.use_taxonomy(taxonomy, warning)  # the tagger is built in the worker
         self._use_taxonomy(self._pipeline)
         self.reanalyse()
 

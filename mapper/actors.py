@@ -183,11 +183,12 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
     for ent in entities_of(doc):
         if ent.label_ != "PERSON":
             continue
-        words = ent.text.split()
+        written = text[ent.start_char : ent.end_char]  # ent.text joins its tokens anew each time
+        words = written.split()
         # The model sometimes swallows a title into the name ("President Trump").
         role = ""
         for title in lexicon.titles:
-            if ent.text.startswith(title + " ") and len(words) > len(title.split()):
+            if written.startswith(title + " ") and len(words) > len(title.split()):
                 role, words = title, words[len(title.split()):]
                 break
         if len(words) < 2 or not all(w[:1].isupper() or w in ("de", "da", "van", "von", "bin",

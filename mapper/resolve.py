@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from mapper.corrections import Corrections
-from mapper.gazetteer import Gazetteer
+from mapper.gazetteer import Gazetteer, NameMatch
 from mapper.online import OnlineGeocoder
 from mapper.types import Place, PlaceMention, ResolvedMention, Sentence
 
@@ -60,6 +60,10 @@ class ArticleContext:
     anchors: tuple[tuple[str, Place], ...] = ()  # (surface, place) of resolved towns/provinces
     #: Memo of nearness by (place id, surface) for this article's anchors.
     nearness: dict[tuple[str, str], float] = field(default_factory=dict, compare=False)
+    #: Memo of choices by (surface, demonym, ids of the containers written after it).
+    choices: dict[tuple[str, bool, tuple[str, ...]], tuple[Place, float]] = field(
+        default_factory=dict, compare=False
+    )
     #: The anchors as (surface, latitude and longitude in radians, cosine of the latitude):
     #: nearness measures tens of thousands of distances an article, so their trigonometry
     #: is done once per anchor, not once per pair.
@@ -192,6 +196,19 @@ def choose_place(
     if not matches:
         return None
     containers = _containers_after(text, mention.end, gazetteer)
+    # Everything below depends only on these: articles repeat their names, so each
+    # (name, containers) is scored once per article.
+    key = (mention.surface, mention.demonym, tuple(c.id for c in containers))
+    if key not in context.choices:
+        context.choices[key] = _best_of(matches, mention.surface, containers, context)
+    return context.choices[key]
+
+
+def _best_of(
+    matches: Sequence[NameMatch], surface: str, containers: Sequence[Place],
+    context: ArticleContext,
+) -> tuple[Place, float]:
+    """The best-scored candidate and its confidence (softmax share of the best)."""
     container_codes = {c.country_code for c in containers}
     nearest_in_container = _nearest_to(
         [m.place for m in matches if m.place.country_code in container_codes],
@@ -217,7 +234,7 @@ def choose_place(
             score += _CONTAINER_WEIGHT
             if place is nearest_in_container:
                 score += _CONTAINER_WEIGHT / 2
-        score += _NEARBY_WEIGHT * _nearness(place, mention.surface, context)
+        score += _NEARBY_WEIGHT * _nearness(place, surface, context)
         if place.kind == "admin1" and place.country_code in big_city_countries:
             score -= _CITY_OVER_PROVINCE  # "Valencia", "New York": the city is meant
         scored.append((score, place))

@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,10 +118,27 @@ def recovery_path() -> Path:
     return Path(root) / f"recovery{SUFFIX}"
 
 
+def _json_pieces(data: dict[str, Any]) -> Iterator[str]:
+    """The JSON of a project, each article and analysis encoded on its own.
+
+    Same text as one ``json.dumps`` call, but the C encoder holds the GIL for a
+    whole call: in pieces, a save on a background thread leaves the window
+    running in between (one call took 0.5 s for 1,000 articles).
+    """
+    yield "{"
+    for number, (key, value) in enumerate(data.items()):
+        yield (", " if number else "") + json.dumps(key) + ": "
+        if isinstance(value, list):
+            yield "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in value) + "]"
+        else:
+            yield json.dumps(value, ensure_ascii=False)
+    yield "}"
+
+
 def save_project(path: Path, project: Project) -> None:
     """Write atomically: temporary file in the same folder, fsync, rename over ``path``."""
     with collector_paused():  # a big project is a few million small objects to walk
-        payload = json.dumps(to_json(project), ensure_ascii=False).encode("utf-8")
+        payload = "".join(_json_pieces(to_json(project))).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",

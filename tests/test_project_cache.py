@@ -201,3 +201,11 @@ def test_the_model_is_known_before_it_is_loaded() -> None:
     meta = load_nlp().meta
     assert model_identity() == (f"{meta['lang']}_{meta['name']}", meta["version"])
     assert lazy.nlp.meta["version"] == meta["version"] and lazy.fingerprint() == before
+
+
+def test_a_project_is_encoded_in_pieces_to_the_same_json(seed_analysis) -> None:
+    from mapper.project import _json_pieces, to_json
+
+    data = to_json(Project(articles=(seed_analysis.article,), analyses=(seed_analysis,),
+                           view=(10.5, -66.9, 6.0)))
+    assert "".join(_json_pieces(data)) == json.dumps(data, ensure_ascii=False)

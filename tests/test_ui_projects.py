@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -163,3 +164,69 @@ def test_a_bad_project_file_is_reported_and_changes_nothing(qtbot, window, tmp_p
     boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
     assert any("bad.dateline" in b.text() for b in boxes)
     assert [a.id for a in window.atlas.articles] == before
+
+
+def slow_writes(monkeypatch) -> tuple[list[str], threading.Event]:
+    """Project writes that wait for a go (and record the thread they ran on)."""
+    import ui.saver
+
+    threads: list[str] = []
+    go = threading.Event()
+    real_save = ui.saver.save_project
+
+    def save(path, project):
+        threads.append(threading.current_thread().name)
+        assert go.wait(10), "the test never let the write finish"
+        real_save(path, project)
+
+    monkeypatch.setattr(ui.saver, "save_project", save)
+    return threads, go
+
+
+def test_the_window_keeps_running_while_a_project_is_written(qtbot, window, tmp_path,
+                                                           monkeypatch):
+    threads, go = slow_writes(monkeypatch)
+    ticks: list[float] = []
+    timer = QtCore.QTimer(window)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    path = tmp_path / "slow.dateline"
+    window.save_project(path)
+    qtbot.waitUntil(lambda: bool(threads), timeout=PAGE_TIMEOUT_MS)
+    qtbot.wait(300)  # the write is under way and waiting: the event loop must still turn
+    assert len(ticks) >= 5 and "Saving slow.dateline" in window.statusBar().currentMessage()
+    assert threads == ["project-writer"]
+    with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
+        go.set()
+    timer.stop()
+    assert path.exists() and window.windowTitle().startswith("slow")
+
+
+def test_a_change_made_during_a_save_stays_unsaved(qtbot, window, tmp_path, monkeypatch):
+    threads, go = slow_writes(monkeypatch)
+    window.save_project(tmp_path / "p.dateline")
+    qtbot.waitUntil(lambda: bool(threads), timeout=PAGE_TIMEOUT_MS)
+    extra = tmp_path / "lima.txt"
+    extra.write_text("Protests in Lima, Peru, drew thousands on Monday.", encoding="utf-8")
+    window.open_paths([extra])
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
+                    timeout=PAGE_TIMEOUT_MS)
+    with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
+        go.set()
+    assert window.isWindowModified(), "Lima came after the save: it is not in the file"
+
+
+def test_a_background_autosave_never_outlives_the_save_after_it(qtbot, window, tmp_path):
+    from mapper.project import recovery_path
+
+    extra = tmp_path / "quito.txt"
+    extra.write_text("Talks in Quito, Ecuador.", encoding="utf-8")
+    window.open_paths([extra])
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
+                    timeout=PAGE_TIMEOUT_MS)
+    window._autosave_timer.timeout.emit()  # the three-minute timer fires
+    with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
+        window.save_project(tmp_path / "p.dateline")
+    qtbot.wait(100)
+    assert not recovery_path().exists() and not window.isWindowModified()

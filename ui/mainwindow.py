@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from mapper.atlas import Atlas
 from mapper.corrections import Corrections
 from mapper.filters import Filter
+from mapper.project import Project
 from ui.export_dialog import ExportDialog, MapImageCopier
 from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
+from ui.saver import ProjectWriter
 from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ _REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update th
 _REFRESH_SHARE = 0.2
 _REFRESH_INTERVAL_MAX_MS = 5_000  # and the map still moves every few seconds.
 _RECENT_PROJECTS = 8
+_SAVE, _AUTOSAVE = "save", "autosave"  # what a project write is for
 _AUTOSAVE_MS = 3 * 60 * 1000  # a recovery copy of unsaved work every three minutes
 
 
@@ -158,8 +161,13 @@ class MainWindow(QtWidgets.QMainWindow):
         # few minutes (and at close), and offered back at the next start.
         self._autosave_timer = QtCore.QTimer(self)
         self._autosave_timer.setInterval(autosave_ms)
-        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.timeout.connect(self._autosave_in_background)
         self._autosave_timer.start()
+        # Saves are written off the UI thread, in order (a big project takes seconds).
+        self._writer = ProjectWriter(self)
+        self._writer.written.connect(self._on_project_written)
+        self._edits = 0  # changes made so far: a save clears "modified" only if none came after
+        self._edits_saved: dict[str, int] = {}  # path -> changes included in its queued save
         #: Event types (name, colour) of the taxonomy, in display order.
         self._event_types: list[tuple[str, str]] = []
         self.place_id: str | None = None
@@ -753,6 +761,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- projects ---------------------------------------------------------------------
     def _set_modified(self, modified: bool) -> None:
+        if modified:
+            self._edits += 1
         self.setWindowModified(modified)
 
     def _update_title(self) -> None:
@@ -781,10 +791,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.map_view.call("viewState", callback=with_view)
 
     def _write_project(self, path: Path, view: tuple[float, float, float] | None) -> None:
-        from mapper.project import Project, ProjectError, save_project
+        self._edits_saved[str(path)] = self._edits
+        self._writer.write(path, self._project_now(view), _SAVE)
+        self.statusBar().showMessage(self.tr("Saving {name}…").format(name=path.name))
 
+    def _project_now(self, view: tuple[float, float, float] | None = None) -> Project:
+        """What a project file of the window as it is now holds (immutable: safe to hand over)."""
         pipeline = self._pipeline
-        project = Project(
+        return Project(
             articles=tuple(self.atlas.articles),
             corrections=pipeline.corrections if pipeline else Corrections(),
             filter=self.filter_panel.current_filter(),
@@ -793,20 +807,32 @@ class MainWindow(QtWidgets.QMainWindow):
             analyses=tuple(self.atlas.analyses),
             fingerprint=pipeline.fingerprint() if pipeline else "",
         )
-        try:
-            save_project(path, project)
-        except ProjectError as error:
-            self._show_error(self.tr("The project could not be saved"), [str(error)])
-            self.project_failed.emit(str(error))
+
+    @QtCore.Slot(str, str, str)
+    def _on_project_written(self, where: str, purpose: str, error: str) -> None:
+        if not isValid(self):
+            return  # a queued call from the writer arriving after the window was deleted
+        if purpose == _AUTOSAVE:
+            if error:
+                log.warning("Autosave failed: %s", error)
+            elif not self.isWindowModified():
+                self._forget_recovery()  # saved meanwhile: nothing left to recover
             return
+        if error:
+            self.statusBar().clearMessage()
+            self._show_error(self.tr("The project could not be saved"), [error])
+            self.project_failed.emit(error)
+            return
+        path = Path(where)
         self._project_path = path
         self._remember_recent(path)
-        self._set_modified(False)
+        if self._edits_saved.pop(where, None) == self._edits:  # nothing changed since
+            self._set_modified(False)
+            self._forget_recovery()
         self._update_title()
-        self._forget_recovery()
         self.statusBar().showMessage(
             self.tr("Saved {name}").format(name=path.name), _STATUS_TIMEOUT_MS)
-        self.project_saved.emit(str(path))
+        self.project_saved.emit(where)
 
     def open_project(self, path: Path) -> bool:
         """Replace what is open with a project; a bad file is reported and changes nothing."""
@@ -844,27 +870,30 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def autosave(self) -> Path | None:
-        """Write a recovery copy of unsaved work (never over the user's project file)."""
-        from mapper.project import Project, ProjectError, recovery_path, save_project
+        """Write a recovery copy of unsaved work now (never over the user's project file).
+
+        Waits for saves already under way, so the copy is the newest file written.
+        """
+        from mapper.project import ProjectError, recovery_path, save_project
 
         if not self.isWindowModified() or not len(self.atlas):
             return None
-        pipeline = self._pipeline
-        project = Project(
-            articles=tuple(self.atlas.articles),
-            corrections=pipeline.corrections if pipeline else Corrections(),
-            filter=self.filter_panel.current_filter(),
-            chosen_article=self._article_filter,
-            analyses=tuple(self.atlas.analyses),
-            fingerprint=pipeline.fingerprint() if pipeline else "",
-        )
+        self._writer.wait()
         path = recovery_path()
         try:
-            save_project(path, project)
+            save_project(path, self._project_now())
         except ProjectError as error:
             log.warning("Autosave failed: %s", error)
             return None
         return path
+
+    @QtCore.Slot()
+    def _autosave_in_background(self) -> None:
+        """The autosave timer's: a recovery copy written off the UI thread."""
+        from mapper.project import recovery_path
+
+        if self.isWindowModified() and len(self.atlas):
+            self._writer.write(recovery_path(), self._project_now(), _AUTOSAVE)
 
     def _forget_recovery(self) -> None:
         from mapper.project import recovery_path
@@ -1238,6 +1267,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._closing = True
             self._autosave_timer.stop()
             self.autosave()  # unsaved work survives a quit too; offered at the next start
+            self._writer.stop()
             if self._remember_layout:
                 self._save_layout()
             self._stop_worker()

@@ -26,7 +26,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ import xstatic.pkg.leaflet_markercluster
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from mapper.atlas import Atlas
+from mapper.atlas import Atlas, Excerpt
 from mapper.bulk import collector_paused
 from mapper.filters import Filter
 from mapper.resources import resource_path, resources_dir
@@ -47,7 +47,9 @@ __all__ = [
     "ATTRIBUTION",
     "JS_API",
     "NO_EVENT_COLOR",
+    "EncodedJson",
     "Frame",
+    "PinsEncoder",
     "build_page",
     "js_call",
     "pins_feature_collection",
@@ -209,60 +211,136 @@ def pins_feature_collection(
     """
     if excerpts_per_pin is not None and excerpts_per_pin < 0:
         raise ValueError("excerpts_per_pin must be >= 0")
+    taxonomy = _checked_taxonomy(event_types)
+    with collector_paused():  # tens of thousands of small dicts for a big atlas
+        wanted = None if article_ids is None else list(article_ids)
+        actor_names: dict[str, str] = {}
+        features: list[dict[str, Any]] = []
+        for place, properties, shown in _pins(atlas, wanted, excerpts_per_pin):
+            items = []
+            for excerpt in shown:
+                _name_actors(atlas, excerpt, actor_names)
+                items.append(_excerpt_entry(excerpt, place.id))
+            features.append(point_feature(place, {**properties, "excerpts": items}))
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        # A foreign member (RFC 7946 section 6.1): GeoJSON readers ignore it.
+        "dateline": _pins_meta(taxonomy, actor_names),
+    }
+
+
+@dataclass(frozen=True)
+class EncodedJson:
+    """JSON text already inert inside HTML (see :func:`_json_for_html`): :func:`js_call`
+    passes it as it is instead of encoding it again."""
+
+    text: str
+
+
+class PinsEncoder:
+    """The whole pins payload as JSON text, encoding only the excerpts that changed.
+
+    While articles arrive the window sends every pin again every few seconds; all but
+    the newest excerpts are the same as last time, and encoding them again was most of
+    the cost of a refresh. Entries are kept per (place, excerpt) and reused while the
+    excerpt is equal (a merge of actors across articles changes old excerpts too).
+    The text decodes to :func:`pins_feature_collection` ``(atlas, event_types=...)``.
+    """
+
+    _OPEN_END = '"excerpts":null}}'
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[Excerpt, str]] = {}
+
+    def encode(
+        self, atlas: Atlas, *, event_types: Sequence[tuple[str, str]] = ()
+    ) -> EncodedJson:
+        """Every pin of the atlas, as :func:`js_call` sends it to ``Dateline.setPins``."""
+        taxonomy = _checked_taxonomy(event_types)
+        kept: dict[tuple[str, str], tuple[Excerpt, str]] = {}
+        actor_names: dict[str, str] = {}
+        features: list[str] = []
+        with collector_paused():
+            for place, properties, shown in _pins(atlas, None, None):
+                entries: list[str] = []
+                for excerpt in shown:
+                    _name_actors(atlas, excerpt, actor_names)
+                    key = (place.id, excerpt.id)
+                    known = self._entries.get(key)
+                    if known is None or (known[0] is not excerpt and known[0] != excerpt):
+                        known = (excerpt, _json_for_html(_excerpt_entry(excerpt, place.id)))
+                    kept[key] = known
+                    entries.append(known[1])
+                # "excerpts" is the last member of the last member: its null is replaced.
+                head = _json_for_html(point_feature(place, {**properties, "excerpts": None}))
+                assert head.endswith(self._OPEN_END)
+                features.append(
+                    f"{head[: -len(self._OPEN_END)]}\"excerpts\":[{','.join(entries)}]}}}}"
+                )
+        self._entries = kept  # entries of excerpts gone from the atlas are dropped
+        meta = _json_for_html(_pins_meta(taxonomy, actor_names))
+        return EncodedJson(
+            f'{{"type":"FeatureCollection","features":[{",".join(features)}],"dateline":{meta}}}'
+        )
+
+
+def _checked_taxonomy(event_types: Sequence[tuple[str, str]]) -> dict[str, str]:
     taxonomy: dict[str, str] = {}
     for name, color in event_types:
         if not _HEX_COLOR.fullmatch(color):
             raise ValueError(f"event type {name!r}: colour {color!r} is not #rrggbb")
         taxonomy.setdefault(name, color.lower())
-    with collector_paused():  # tens of thousands of small dicts for a big atlas
-        wanted = None if article_ids is None else list(article_ids)
-        counts = atlas.mention_counts(wanted)
-        actor_names: dict[str, str] = {}
-        features: list[dict[str, Any]] = []
-        for place in atlas.places(wanted):
-            if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
-                continue
-            excerpts = atlas.excerpts_for_place(place.id, wanted)
-            shown = excerpts if excerpts_per_pin is None else excerpts[:excerpts_per_pin]
-            items: list[dict[str, Any]] = []
-            for excerpt in shown:
-                highlights = [
-                    [h.start, h.end] for h in excerpt.highlights if h.place_id == place.id
-                ]
-                for actor_id in excerpt.actor_ids:
-                    if actor_id not in actor_names:
-                        actor_names[actor_id] = _actor_name(atlas, actor_id)
-                items.append(
-                    {
-                        "id": excerpt.id,
-                        "article": excerpt.article_id,
-                        "title": excerpt.article_title,
-                        "text": excerpt.text,
-                        "highlights": highlights,
-                        "n": len(highlights),
-                        "actors": list(excerpt.actor_ids),
-                        "events": list(excerpt.event_types),
-                    }
-                )
-            properties = {
-                "id": place.id,
-                "name": place.name,
-                "kind": place.kind,
-                "country": place.country,
-                "count": counts.get(place.id, 0),
-                "excerpts": items,
-                "more": len(excerpts) - len(shown),
-            }
-            features.append(point_feature(place, properties))
+    return taxonomy
+
+
+def _pins(
+    atlas: Atlas, wanted: list[str] | None, excerpts_per_pin: int | None
+) -> Iterator[tuple[Place, dict[str, Any], list[Excerpt]]]:
+    """Each drawable place, most mentioned first: its properties but the excerpts, and
+    the excerpts to show."""
+    counts = atlas.mention_counts(wanted)
+    for place in atlas.places(wanted):
+        if not (math.isfinite(place.lat) and math.isfinite(place.lon)):
+            continue
+        excerpts = atlas.excerpts_for_place(place.id, wanted)
+        shown = excerpts if excerpts_per_pin is None else excerpts[:excerpts_per_pin]
+        properties = {
+            "id": place.id,
+            "name": place.name,
+            "kind": place.kind,
+            "country": place.country,
+            "count": counts.get(place.id, 0),
+            "more": len(excerpts) - len(shown),
+        }
+        yield place, properties, shown
+
+
+def _excerpt_entry(excerpt: Excerpt, place_id: str) -> dict[str, Any]:
+    highlights = [[h.start, h.end] for h in excerpt.highlights if h.place_id == place_id]
     return {
-        "type": "FeatureCollection",
-        "features": features,
-        # A foreign member (RFC 7946 section 6.1): GeoJSON readers ignore it.
-        "dateline": {
-            "eventTypes": [{"name": name, "color": color} for name, color in taxonomy.items()],
-            "noEventColor": NO_EVENT_COLOR,
-            "actors": actor_names,
-        },
+        "id": excerpt.id,
+        "article": excerpt.article_id,
+        "title": excerpt.article_title,
+        "text": excerpt.text,
+        "highlights": highlights,
+        "n": len(highlights),
+        "actors": list(excerpt.actor_ids),
+        "events": list(excerpt.event_types),
+    }
+
+
+def _name_actors(atlas: Atlas, excerpt: Excerpt, actor_names: dict[str, str]) -> None:
+    for actor_id in excerpt.actor_ids:
+        if actor_id not in actor_names:
+            actor_names[actor_id] = _actor_name(atlas, actor_id)
+
+
+def _pins_meta(taxonomy: dict[str, str], actor_names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "eventTypes": [{"name": name, "color": color} for name, color in taxonomy.items()],
+        "noEventColor": NO_EVENT_COLOR,
+        "actors": actor_names,
     }
 
 
@@ -282,12 +360,14 @@ def _json_for_html(value: Any) -> str:
 def js_call(function: str, *args: Any) -> str:
     """JavaScript source calling ``window.Dateline.<function>(args...)``, for runJavaScript.
 
-    Arguments are serialised as JSON (escaped as in the page), so article text passed
-    this way cannot become code. ``function`` must be one of :data:`JS_API`.
+    Arguments are serialised as JSON (escaped as in the page; an :class:`EncodedJson` was
+    already), so article text passed this way cannot become code. ``function`` must be one
+    of :data:`JS_API`.
     """
     if function not in JS_API:
         raise ValueError(f"unknown Dateline function: {function!r}")
-    return f"window.Dateline.{function}({','.join(_json_for_html(a) for a in args)})"
+    encoded = (a.text if isinstance(a, EncodedJson) else _json_for_html(a) for a in args)
+    return f"window.Dateline.{function}({','.join(encoded)})"
 
 
 # -- the page -----------------------------------------------------------------------

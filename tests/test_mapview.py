@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from atlas_factory import Said, article, place
+from atlas_factory import ROSA, Said, article, place
 
 from mapper import mapview
 from mapper.atlas import Atlas
@@ -359,6 +359,44 @@ def test_js_call_serialises_arguments_as_inert_json(hostile_atlas: Atlas) -> Non
     assert mapview.js_call("flyTo", "gn:3646738") == 'window.Dateline.flyTo("gn:3646738")'
     with pytest.raises(ValueError):
         mapview.js_call("eval", "alert(1)")
+
+
+def _decoded_call(script: str, function: str) -> object:
+    prefix = f"window.Dateline.{function}("
+    assert script.startswith(prefix) and script.endswith(")")
+    return json.loads(script[len(prefix) : -1])
+
+
+def test_the_encoded_pins_of_a_growing_atlas_are_always_the_whole_payload() -> None:
+    """The window's payload, re-encoding only what changed, decodes to the pins of the atlas
+    as it is now: new places, new counts, and old excerpts whose actor a later article
+    merged ("Maduro" becomes "Nicolas Maduro"), removed articles gone."""
+    maduro = Actor("person:maduro", "Maduro", "person")
+    nicolas_maduro = Actor("person:nicolas-maduro", "Nicolas Maduro", "person")
+    analyses = [
+        article("a1", "Rally", [
+            Said("Maduro spoke in Caracas.", [CARACAS], [maduro], ["Protests"]),
+            Said(f"Rosa Quispe {HOSTILE} in Venezuela.", [VENEZUELA], [ROSA]),
+        ]),
+        article("a2", "Visit", [Said("Nicolas Maduro flew to Cuba.", [CUBA], [nicolas_maduro])]),
+        article("a3", "Again", [Said("Caracas and Cuba & more.", [CARACAS, CUBA], [], ["Riots"])]),
+    ]
+    encoder = mapview.PinsEncoder()
+    atlas = Atlas()
+    for analysis in analyses:
+        atlas.add(analysis)
+        encoded = encoder.encode(atlas, event_types=EVENT_TYPES)
+        assert not set("<>&") & set(encoded.text)  # inert inside the page, like js_call's
+        expected = mapview.pins_feature_collection(atlas, event_types=EVENT_TYPES)
+        assert json.loads(encoded.text) == expected
+        assert _decoded_call(mapview.js_call("setPins", encoded), "setPins") == expected
+    said_in_caracas = feature(json.loads(encoded.text), CARACAS.id)["properties"]["excerpts"]
+    assert said_in_caracas[0]["actors"] == [nicolas_maduro.id]
+    atlas.remove("a3")
+    assert json.loads(encoder.encode(atlas, event_types=EVENT_TYPES).text) == (
+        mapview.pins_feature_collection(atlas, event_types=EVENT_TYPES)
+    )
+    assert json.loads(encoder.encode(Atlas()).text) == mapview.pins_feature_collection(Atlas())
 
 
 def test_title_is_escaped() -> None:

@@ -25,6 +25,7 @@ from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
     from mapper.cache import AnalysisCache
+    from mapper.mapview import PinsEncoder
     from mapper.pipeline import Pipeline
     from mapper.types import Article, ArticleAnalysis
 
@@ -41,10 +42,11 @@ _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
 _STATUS_TIMEOUT_MS = 10_000
 _REFRESH_INTERVAL_MS = 300  # while articles arrive, the map and lists update this often...
-# ...or less often when the atlas is big: a refresh may take this share of the time at most,
-# so that the spaCy processes keep the cores while a thousand articles come in,
+# ...or less often when the atlas is big: a refresh (here and in the page) may take this share
+# of the time at most, so that the spaCy processes keep the cores while a thousand articles
+# come in,
 _REFRESH_SHARE = 0.2
-_REFRESH_INTERVAL_MAX_MS = 5_000  # and the map still moves every few seconds.
+_REFRESH_INTERVAL_MAX_MS = 8_000  # and the map still moves every few seconds.
 _RECENT_PROJECTS = 8
 _SAVE, _AUTOSAVE = "save", "autosave"  # what a project write is for
 _AUTOSAVE_MS = 3 * 60 * 1000  # a recovery copy of unsaved work every three minutes
@@ -157,6 +159,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(_REFRESH_INTERVAL_MS)
         self._refresh_timer.timeout.connect(self._refresh)
+        self._pins_encoder: PinsEncoder | None = None  # made with the first pins
         # Autosave: while there are unsaved changes, a recovery copy is written every
         # few minutes (and at close), and offered back at the next start.
         self._autosave_timer = QtCore.QTimer(self)
@@ -687,8 +690,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show the atlas as it is now: lists, pins, counts and the open place."""
         started = time.perf_counter()
         self._show_atlas()
-        # The next refresh during an import waits in proportion to what this one cost.
-        spent_ms = (time.perf_counter() - started) * 1000
+        # The next refresh during an import waits in proportion to what this one cost,
+        # with the page's part measured on the last pins it drew.
+        spent_ms = (time.perf_counter() - started + self.map_view.last_pins_seconds) * 1000
         wait_ms = spent_ms * (1 - _REFRESH_SHARE) / _REFRESH_SHARE
         self._refresh_timer.setInterval(
             int(min(max(wait_ms, _REFRESH_INTERVAL_MS), _REFRESH_INTERVAL_MAX_MS))
@@ -707,8 +711,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
         self.filter_panel.set_event_types(self._event_types, self.atlas.event_type_counts())
         # Every pin goes to the page once; the page applies the filter itself.
+        if self._pins_encoder is None:
+            self._pins_encoder = mapview.PinsEncoder()
         self.map_view.set_pins(
-            mapview.pins_feature_collection(self.atlas, event_types=self._event_types)
+            self._pins_encoder.encode(self.atlas, event_types=self._event_types)
         )
         self._apply_filter()
 

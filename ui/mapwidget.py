@@ -6,9 +6,10 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapper.filters import Filter
 from ui.bridge import Bridge
@@ -21,6 +22,9 @@ from ui.qt import (
     QtWidgets,
     isValid,
 )
+
+if TYPE_CHECKING:  # mapper.mapview imports folium: loaded when the page is built
+    from mapper.mapview import EncodedJson
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +150,9 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.load_ok: bool | None = None
         self.pin_count = 0
         self._pins_pending = 0
-        self._pins: dict[str, Any] | None = None
+        self._pins_sent_at = 0.0
+        self.last_pins_seconds = 0.0  # from sending the last pins to the page having drawn them
+        self._pins: dict[str, Any] | EncodedJson | None = None
         self._filter: dict[str, Any] | None = None
         self._closed = False
         self._folder = Path(tempfile.mkdtemp(prefix="dateline-map-"))
@@ -201,8 +207,9 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self._page.home = url
         self.load(url)
 
-    def set_pins(self, pins: dict[str, Any]) -> None:
-        """Show these pins (a GeoJSON FeatureCollection); sent once the page is ready."""
+    def set_pins(self, pins: dict[str, Any] | EncodedJson) -> None:
+        """Show these pins (a GeoJSON FeatureCollection, or its text from
+        :class:`~mapper.mapview.PinsEncoder`); sent once the page is ready."""
         self._pins = pins
         if self.is_ready:
             self._send_pins()
@@ -282,6 +289,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
 
     def _send_pins(self) -> None:
         self._pins_pending += 1
+        self._pins_sent_at = time.perf_counter()
         self.call("setPins", self._pins, callback=self._on_pins_set)
 
     def _guarded(self, callback: Callable[[object], None]) -> Callable[[object], None]:
@@ -295,6 +303,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
 
     def _on_pins_set(self, count: object) -> None:
         self._pins_pending -= 1
+        self.last_pins_seconds = time.perf_counter() - self._pins_sent_at
         self.pin_count = int(count) if isinstance(count, int | float) else 0
         self.pins_shown.emit(self.pin_count)
 

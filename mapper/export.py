@@ -199,16 +199,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _taxonomy(event_types: EventTypes) -> dict[str, str]:
-    """Event type name -> "#rrggbb" (lower case), in legend order."""
-    colors: dict[str, str] = {}
-    for name, color in event_types:
-        if not _HEX_COLOR.fullmatch(color):
-            raise ValueError(f"event type {name!r}: colour {color!r} is not #rrggbb")
-        colors.setdefault(name, color.lower())
-    return colors
-
-
 def _finite(place: Place) -> bool:
     return math.isfinite(place.lat) and math.isfinite(place.lon)
 
@@ -286,7 +276,7 @@ def to_geojson(
     (:func:`source_list`), ``filter`` (``Filter.to_json()``), ``generated`` (UTC, ISO
     8601) and ``event_types`` (``[{"name", "color"}]``).
     """
-    taxonomy = _taxonomy(event_types)
+    taxonomy = mapview.event_type_colors(event_types)
     features: list[dict[str, Any]] = []
     for summary in _summaries(atlas, where, taxonomy):
         place = summary.place
@@ -470,7 +460,7 @@ def write_kml(
     country, mentions, event types, actors), a style per event type colour (KML writes
     colours "aabbggrr") and its Point at "lon,lat,0". Returns the path written.
     """
-    taxonomy = _taxonomy(event_types)
+    taxonomy = mapview.event_type_colors(event_types)
     summaries = _summaries(atlas, where, taxonomy)
     sources = source_list(atlas, where)
     attribution = credits()

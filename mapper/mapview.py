@@ -51,6 +51,7 @@ __all__ = [
     "Frame",
     "PinsEncoder",
     "build_page",
+    "event_type_colors",
     "js_call",
     "pins_feature_collection",
     "resource_path",
@@ -211,7 +212,7 @@ def pins_feature_collection(
     """
     if excerpts_per_pin is not None and excerpts_per_pin < 0:
         raise ValueError("excerpts_per_pin must be >= 0")
-    taxonomy = _checked_taxonomy(event_types)
+    taxonomy = event_type_colors(event_types)
     with collector_paused():  # tens of thousands of small dicts for a big atlas
         wanted = None if article_ids is None else list(article_ids)
         actor_names: dict[str, str] = {}
@@ -257,7 +258,7 @@ class PinsEncoder:
         self, atlas: Atlas, *, event_types: Sequence[tuple[str, str]] = ()
     ) -> EncodedJson:
         """Every pin of the atlas, as :func:`js_call` sends it to ``Dateline.setPins``."""
-        taxonomy = _checked_taxonomy(event_types)
+        taxonomy = event_type_colors(event_types)
         kept: dict[tuple[str, str], tuple[Excerpt, str]] = {}
         actor_names: dict[str, str] = {}
         features: list[str] = []
@@ -285,7 +286,9 @@ class PinsEncoder:
         )
 
 
-def _checked_taxonomy(event_types: Sequence[tuple[str, str]]) -> dict[str, str]:
+def event_type_colors(event_types: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Event type name -> "#rrggbb" (lower case), in legend order; the first colour of a
+    name repeated wins, and a colour that is not #rrggbb is a ValueError."""
     taxonomy: dict[str, str] = {}
     for name, color in event_types:
         if not _HEX_COLOR.fullmatch(color):

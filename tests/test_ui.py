@@ -222,6 +222,63 @@ def test_file_open_adds_an_article_and_its_pins(qtbot, window, lima_txt, monkeyp
     assert {lima, peru} | seed_ids <= pin_ids(qtbot, window)
 
 
+def view_state(qtbot, window) -> dict[str, float]:
+    result = run_js(qtbot, window, "Dateline.viewState()")
+    assert isinstance(result, str), result
+    return json.loads(result)
+
+
+def same_view(one: dict[str, float], other: dict[str, float]) -> bool:
+    """The same zoom and centre, give or take a pixel (Leaflet rounds after a wheel zoom)."""
+    return one["zoom"] == other["zoom"] and all(
+        abs(one[key] - other[key]) < 0.05 for key in ("lat", "lon")
+    )
+
+
+def open_and_map(qtbot, window, path: Path) -> None:
+    articles = len(window.atlas)
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: len(window.atlas) == articles + 1, timeout=PAGE_TIMEOUT_MS)
+    wait_until_mapped(qtbot, window)
+
+
+def test_new_pins_are_framed_until_the_reader_chooses_a_view(qtbot, window, lima_txt, tmp_path):
+    """Pins arriving during an import frame the map only while the reader has not moved it:
+    an open popup and a zoomed-in view stay as they are; Fit Map to Pins frames again."""
+    seed_view = view_state(qtbot, window)
+    open_and_map(qtbot, window, lima_txt)
+    assert not same_view(view_state(qtbot, window), seed_view)  # Lima, far south, framed in
+
+    click_pin(qtbot, window, "Caracas")
+    reading = view_state(qtbot, window)
+    havana = tmp_path / "havana.txt"
+    havana.write_text("Officials in Havana met on Tuesday.\n", encoding="utf-8")
+    open_and_map(qtbot, window, havana)
+    assert place_id(window, "Havana") in pin_ids(qtbot, window)
+    assert same_view(view_state(qtbot, window), reading)
+    popup = popup_text(qtbot, window)
+    assert popup is not None and popup.startswith("Caracas")
+
+    # Scrolling the map (a wheel turn zooms it) is choosing a view too, popup or not.
+    window.fit_action.trigger()
+    qtbot.waitUntil(lambda: popup_text(qtbot, window) is None)
+    run_js(qtbot, window, "document.querySelector('.leaflet-container').dispatchEvent("
+                          "new WheelEvent('wheel', {deltaY: -300, bubbles: true,"
+                          " clientX: 300, clientY: 300}))")
+    qtbot.waitUntil(lambda: view_state(qtbot, window)["zoom"] != reading["zoom"],
+                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.wait(500)  # the wheel zoom settles
+    zoomed = view_state(qtbot, window)
+    bogota = tmp_path / "bogota.txt"
+    bogota.write_text("Crowds gathered in Bogota and Quito.\n", encoding="utf-8")
+    open_and_map(qtbot, window, bogota)
+    assert same_view(view_state(qtbot, window), zoomed)
+
+    window.fit_action.trigger()
+    qtbot.waitUntil(lambda: not same_view(view_state(qtbot, window), zoomed),
+                    timeout=PAGE_TIMEOUT_MS)
+
+
 @pytest.mark.parametrize("target", ["window", "map"])
 def test_dropping_files_on_the_window_opens_them(qtbot, window, lima_txt, target):
     # On the map, the drop lands on Chromium's render widget, which must not get it

@@ -62,6 +62,9 @@
     reserved: [],         // boxes (map pixels) country labels keep clear of (reports)
     pinNames: null,       // names written beside pins (reports)
     openPopup: null,
+    // The reader chose this view (moved or zoomed the map, or Python flew to a place or
+    // restored a view): new pins then arrive without taking the map from under them.
+    viewChosen: false,
     bridge: null,
     ready: false,
     static: false,        // report mode (config.static): drawn once, for a snapshot
@@ -983,6 +986,10 @@
     if (typeof collection === 'string') collection = JSON.parse(collection);
     var features = collection && Array.isArray(collection.features) ? collection.features : [];
     var meta = readMeta(collection);
+    // While articles arrive, pins come again every few seconds: the reader's view and
+    // open popup stay (the first pins, or pins after none, are framed).
+    var reopen = openPinId();
+    var keepView = state.pins.length > 0 && (state.viewChosen || reopen !== null);
     state.revealToken++;
     syncSize();
     state.map.closePopup();
@@ -1003,9 +1010,20 @@
     var shown = shownMarkers();
     updateLegend(meta);
     // Frame first: markercluster then draws the clusters of the final zoom only.
-    if (!(options && options.fit === false)) frameMarkers();
+    if (!(options && options.fit === false) && !keepView) frameMarkers();
     state.cluster.addLayers(shown);
+    var marker = reopen === null ? null : shownMarker(reopen);
+    // Reopened only where it is still a pin of its own (new pins may cluster with it).
+    if (marker && state.cluster.getVisibleParent(marker) === marker) marker.openPopup();
     return shown.length;
+  }
+
+  // The place whose popup is open, or null.
+  function openPinId() {
+    var popup = state.openPopup;
+    if (!popup || !state.map || !state.map.hasLayer(popup)) return null;
+    var source = popup._source;  // Leaflet 1.9: the layer the popup is bound to
+    return source && source.dateline ? source.dateline.id : null;
   }
 
   // Narrow the pins to the excerpts that pass `filter` ({actors, eventTypes, articles}:
@@ -1041,6 +1059,7 @@
     var map = state.map;
     var marker = shownMarker(placeId);
     if (!marker) return false;
+    state.viewChosen = true;
     syncSize();
     var token = ++state.revealToken;
     // Zoom to suit the kind of place (out for a country, in for a town); stay put when the
@@ -1082,6 +1101,7 @@
   // Fit Map to Pins (View menu): a popup left open would pan the map away again.
   function fitPins() {
     if (state.map) state.map.closePopup();
+    state.viewChosen = false;  // the reader asked for every pin: new ones are framed too
     frameMarkers();
     return shownMarkers().length;
   }
@@ -1101,6 +1121,7 @@
   // Put the map where a saved project left it.
   function setView(lat, lon, zoom) {
     if (!state.map) return false;
+    state.viewChosen = true;
     state.map.setView([Number(lat), Number(lon)], Number(zoom), { animate: false });
     return true;
   }
@@ -1236,6 +1257,16 @@
         state.legendFoldedForPopup = true;
         setLegendCollapsed(true);
       }
+    });
+    // A reader who drags, scrolls, zooms or uses the keys on the map has chosen a view
+    // (the legend and the credits are not the map).
+    ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (type) {
+      map.getContainer().addEventListener(type, function (event) {
+        var control = event.target.closest && event.target.closest('.leaflet-control');
+        if (!control || control.classList.contains('leaflet-control-zoom')) {
+          state.viewChosen = true;
+        }
+      }, true);
     });
     map.on('popupclose', function (event) {
       if (state.legendFoldedForPopup) {

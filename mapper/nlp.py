@@ -98,17 +98,27 @@ class TokenView:
 
     @classmethod
     def of(cls, doc: Doc) -> TokenView:
-        view = cls(text_of(doc), [], [], [], [], [], [], [], [])
-        for token in doc:  # one pass: each step makes a Token object
-            word = token.text
+        from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LENGTH, LOWER, SPACY
+
+        source = text_of(doc)
+        view = cls(source, [], [], [], [], [], [], [], [])
+        if not len(doc):
+            return view
+        strings = doc.vocab.strings
+        # One array of attributes in C instead of a Token object per token.
+        columns = doc.to_array([IDX, LENGTH, LOWER, IS_PUNCT, IS_STOP, SPACY]).tolist()
+        for idx, length, lower, punct, stop, space in columns:
+            end = idx + length
+            word = source[idx:end]
             view.words.append(word)
-            view.lower.append(token.lower_)
-            view.offsets.append(token.idx)
+            view.lower.append(strings[lower])
+            view.offsets.append(idx)
             view.capitalised.append(bool(word) and word[0].isupper())
-            view.punct.append(token.is_punct)
-            view.stop.append(token.is_stop)
+            view.punct.append(bool(punct))
+            view.stop.append(bool(stop))
             view.line_break_in.append("\n" in word)
-            view.line_break_after.append("\n" in token.whitespace_)
+            # The whitespace spaCy keeps after a token (token.whitespace_) is one character.
+            view.line_break_after.append(bool(space) and source[end : end + 1] == "\n")
         return view
 
     def text(self, start: int, end: int) -> str:

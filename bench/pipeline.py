@@ -37,13 +37,13 @@ def run(count: int = 1000, sample: int = 200, rounds: int = 2) -> dict[str, Any]
         pass
     spacy_s = pipeline_s = 0.0
     for _round in range(rounds):
-        for first in range(0, sample, 25):
+        for chunk in range(0, sample, 25):
             started = time.perf_counter()
-            for _doc in pipeline.nlp.pipe(texts[first : first + 25], batch_size=16):
+            for _doc in pipeline.nlp.pipe(texts[chunk : chunk + 25], batch_size=16):
                 pass
             spacy_s += time.perf_counter() - started
             started = time.perf_counter()
-            for _analysis in pipeline.analyze_many(articles[first : first + 25], n_process=1):
+            for _analysis in pipeline.analyze_many(articles[chunk : chunk + 25], n_process=1):
                 pass
             pipeline_s += time.perf_counter() - started
     spacy_rate = sample * rounds / spacy_s

@@ -408,6 +408,29 @@ def test_map_snapshot_shows_the_basemap_and_pins(qtbot, window):
 # -- menus, settings, background loading ------------------------------------------------------
 
 
+def test_place_names_stay_readable_in_a_narrow_places_list(qtbot):
+    """At its narrowest, with long country names and four-digit counts, the list still
+    shows whole place names like "Venezuela" (it once showed "Ve…")."""
+    from atlas_factory import place
+
+    places = [
+        place("cc:VE", "Venezuela", "country", 8.0, -66.0, "Venezuela"),
+        place("cc:CD", "Kinshasa", "city", -4.3, 15.3, "Democratic Republic of the Congo"),
+        place("cc:US", "United States", "country", 39.8, -98.6, "United States"),
+    ]
+    places_list = panels.PlaceList()
+    qtbot.addWidget(places_list)
+    places_list.set_places(places, {"cc:VE": 2229, "cc:CD": 1376, "cc:US": 1212})
+    places_list.resize(places_list.minimumWidth(), 300)
+    places_list.show()
+    qtbot.waitExposed(places_list)
+    header, metrics = places_list.header(), places_list.fontMetrics()
+    # Every column on screen (no sideways scrolling), the counts whole, the place readable.
+    assert header.sectionPosition(2) + header.sectionSize(2) <= places_list.viewport().width()
+    assert header.sectionSize(2) >= metrics.horizontalAdvance("2229")
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("Venezuela") + 12  # margins
+
+
 def test_about_box_credits_the_data(qtbot, window):
     window.about_action.trigger()
     box = window.findChild(QtWidgets.QMessageBox, "aboutBox")

@@ -111,7 +111,7 @@ class PlaceList(QtWidgets.QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
@@ -138,6 +138,18 @@ class PlaceList(QtWidgets.QTreeWidget):
             self.addTopLevelItem(item)
             if place.id == current:
                 self.setCurrentItem(item)
+        self._fit_country_column()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_country_column()
+
+    def _fit_country_column(self) -> None:
+        # The country gets its width up to a third of the list, the place the rest: sized
+        # to its contents alone, a long country ("Democratic Republic of the Congo") left
+        # two letters of every place name in a narrow dock.
+        widest = max(self.sizeHintForColumn(1), self.header().sectionSizeHint(1))
+        self.setColumnWidth(1, min(widest, self.viewport().width() // 3))
 
     def current_place(self) -> str | None:
         """The id of the selected place, if any."""

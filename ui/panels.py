@@ -149,7 +149,9 @@ class PlaceList(QtWidgets.QTreeWidget):
         # to its contents alone, a long country ("Democratic Republic of the Congo") left
         # two letters of every place name in a narrow dock.
         widest = max(self.sizeHintForColumn(1), self.header().sectionSizeHint(1))
-        self.setColumnWidth(1, min(widest, self.viewport().width() // 3))
+        width = min(widest, self.viewport().width() // 3)
+        if self.columnWidth(1) != width:  # a resize it causes then changes nothing
+            self.setColumnWidth(1, width)
 
     def current_place(self) -> str | None:
         """The id of the selected place, if any."""

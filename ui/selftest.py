@@ -22,6 +22,7 @@ runs.
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import os
 import shutil
 import sys
@@ -118,6 +119,9 @@ class SelfTest(QtCore.QObject):
         self._watchdog = threading.Timer(timeout_s + 30, self._on_stuck)
         self._watchdog.daemon = True
         self._watchdog.start()
+        # And if the watchdog cannot run either (a thread holding the interpreter lock):
+        # every thread's stack to stderr and exit 1, from C, a quarter of a minute later.
+        faulthandler.dump_traceback_later(timeout_s + 45, exit=True)
 
     # -- the steps, polled -----------------------------------------------------------
     @QtCore.Slot()
@@ -256,6 +260,7 @@ class SelfTest(QtCore.QObject):
         self._poll.stop()
         self._deadline.stop()
         self._watchdog.cancel()
+        faulthandler.cancel_dump_traceback_later()
         print(line, flush=True)
         sys.stderr.flush()
         self._outcome["code"] = code

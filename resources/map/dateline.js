@@ -500,12 +500,25 @@
     if (add.length) cluster.addLayers(add);
   }
 
+  // The popup open on the map, or null.
+  function shownPopup() {
+    var popup = state.openPopup;
+    return popup && state.map && state.map.hasLayer(popup) ? popup : null;
+  }
+
+  // The pin record of the open popup's marker, or null.
+  function openPopupPin() {
+    var popup = shownPopup();
+    var source = popup && popup._source;  // Leaflet 1.9: the layer the popup is bound to
+    return source && source.dateline ? source.dateline : null;
+  }
+
   // After a filter change, the open popup follows its pin: redrawn, or closed with it.
   function refreshOpenPopup() {
-    var popup = state.openPopup;
-    if (!popup || !state.map || !state.map.hasLayer(popup)) return;
-    var source = popup._source;  // Leaflet 1.9: the layer the popup is bound to
-    if (source && source.dateline && !source.dateline.shown) state.map.closePopup();
+    var popup = shownPopup();
+    if (!popup) return;
+    var pin = openPopupPin();
+    if (pin && !pin.shown) state.map.closePopup();
     else popup.update();
   }
 
@@ -988,7 +1001,8 @@
     var meta = readMeta(collection);
     // While articles arrive, pins come again every few seconds: the reader's view and
     // open popup stay (the first pins, or pins after none, are framed).
-    var reopen = openPinId();
+    var openPin = openPopupPin();
+    var reopen = openPin ? openPin.id : null;
     var keepView = state.pins.length > 0 && (state.viewChosen || reopen !== null);
     state.revealToken++;
     syncSize();
@@ -1016,14 +1030,6 @@
     // Reopened only where it is still a pin of its own (new pins may cluster with it).
     if (marker && state.cluster.getVisibleParent(marker) === marker) marker.openPopup();
     return shown.length;
-  }
-
-  // The place whose popup is open, or null.
-  function openPinId() {
-    var popup = state.openPopup;
-    if (!popup || !state.map || !state.map.hasLayer(popup)) return null;
-    var source = popup._source;  // Leaflet 1.9: the layer the popup is bound to
-    return source && source.dateline ? source.dateline.id : null;
   }
 
   // Narrow the pins to the excerpts that pass `filter` ({actors, eventTypes, articles}:
@@ -1139,8 +1145,8 @@
   }
 
   function popupText() {
-    var popup = state.openPopup;
-    if (!popup || !state.map || !state.map.hasLayer(popup)) return 'null';
+    var popup = shownPopup();
+    if (!popup) return 'null';
     var node = popup.getElement();
     var content = node && node.querySelector('.leaflet-popup-content');
     return JSON.stringify(content ? content.textContent : '');

@@ -177,7 +177,7 @@ def close_window(qtbot, window) -> None:
     for box in window.findChildren(QtWidgets.QMessageBox):
         box.close()
     window.close()
-    thread = window._thread
+    thread = window.analysis_thread
     assert thread is None or not isValid(thread) or not thread.isRunning()
     view = window.map_view
     if isValid(view):

@@ -523,7 +523,7 @@ def test_closing_while_the_model_loads_stops_the_worker(qtbot, seed_paths):
     window = MainWindow(seed_paths, pipeline_factory=endless_factory)
     window.show()
     qtbot.waitUntil(lambda: window.state_label.text() == "Loading language model…")
-    thread = window._thread
+    thread = window.analysis_thread
     assert thread is not None and thread.isRunning()
     close_window(qtbot, window)
     assert not isValid(thread) or not thread.isRunning()

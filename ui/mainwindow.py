@@ -6,7 +6,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from ui.mapwidget import MapView, local_files
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
 from ui.saver import ProjectWriter
-from ui.worker import AnalysisWorker, PipelineFactory, load_default_pipeline
+from ui.worker import AnalysisThread, AnalysisWorker, PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
     from mapper.cache import AnalysisCache
@@ -141,8 +141,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._remember_layout = remember_layout
         self._queue: list[Path | Article] = [Path(p) for p in paths]
         self._started = False  # the first batch waits for the map page to be written
-        self._thread: QtCore.QThread | None = None
-        self._worker: AnalysisWorker | None = None
+        self._run: AnalysisThread | None = None  # the batch being analysed, if any
         self._failures: list[str] = []
         self._closing = False
         self._article_filter: str | None = None
@@ -153,7 +152,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._analysis_cache: AnalysisCache | None = None
         self._use_cache = use_cache
         self._pending_filter: Filter | None = None
-        self._pending_corrections: Corrections | None = None
+        # Corrections: the user's own (saved in their data folder, for every article) and
+        # the open project's (that project only, unless the user makes them theirs). The
+        # pipeline applies the two together, the project's winning.
+        self._user_corrections = Corrections()
+        self._project_corrections = Corrections()
         self._pending_view: tuple[float, float, float] | None = None
         self._refresh_timer = QtCore.QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -219,7 +222,12 @@ class MainWindow(QtWidgets.QMainWindow):
     @property
     def is_busy(self) -> bool:
         """Whether files are being read or analysed, or wait for it."""
-        return self._thread is not None or bool(self._queue)
+        return self._run is not None or bool(self._queue)
+
+    @property
+    def analysis_thread(self) -> QtCore.QThread | None:
+        """The thread analysing the current batch (None when idle)."""
+        return self._run.thread if self._run is not None else None
 
     def article_filter(self) -> list[str] | None:
         """The ids of the articles shown (None: all of them)."""
@@ -373,6 +381,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.import_corrections_action.triggered.connect(self._on_import_corrections)
         self.export_corrections_action = file_menu.addAction(self.tr("&Export Corrections…"))
         self.export_corrections_action.triggered.connect(self._on_export_corrections)
+        self.adopt_corrections_action = file_menu.addAction(
+            self.tr("&Make Project's Corrections Mine"))
+        self.adopt_corrections_action.setStatusTip(self.tr(
+            "Keep the open project's corrections for every article (they apply to the "
+            "project only until you do)"))
+        self.adopt_corrections_action.setEnabled(False)
+        self.adopt_corrections_action.triggered.connect(self.adopt_project_corrections)
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         # StandardKey.Quit has no binding on Windows; Ctrl+Q everywhere is expected.
@@ -493,54 +508,31 @@ class MainWindow(QtWidgets.QMainWindow):
     def _start_next_batch(self) -> None:
         preload = self._load_pipeline_only and self._pipeline is None
         self._load_pipeline_only = False
-        if self._thread is not None or self._closing or not self._started:
+        if self._run is not None or self._closing or not self._started:
             return
         if not self._queue and not preload:
             return
         paths, self._queue = self._queue, []
-        factory = self._pipeline_factory
-        pending = self._pending_corrections
-        if self._pipeline is None and pending is not None:
-            # A project opened before the model: its corrections must apply to the
-            # very first analyses, so they join the pipeline in the worker thread.
-            def factory(progress: Callable[[str], None]) -> Pipeline:
-                pipeline = self._pipeline_factory(progress)
-                pipeline.corrections = pipeline.corrections.merged(pending)
-                return pipeline
-
-            self._pending_corrections = None
-        worker = AnalysisWorker(paths, self._pipeline, factory, self._cache())
-        thread = QtCore.QThread(self)
-        thread.setObjectName("dateline-analysis")
+        worker = AnalysisWorker(
+            paths, self._pipeline, self._pipeline_factory, self._cache(),
+            project_corrections=self._project_corrections if self._pipeline is None else None,
+        )
         worker.progress.connect(self._on_worker_progress)
         worker.pipeline_loaded.connect(self._on_pipeline_loaded)
         worker.pipeline_failed.connect(self._on_pipeline_failed)
         worker.analysed_many.connect(self._on_analysed_many)
         worker.failed.connect(self._on_failed)
-        # mu's wiring: the worker runs when the thread starts, and both are
-        # deleted once done; our own slot only forgets them (connected first).
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
-        worker.finished.connect(worker.deleteLater)
-        thread.finished.connect(self._on_thread_finished)
-        thread.finished.connect(thread.deleteLater)
-        self._worker, self._thread = worker, thread
+        run = AnalysisThread(worker)
+        run.finished.connect(self._on_thread_finished)
+        self._run = run
         self._set_busy(self.tr("Starting…"), 0, 0)
-        thread.start()
+        run.start()
 
     def _stop_worker(self) -> None:
         """Cancel the running batch and wait for its thread to end."""
         self._queue.clear()
-        worker, thread = self._worker, self._thread
-        if worker is not None:
-            worker.cancel()
-        if thread is not None:
-            thread.quit()
-            # The worker stops between files; loading the model cannot be
-            # interrupted, but takes a couple of seconds at most.
-            if not thread.wait(30_000):
-                log.error("The analysis thread did not stop")
+        if self._run is not None:
+            self._run.stop(30_000)
 
     @QtCore.Slot(str, int, int)
     def _on_worker_progress(self, message: str, done: int, total: int) -> None:
@@ -549,11 +541,14 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self._closing:
             self._set_busy(message, done, total)
 
-    @QtCore.Slot(object)
-    def _on_pipeline_loaded(self, pipeline: Pipeline) -> None:
+    @QtCore.Slot(object, object)
+    def _on_pipeline_loaded(self, pipeline: Pipeline, own_corrections: Corrections) -> None:
         if not isValid(self):
             return  # a queued call from the worker arriving after the window was deleted
         self._pipeline = pipeline
+        self._user_corrections = own_corrections
+        # A project opened while the model loaded: its corrections join now.
+        pipeline.corrections = self._corrections_in_effect()
 
         self._apply_online_setting()
         self._use_taxonomy(pipeline)
@@ -605,11 +600,11 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot()
     def cancel_work(self) -> None:
         """Stop the current import; articles already analysed stay on the map."""
-        if self._worker is None and not self._queue:
+        if self._run is None and not self._queue:
             return
         self._queue.clear()
-        if self._worker is not None:
-            self._worker.cancel()
+        if self._run is not None:
+            self._run.cancel()
         self._cancelled = True
         self.state_label.setText(self.tr("Cancelling…"))
 
@@ -627,7 +622,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_thread_finished(self) -> None:
         if not isValid(self):
             return  # a queued call from the worker arriving after the window was deleted
-        self._worker = self._thread = None
+        run, self._run = self._run, None
+        if run is not None:
+            run.join()  # released when this slot returns, once the thread has really ended
         self._opening_initial_files = False
         if self._closing:
             return
@@ -806,7 +803,8 @@ class MainWindow(QtWidgets.QMainWindow):
         pipeline = self._pipeline
         return Project(
             articles=tuple(self.atlas.articles),
-            corrections=pipeline.corrections if pipeline else Corrections(),
+            # What makes the map what it is: the user's corrections and the project's.
+            corrections=self._corrections_in_effect(),
             filter=self.filter_panel.current_filter(),
             view=view,
             chosen_article=self._article_filter,
@@ -854,10 +852,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._article_filter = project.chosen_article
         self._pending_filter = project.filter
         self._pending_view = project.view
-        if self._pipeline is not None:
-            self._pipeline.corrections = self._pipeline.corrections.merged(project.corrections)
-        else:
-            self._pending_corrections = project.corrections  # applied when the model is loaded
+        self._use_project_corrections(project.corrections)
         same = self._pipeline is not None and project.fingerprint == self._pipeline.fingerprint()
         if same and project.analyses:
             self.atlas.add_many(project.analyses)  # instant: made by this very pipeline
@@ -870,7 +865,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_title()
         self._refresh()
         self._start_next_batch()
-        if not self._queue and self._thread is None:
+        if not self._queue and self._run is None:
             self._restore_pending()
         self._set_modified(False)
         return True
@@ -1096,23 +1091,72 @@ class MainWindow(QtWidgets.QMainWindow):
 
         if self._pipeline is None:
             return
-        corrections = self._pipeline.corrections
-        corrections = (
-            corrections.without(surface)
+        mine = (
+            self._user_corrections.without(surface)
             if place_id == FORGET
-            else corrections.with_correction(surface, place_id)
+            else self._user_corrections.with_correction(surface, place_id)
         )
         try:
-            corrections.save(default_corrections_path())
+            mine.save(default_corrections_path())
         except (OSError, CorrectionsError) as error:
             self._show_error(self.tr("The correction could not be saved"), [str(error)])
             return
-        self._set_corrections(corrections)
+        self._user_corrections = mine
+        # The user's decision, made now, outranks what the project said of that name.
+        self._project_corrections = self._project_corrections.without(surface)
+        self._apply_corrections()
 
-    def _set_corrections(self, corrections: Corrections) -> None:
+    def _use_project_corrections(self, corrections: Corrections) -> None:
+        """A project's corrections: for this project only, and the user is told so.
+
+        Those the user already has (the same name, the same place) are not the
+        project's own; the rest apply here and are never written to the user's
+        file unless the user chooses File ▸ Make Project's Corrections Mine.
+        """
+        self._project_corrections = Corrections({
+            key: correction for key, correction in corrections.items()
+            if self._user_corrections.get_for(correction.name) != correction
+        })
+        self.adopt_corrections_action.setEnabled(bool(self._project_corrections))
+        if self._pipeline is not None:
+            self._pipeline.corrections = self._corrections_in_effect()
+        if self._project_corrections:
+            self.statusBar().showMessage(
+                self.tr("This project brings {n} corrections of its own: they apply to this "
+                        "project only (File ▸ Make Project's Corrections Mine keeps them for "
+                        "every article).").format(n=len(self._project_corrections)),
+                _STATUS_TIMEOUT_MS,
+            )
+
+    def _corrections_in_effect(self) -> Corrections:
+        """The user's corrections with the open project's over them."""
+        return self._user_corrections.merged(self._project_corrections)
+
+    def adopt_project_corrections(self) -> None:
+        """Make the open project's corrections the user's own (saved; every article)."""
+        from mapper.corrections import CorrectionsError, default_corrections_path
+
+        if not self._project_corrections:
+            return
+        mine = self._user_corrections.merged(self._project_corrections)
+        try:
+            mine.save(default_corrections_path())
+        except (OSError, CorrectionsError) as error:
+            self._show_error(self.tr("The corrections could not be saved"), [str(error)])
+            return
+        count = len(self._project_corrections)
+        self._user_corrections, self._project_corrections = mine, Corrections()
+        self.adopt_corrections_action.setEnabled(False)
+        self.statusBar().showMessage(
+            self.tr("{n} corrections from the project are now yours.").format(n=count),
+            _STATUS_TIMEOUT_MS,
+        )
+
+    def _apply_corrections(self) -> None:
+        """Analyse again with the corrections in effect now."""
         if self._pipeline is None:
             return
-        self._pipeline.corrections = corrections
+        self._pipeline.corrections = self._corrections_in_effect()
         self.reanalyse()
 
     def reanalyse(self) -> None:
@@ -1147,15 +1191,16 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         try:
             imported = Corrections.load(Path(name))
-            merged = self._pipeline.corrections.merged(imported)
-            merged.save(default_corrections_path())
+            mine = self._user_corrections.merged(imported)
+            mine.save(default_corrections_path())
         except (OSError, CorrectionsError) as error:
             self._show_error(self.tr("The corrections could not be imported"), [str(error)])
             return
         self.statusBar().showMessage(
             self.tr("Imported {n} corrections.").format(n=len(imported)), _STATUS_TIMEOUT_MS
         )
-        self._set_corrections(merged)
+        self._user_corrections = mine
+        self._apply_corrections()
 
     @QtCore.Slot()
     def _on_export_corrections(self) -> None:
@@ -1170,7 +1215,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not name:
             return
         try:
-            self._pipeline.corrections.save(Path(name))
+            # Those in effect: the user's and the open project's (what the map shows).
+            self._corrections_in_effect().save(Path(name))
         except (OSError, CorrectionsError) as error:
             self._show_error(self.tr("The corrections could not be exported"), [str(error)])
 

@@ -3,6 +3,9 @@
 An :class:`AnalysisWorker` lives in its own QThread for one batch of files. It
 never touches a widget; everything it finds goes back to the UI thread by
 signals. The pipeline it loads is handed back too, so the next batch reuses it.
+
+:class:`AnalysisThread` is the one owner of a worker and its QThread (see there
+for why ownership must be unambiguous).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ui.qt import QtCore
 
 if TYPE_CHECKING:
     from mapper.cache import AnalysisCache
+    from mapper.corrections import Corrections
     from mapper.pipeline import Pipeline
     from mapper.types import ArticleAnalysis
 
@@ -52,7 +56,9 @@ class AnalysisWorker(QtCore.QObject):
 
     Signals:
         progress(str, int, int): a status message, steps done, steps in all.
-        pipeline_loaded(object): the loaded ``Pipeline`` (emitted once, if it was loaded here).
+        pipeline_loaded(object, object): the loaded ``Pipeline`` and the user's own
+            ``Corrections`` it was loaded with (before a project's were added; emitted
+            once, if it was loaded here).
         pipeline_failed(str): the pipeline could not be loaded; a user-readable reason.
         analysed_many(list): ``ArticleAnalysis`` records ready since the last emission.
         failed(str, str): a file that could not be opened, and a user-readable reason.
@@ -60,7 +66,7 @@ class AnalysisWorker(QtCore.QObject):
     """
 
     progress = QtCore.Signal(str, int, int)
-    pipeline_loaded = QtCore.Signal(object)
+    pipeline_loaded = QtCore.Signal(object, object)
     pipeline_failed = QtCore.Signal(str)
     analysed_many = QtCore.Signal(list)
     failed = QtCore.Signal(str, str)
@@ -72,8 +78,11 @@ class AnalysisWorker(QtCore.QObject):
         pipeline: Pipeline | None,
         factory: PipelineFactory,
         cache: AnalysisCache | None = None,
+        project_corrections: Corrections | None = None,
     ) -> None:
+        """``project_corrections`` join a pipeline loaded here before its first analysis."""
         super().__init__()
+        self._project_corrections = project_corrections
         self._paths = list(paths)
         self._cache = cache
         self._pipeline = pipeline
@@ -109,7 +118,12 @@ class AnalysisWorker(QtCore.QObject):
                 log.exception("Could not load the language pipeline")
                 self.pipeline_failed.emit(f"{type(error).__name__}: {error}")
                 return
-            self.pipeline_loaded.emit(pipeline)
+            own_corrections = pipeline.corrections
+            if self._project_corrections:
+                # A project opened before the model: its corrections must apply to
+                # the very first analyses, yet stay the project's (not the user's).
+                pipeline.corrections = own_corrections.merged(self._project_corrections)
+            self.pipeline_loaded.emit(pipeline, own_corrections)
         from mapper.sources import SourceError, read_article
 
         # Read every file first (fast), reporting the ones that cannot be read...
@@ -169,3 +183,60 @@ class AnalysisWorker(QtCore.QObject):
     def _check_cancelled(self) -> None:
         if self._cancel.is_set():
             raise Cancelled
+
+
+class AnalysisThread:
+    """One batch of analysis on its own QThread; the only owner of the worker and the thread.
+
+    Python owns both objects: neither has a Qt parent and neither is handed to
+    ``deleteLater``. Before, the window dropped its Python references when the
+    thread finished while Qt's deferred deletes (and the window as parent) could
+    also delete them: two owners, and a segfault when a busy machine let the two
+    race. Here the references are released only by :meth:`release`, after the
+    thread has really ended, so no wrapper is dropped while its C++ object can
+    still run or emit.
+    """
+
+    def __init__(self, worker: AnalysisWorker) -> None:
+        self.worker = worker
+        self.thread = QtCore.QThread()
+        self.thread.setObjectName("dateline-analysis")
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        # Direct: quit() is thread-safe, and the thread must end even while the UI
+        # thread is blocked waiting for it (closing the window).
+        worker.finished.connect(self.thread.quit, QtCore.Qt.ConnectionType.DirectConnection)
+
+    @property
+    def finished(self) -> QtCore.SignalInstance:
+        """The thread's ``finished`` signal (queued to whoever connects from the UI thread)."""
+        return self.thread.finished
+
+    def start(self) -> None:
+        """Start the batch."""
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Ask the worker to stop at the next article (returns at once)."""
+        self.worker.cancel()
+
+    def stop(self, timeout_ms: int) -> bool:
+        """Cancel and wait for the thread to end; False if it is still running after the wait."""
+        self.worker.cancel()
+        self.thread.quit()
+        # The worker stops between files; loading the model cannot be interrupted,
+        # but takes a couple of seconds at most.
+        if self.thread.wait(timeout_ms):
+            return True
+        log.error("The analysis thread did not stop within %d ms", timeout_ms)
+        _UNFINISHED.append(self)  # never destroy a running QThread (Qt aborts the process)
+        return False
+
+    def join(self) -> None:
+        """Wait for the thread's very end (``finished`` is emitted just before it)."""
+        if not self.thread.wait(30_000):
+            _UNFINISHED.append(self)
+
+
+#: Threads that did not stop when asked: kept alive so Qt never destroys a running QThread.
+_UNFINISHED: list[AnalysisThread] = []

@@ -109,3 +109,53 @@ def test_online_lookups_are_off_unless_switched_on(window):
     assert QtCore.QSettings("Dateline", "Dateline").value("geocoding/online") in (True, "true")
     window.online_action.setChecked(False)
     assert window._pipeline.online is None
+
+
+def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
+    qtbot, window, popups, tmp_path
+):
+    """Opening a project that says "Caracas is not a place" changes that project's map only.
+
+    Before, the project's corrections joined the user's and were written to the user's
+    file at their next correction, changing every later article and the CLI.
+    """
+    from mapper.project import Project, save_project
+
+    assert "Caracas" in {p.name for p in window.atlas.places()}
+    path = tmp_path / "colleague.dateline"
+    save_project(path, Project(
+        articles=tuple(window.atlas.articles),
+        corrections=Corrections().with_correction("Caracas", None),
+    ))
+    assert window.open_project(path)
+    wait_until_mapped(qtbot, window)
+    assert "Caracas" not in {p.name for p in window.atlas.places()}  # the project's map
+    assert "corrections of its own" in window.statusBar().currentMessage()
+    assert window.adopt_corrections_action.isEnabled()
+
+    # The user's own next correction is saved alone: the project's stays out of their file.
+    cuba = place_id(window, "Cuba")
+    run_js(qtbot, window, f"Dateline.contextPin({json.dumps(cuba)})")
+    qtbot.waitUntil(lambda: bool(popups), timeout=10_000)
+    submenus = {a.text(): a.menu() for a in popups[-1].actions() if a.menu() is not None}
+    (not_a_place,) = [a for a in submenus["“Cuba” means…"].actions() if a.text() == "Not a place"]
+    not_a_place.trigger()
+    wait_until_mapped(qtbot, window)
+    saved = Corrections.load(default_corrections_path())
+    assert "Cuba" in saved and "Caracas" not in saved
+    assert "Caracas" not in {p.name for p in window.atlas.places()}  # still, in this project
+
+    # A project saved now carries both, so a colleague sees the same map.
+    again = tmp_path / "again.dateline"
+    window.save_project(again)
+    qtbot.waitUntil(lambda: again.exists(), timeout=10_000)
+    from mapper.project import load_project
+
+    carried = load_project(again).corrections
+    assert "Caracas" in carried and "Cuba" in carried
+
+    # Only when the user chooses does the project's correction become theirs.
+    window.adopt_corrections_action.trigger()
+    saved = Corrections.load(default_corrections_path())
+    assert saved["Caracas"].place_id is None and "Cuba" in saved
+    assert not window.adopt_corrections_action.isEnabled()

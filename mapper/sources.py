@@ -1,13 +1,19 @@
 """Reading articles from files: plain text, Markdown and HTML.
 
 The text of an :class:`~mapper.types.Article` is the file's text *as read* —
-decoded as UTF-8 with universal newlines, exactly what ``open(path,
-encoding="utf-8").read()`` returns — so that every offset the pipeline reports
+decoded as UTF-8 with universal newlines, what ``open(path,
+encoding="utf-8-sig").read()`` returns — so that every offset the pipeline reports
 indexes that string. HTML is the exception by necessity: its text is the
 readable article text extracted from the markup, and offsets index that text.
 
-Every problem with a file raises :class:`SourceError` with a message meant for
-the user; nothing else escapes from :func:`read_article`.
+Every problem with a file raises :class:`SourceError` with a one-line message meant
+for the user (file names in it pass through :func:`printable`); nothing else escapes
+from :func:`read_article`.
+
+Files can be hostile: only regular files are ever opened for reading (a named pipe
+would block forever, ``/dev/zero`` never ends), reads stop at :data:`MAX_FILE_BYTES`
+whatever the file system claims, and a folder import never follows a link out of
+the folder (a link to ``~/.ssh/id_rsa`` must not end up in a shared project).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -41,32 +49,149 @@ class SourceError(Exception):
     """A file could not be read as an article; ``str(error)`` is a user-readable reason."""
 
 
+#: Characters that must never reach a terminal or a label raw: C0 controls (newline,
+#: escape), DEL, C1 controls, lone surrogates (undecodable bytes in a file name) and
+#: the bidi controls that can make "gpj.txt" display as "txt.jpg".
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069]"
+)
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on one line: control, bidi and surrogate characters as escapes.
+
+    A file name can contain a newline, a terminal escape sequence or a right-to-left
+    override; shown raw, it could fake extra output lines, recolour or clear a
+    terminal, or disguise its own extension. This returns the text with each such
+    character replaced by a visible Python-style escape (``\\n``, ``\\x1b``,
+    ``\\u202e``, ``\\udcff``); ordinary text, accents and scripts pass through.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def seed_paths() -> list[Path]:
     """The built-in sample article(s), shown when the app starts with no files."""
     return sorted(seeds_dir().glob("*.txt"))
 
 
-def find_articles(folder: Path) -> list[Path]:
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file a folder scan will not read, and why (``message`` names the file)."""
+
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class FolderScan:
+    """What a folder holds for Dateline.
+
+    ``found`` are the files to pass to :func:`read_article`, which still refuses,
+    with a reason, those that turn out not to be regular files (that is checked when
+    the file is opened, since the folder may change in between). ``skipped`` are
+    entries that must never be read — links leading out of the folder, sub-folders
+    that cannot be listed — each with a one-line message for the user.
+    """
+
+    found: tuple[Path, ...]
+    skipped: tuple[SkippedFile, ...]
+
+
+def scan_folder(folder: Path) -> FolderScan:
     """Every supported file under a folder, recursively, in a stable order.
 
-    Hidden files and folders (".git", ".DS_Store") are skipped; symbolic links
-    to folders are not followed (a link loop must not hang an import).
+    Hidden files and folders (".git", ".DS_Store") are ignored; links to folders are
+    not followed (a link loop must not hang an import), and a link to a file is kept
+    only when the file is inside ``folder`` — anything else is in ``skipped``.
+    """
+    root = Path(os.path.realpath(folder))
+    found: list[Path] = []
+    skipped: list[SkippedFile] = []
+    # An explicit stack, not os.walk: on Python 3.11 os.walk recurses, and a
+    # thousand nested folders in an unpacked archive would raise RecursionError.
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            skipped.append(SkippedFile(current, f"{printable(current.name)}: folder cannot "
+                                                f"be read ({reason}), skipped"))
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = current / entry.name
+            if _is_real_folder(entry):
+                subfolders.append(path)
+            elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                if _links_outside(entry, path, root):
+                    skipped.append(SkippedFile(path, f"{printable(entry.name)}: a link to a "
+                                                     "file outside the folder, skipped"))
+                else:
+                    found.append(path)
+        # Reversed onto the stack so sub-folders come out in name order, after the
+        # files of their parent: the same order os.walk gave.
+        pending.extend(reversed(subfolders))
+    return FolderScan(found=tuple(found), skipped=tuple(skipped))
+
+
+def _is_real_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:  # vanished while listing: not a folder to walk
+        return False
+
+
+def _links_outside(entry: os.DirEntry[str], path: Path, root: Path) -> bool:
+    """Whether ``entry`` is a link whose final target (all links resolved) is not under ``root``."""
+    try:
+        if not entry.is_symlink():
+            return False
+    except OSError:  # vanished while listing: read_article will say so
+        return False
+    return not Path(os.path.realpath(path)).is_relative_to(root)
+
+
+def find_articles(folder: Path) -> list[Path]:
+    """The files of :func:`scan_folder` to read; what it skips is left out silently."""
+    return list(scan_folder(folder).found)
+
+
+def scan_paths(paths: Sequence[Path]) -> FolderScan:
+    """Files as given, folders replaced by what :func:`scan_folder` finds in them.
+
+    A file named directly is kept even when it is a link to elsewhere: the user chose
+    it. :func:`read_article` still refuses anything that is not a regular file.
     """
     found: list[Path] = []
-    for root, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = sorted(d for d in folders if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                found.append(Path(root) / name)
-    return found
+    skipped: list[SkippedFile] = []
+    for path in paths:
+        if path.is_dir():
+            scan = scan_folder(path)
+            found.extend(scan.found)
+            skipped.extend(scan.skipped)
+        else:
+            found.append(path)
+    return FolderScan(found=tuple(found), skipped=tuple(skipped))
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, folders replaced by the supported files inside them."""
-    expanded: list[Path] = []
-    for path in paths:
-        expanded.extend(find_articles(path) if path.is_dir() else [path])
-    return expanded
+    """The files of :func:`scan_paths` to read; what it skips is left out silently."""
+    return list(scan_paths(paths).found)
 
 
 def article_id_for(text: str) -> str:
@@ -80,7 +205,7 @@ def article_from_text(text: str, *, source: str = "", title: str | None = None) 
     Raises :class:`SourceError` when the text is longer than :data:`MAX_TEXT_CHARS`.
     """
     if len(text) > MAX_TEXT_CHARS:
-        raise SourceError(f"{source or 'text'}: too long for one article "
+        raise SourceError(f"{printable(source) or 'text'}: too long for one article "
                           f"({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})")
     return Article(
         id=article_id_for(text),
@@ -91,37 +216,41 @@ def article_from_text(text: str, *, source: str = "", title: str | None = None) 
 
 
 def read_article(path: Path) -> Article:
-    """Read one article file; raises :class:`SourceError` with the reason if it cannot."""
+    """Read one article file; raises :class:`SourceError` with the reason if it cannot.
+
+    Links are followed (a folder scan has already dropped those leading outside the
+    folder), but only a regular file is read, and never more than
+    :data:`MAX_FILE_BYTES`.
+    """
+    name = printable(path.name)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
-        raise SourceError(f"{path.name}: unsupported file type {suffix or '(none)'} (use {kinds})")
+        raise SourceError(
+            f"{name}: unsupported file type {printable(suffix) or '(none)'} (use {kinds})"
+        )
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                f"{path.name}: too large ({size / 1e6:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB per article)"
-            )
-        raw = path.read_bytes()
+        raw = _read_regular_file(path, name)
     except SourceError:
         raise
     except FileNotFoundError:
-        raise SourceError(f"{path.name}: file not found") from None
+        if path.is_symlink():
+            raise SourceError(f"{name}: a link to a file that does not exist") from None
+        raise SourceError(f"{name}: file not found") from None
     except PermissionError:
-        raise SourceError(f"{path.name}: permission denied") from None
+        raise SourceError(f"{name}: permission denied") from None
     except OSError as error:
-        raise SourceError(f"{path.name}: cannot be read ({error.strerror or error})") from None
+        raise SourceError(f"{name}: cannot be read ({error.strerror or error})") from None
     text = decode_text(raw, path.name)
     if suffix in (".html", ".htm"):
         title, text = html_to_text(text)
     else:
         title = title_from_text(text)
     if not text.strip():
-        raise SourceError(f"{path.name}: the file has no text")
+        raise SourceError(f"{name}: the file has no text")
     if len(text) > MAX_TEXT_CHARS:
         raise SourceError(
-            f"{path.name}: too long for one article ({len(text):,} characters; the limit "
+            f"{name}: too long for one article ({len(text):,} characters; the limit "
             f"is {MAX_TEXT_CHARS:,})"
         )
     return Article(
@@ -132,20 +261,89 @@ def read_article(path: Path) -> Article:
     )
 
 
+#: The kinds of file that are not read, as the user would name them.
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+#: Never block on open (a named pipe swapped in after the check would wait for a
+#: writer forever), never adopt a terminal, never leak the descriptor to a child.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of ``path`` (links followed) if it is a regular file of at most the limit.
+
+    Checked twice: ``stat`` before opening, because merely opening some devices does
+    something (a tape rewinds, a watchdog starts); ``fstat`` of what was opened,
+    because the name may point elsewhere by then. The read itself is bounded, since
+    ``st_size`` is 0 for /proc files and may be a lie on odd file systems.
+    """
+    _refuse_unless_regular(path.stat(), name)
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        _refuse_unless_regular(status, name)
+        if status.st_size > MAX_FILE_BYTES:
+            raise SourceError(f"{name}: too large ({status.st_size / 1e6:.1f} MB; "
+                              f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB per article)")
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError(f"{name}: too large (over the limit of "
+                          f"{MAX_FILE_BYTES / 1e6:.0f} MB per article)")
+    return raw
+
+
+def _refuse_unless_regular(status: os.stat_result, name: str) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((kind for is_kind, kind in _FILE_KINDS if is_kind(status.st_mode)),
+                    "a special file")
+        raise SourceError(f"{name}: not a regular file ({kind})")
+
+
+#: Byte order marks, longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+
+
 def decode_text(raw: bytes, name: str = "file") -> str:
-    """Decode bytes as UTF-8 (or UTF-16 with a BOM, or Windows-1252), with universal newlines."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode bytes as text, with universal newlines.
+
+    UTF-32, UTF-16 or UTF-8 when the bytes begin with that byte order mark (the mark
+    itself is dropped), else UTF-8, else Windows-1252. Text with NUL characters is
+    refused as binary: it is what a mis-decoded or non-text file gives, and NUL cuts
+    strings short in the display and in C libraries.
+    """
+    shown = printable(name)
+    encoding = next((codec for mark, codec in _BYTE_ORDER_MARKS if raw.startswith(mark)), None)
+    if encoding is not None:
         try:
-            text = raw.decode("utf-16")
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
-            raise SourceError(f"{name}: not valid UTF-16 text") from None
+            label = encoding.removesuffix("-sig").upper()
+            raise SourceError(f"{shown}: not valid {label} text") from None
     else:
-        if b"\x00" in raw[:8192]:
-            raise SourceError(f"{name}: looks like a binary file, not text")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise SourceError(f"{shown}: looks like a binary file, not text")
     # What open(..., encoding=...) would return: universal newlines.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

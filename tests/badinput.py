@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 HOSTILE_HTML = """<html><head><title>Breaking: <script>window.__pwned=1</script></title></head>
@@ -40,4 +41,10 @@ def make_corpus(folder: Path) -> dict[str, str | None]:
     put("duplicate_a.txt", same, None)
     put("duplicate_b.txt", same, None)
     put("notes.pdf", b"%PDF-1.4", "unsupported file type")
+    # Byte order marks: UTF-32's begins with UTF-16's; UTF-8's must not stay in the text.
+    put("utf32.txt", "Marches in Odesa and Kharkiv on Friday.".encode("utf-32"), None)
+    put("utf8_bom.txt", b"\xef\xbb\xbfRallies in Dakar on Tuesday.", None)
+    if hasattr(os, "mkfifo"):  # reading a named pipe would wait for a writer forever
+        os.mkfifo(folder / "pipe.txt")
+        expected["pipe.txt"] = "not a regular file (a named pipe)"
     return expected

@@ -67,10 +67,14 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "secret.txt"
     path.write_text("Protests in Lima.", encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root can read anything; pretend
+    def denied(name: str, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # root can read anything; pretend
     with pytest.raises(SourceError, match=r"secret\.txt: permission denied"):
         read_article(path)
 

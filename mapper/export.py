@@ -12,12 +12,18 @@ Article text is untrusted and is escaped for each format: JSON by the encoder; C
 csv module's quoting, and cells that a spreadsheet would run as a formula are defused; KML
 through ElementTree, with descriptions (which Google Earth renders as HTML) escaped as
 HTML first; HTML pages only ever carry it as escaped text or inert JSON
-(:mod:`mapper.mapview`).
+(:mod:`mapper.mapview`). Text extracted from PDFs also holds characters some formats
+cannot carry at all, and every file is written valid whatever the text holds: lone
+surrogates (which have no UTF-8) become U+FFFD in every format, one for one, so offsets
+into the text stay right; KML and CSV also leave out the other characters XML 1.0
+forbids (C0 controls but tab, line feed and carriage return, U+FFFE, U+FFFF), vertical
+tab and form feed as a space (:func:`plain_text`). GeoJSON keeps those, escaped.
 
-Every writer writes a temporary file beside the target and renames it over the target,
-so a failed export never leaves half a file, and raises :class:`ExportError` with a
-message for the user when it cannot write. No Qt here: PNG and PDF are rendered by
-``ui.snapshot`` from :func:`build_report_page`.
+Every writer writes a temporary file beside the target and renames it over the target
+(:func:`write_atomically`), so a failed export (a full disk, say) never leaves half a
+file nor touches the file it would have replaced, and raises :class:`ExportError` with
+a one-line message for the user when it cannot write. No Qt here: PNG and PDF are
+rendered by ``ui.snapshot`` from :func:`build_report_page`.
 """
 
 from __future__ import annotations
@@ -53,8 +59,11 @@ __all__ = [
     "credits",
     "describe_filter",
     "passing_excerpts",
+    "plain_text",
     "source_list",
     "to_geojson",
+    "unbroken_text",
+    "write_atomically",
     "write_csv",
     "write_geojson",
     "write_html",
@@ -100,6 +109,13 @@ _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NO_EVENT_LABEL = "no event type"
+#: Lone surrogates: no encoding of Unicode text can carry them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What else XML 1.0 forbids: C0 controls but tab, line feed and carriage return; U+FFFE
+#: and U+FFFF. (ESC among them also keeps terminal escapes out of a file someone cats.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Vertical tab and form feed separate words (a PDF's line and page breaks).
+_SPACES = {"\x0b": " ", "\x0c": " "}
 
 
 class ExportError(Exception):
@@ -193,6 +209,25 @@ def _actor_name(atlas: Atlas, actor_id: str) -> str:
         return atlas.actor(actor_id).name
     except KeyError:
         return actor_id
+
+
+def unbroken_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so that it encodes as UTF-8.
+
+    One character for one: offsets into the text still point at the same characters.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def plain_text(text: str) -> str:
+    """``text`` as any XML 1.0 (KML) or CSV reader takes it.
+
+    Lone surrogates become U+FFFD (:func:`unbroken_text`); vertical tab and form feed
+    become a space; the other characters XML 1.0 forbids (C0 controls but tab, line
+    feed and carriage return; U+FFFE and U+FFFF) are left out.
+    """
+    text = unbroken_text(text)
+    return _NOT_XML.sub(lambda match: _SPACES.get(match.group(), ""), text)
 
 
 def _now() -> str:
@@ -336,14 +371,19 @@ def _actor_json(atlas: Atlas, actor_id: str) -> dict[str, str]:
 def write_geojson(
     path: PathLike, atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ()
 ) -> Path:
-    """Write :func:`to_geojson` as UTF-8 JSON; returns the path written."""
+    """Write :func:`to_geojson` as UTF-8 JSON; returns the path written.
+
+    Lone surrogates in the text become U+FFFD (one for one, so ``start``, ``end`` and
+    ``highlights`` still index it); control characters are kept, escaped by JSON.
+    """
     text = json.dumps(
         to_geojson(atlas, where, event_types),
         ensure_ascii=False,
         allow_nan=False,
         separators=(",", ":"),
     )
-    return _write_atomically(path, text.encode("utf-8"))
+    # Raw surrogates only ever stand inside JSON strings: replacing them keeps the JSON.
+    return write_atomically(path, unbroken_text(text).encode("utf-8"))
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -351,7 +391,12 @@ def write_geojson(
 
 def _cell(value: str) -> str:
     """Text a spreadsheet shows as text: a leading "=", "+", "-" or "@" would make it a
-    formula (a hostile article could run one), so such cells start with an apostrophe."""
+    formula (a hostile article could run one), so such cells start with an apostrophe.
+
+    The text is made plain (:func:`plain_text`) first, so a character left out cannot
+    uncover a formula behind it.
+    """
+    value = plain_text(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -368,8 +413,8 @@ def write_csv(
     article text (code points); ``actors`` and ``event_types`` are the sentence's,
     joined with "; ". RFC 4180: comma-separated, CRLF between rows, fields with commas,
     quotes or line breaks quoted; UTF-8, with the byte-order mark Excel wants when
-    ``excel_bom``. Text cells that a spreadsheet would take for a formula get a leading
-    apostrophe. Returns the path written.
+    ``excel_bom``. Text is made plain (:func:`plain_text`), and cells that a spreadsheet
+    would take for a formula get a leading apostrophe. Returns the path written.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -389,8 +434,8 @@ def write_csv(
                     _cell(sources.get(excerpt.article_id, "")),
                     _cell(excerpt.text),
                     _cell(place.name),
-                    place.id,
-                    place.kind,
+                    plain_text(place.id),
+                    plain_text(place.kind),
                     _number(place.lat),
                     _number(place.lon),
                     _cell(place.country),
@@ -402,7 +447,7 @@ def write_csv(
                 ]
             )
     encoding = "utf-8-sig" if excel_bom else "utf-8"
-    return _write_atomically(path, buffer.getvalue().encode(encoding))
+    return write_atomically(path, buffer.getvalue().encode(encoding))
 
 
 # -- KML -------------------------------------------------------------------------------------
@@ -417,9 +462,13 @@ def kml_color(hex_color: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
+    """A child element; its text and attribute values made plain (:func:`plain_text`), as
+    XML 1.0 wants them: every text of the KML document is written through here."""
+    element = ET.SubElement(
+        parent, tag, {name: plain_text(value) for name, value in attrib.items()}
+    )
     if text is not None:
-        element.text = text
+        element.text = plain_text(text)
     return element
 
 
@@ -458,7 +507,9 @@ def write_kml(
     excerpts (HTML, escaped: Google Earth renders descriptions as HTML, so article text
     is escaped as HTML and then, like everything, as XML), ExtendedData (place id, kind,
     country, mentions, event types, actors), a style per event type colour (KML writes
-    colours "aabbggrr") and its Point at "lon,lat,0". Returns the path written.
+    colours "aabbggrr") and its Point at "lon,lat,0". Every text and attribute is made
+    plain (:func:`plain_text`), so the document is well-formed whatever the articles
+    hold. Returns the path written.
     """
     taxonomy = mapview.event_type_colors(event_types)
     summaries = _summaries(atlas, where, taxonomy)
@@ -536,7 +587,7 @@ def write_kml(
 
     ET.indent(root)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return _write_atomically(path, data + b"\n")
+    return write_atomically(path, data + b"\n")
 
 
 def _placemark_description(atlas: Atlas, summary: _PlaceSummary) -> str:
@@ -582,10 +633,10 @@ def _frame(
         shown.append(title)
         used += len(title) + 3
     return mapview.Frame(
-        title=options.title,
-        subtitle=options.subtitle,
-        note=describe_filter(atlas, where),
-        sources=tuple(shown),
+        title=plain_text(options.title),
+        subtitle=plain_text(options.subtitle),
+        note=plain_text(describe_filter(atlas, where)),
+        sources=tuple(plain_text(title) for title in shown),
         more_sources=len(titles) - len(shown),
         credits=tuple(credits(options.web_tiles)),
         date=options.date if options.date is not None else dt.date.today().isoformat(),
@@ -603,11 +654,11 @@ def _page(
     static: bool,
 ) -> str:
     pins = mapview.pins_feature_collection(atlas, event_types=event_types)
-    return mapview.build_page(
+    page = mapview.build_page(
         pins,
         bridge=False,
         inline_assets=True,
-        title=options.title or "Dateline map",
+        title=plain_text(options.title) or "Dateline map",
         view=options.view,
         where=where,
         static=static,
@@ -615,6 +666,8 @@ def _page(
         scale_bar=options.scale_bar,
         frame=_frame(atlas, where, options, fixed_size=static),
     )
+    # Article text in the pins' data may hold lone surrogates: the page must encode.
+    return unbroken_text(page)
 
 
 def build_report_page(
@@ -645,7 +698,7 @@ def write_report_page(
 ) -> Path:
     """Write :func:`build_report_page` to ``path`` (for the renderer); returns the path."""
     page = build_report_page(atlas, where, event_types, options)
-    return _write_atomically(path, page.encode("utf-8"))
+    return write_atomically(path, page.encode("utf-8"))
 
 
 def write_html(
@@ -663,31 +716,43 @@ def write_html(
     path written.
     """
     page = _page(atlas, where, event_types, options or ReportOptions(), static=False)
-    return _write_atomically(path, page.encode("utf-8"))
+    return write_atomically(path, page.encode("utf-8"))
 
 
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _write_atomically(path: PathLike, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+def write_atomically(path: PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole, or not at all; returns the path written.
+
+    The bytes go to a temporary file beside ``path`` (``.NAME.RANDOM.part``), which is
+    synced and then renamed over ``path``. When anything fails (no such folder, no
+    permission, a full disk, a file too large) the temporary file is removed, a file
+    already at ``path`` is left as it was, and :class:`ExportError` says why in one line
+    ("Cannot write out.csv: No space left on device.").
+    """
     target = Path(path)
     folder = target.parent
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write {target}: the folder {folder} does not exist.")
-    if target.is_dir():
-        raise ExportError(f"Cannot write {target}: it is a folder.")
     temporary = folder / f".{target.name}.{secrets.token_hex(4)}.part"
+    descriptor: int | None = None
     try:
+        if not folder.is_dir():
+            raise ExportError(f"Cannot write {target}: the folder {folder} does not exist.")
+        if target.is_dir():
+            raise ExportError(f"Cannot write {target}: it is a folder.")
         # Created with the usual permissions (0666 less the umask), unlike mkstemp's 0600.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         descriptor = os.open(temporary, flags, 0o666)
         with os.fdopen(descriptor, "wb") as handle:
+            descriptor = None  # the handle closes it, even when a write fails
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(target)
     except OSError as error:
+        if descriptor is not None:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
         with contextlib.suppress(OSError):
             temporary.unlink()
         reason = error.strerror or str(error)

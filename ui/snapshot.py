@@ -20,6 +20,12 @@ export`` CLI runs as a subprocess::
         [--paper a4|letter --orientation landscape|portrait]
 
 It exits 0 on success, or non-zero with one line on stderr.
+
+Files are written whole or not at all (:func:`mapper.export.write_atomically`): the image
+is encoded and the PDF printed in memory, then written to a temporary file beside the
+target and renamed over it. When the write fails (a full disk, a file too large, no
+permission) nothing is left behind, a file already there is left as it was, and the
+message says why ("Cannot write out.png: No space left on device.").
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from mapper.export import ExportError, write_atomically
 from ui.mapwidget import MapPage, OfflineInterceptor
 from ui.qt import QtCore, QtGui, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
 
@@ -172,7 +179,7 @@ class Snapshotter(QtCore.QObject):
     newest preview wins).
 
     Files are written beside their target and renamed over it, so a failure never
-    leaves half a file.
+    leaves half a file, nor touches the file it would have replaced.
 
     Signals:
         finished(object, object): a request is done: the :class:`SnapshotRequest` and
@@ -193,8 +200,6 @@ class Snapshotter(QtCore.QObject):
         self._generation = 0
         self._map_rect: QtCore.QRect | None = None
         self._url = QtCore.QUrl()
-        self._abandoned: set[Path] = set()
-        self._partial: Path | None = None
         self._poll = QtCore.QTimer(self)
         self._poll.setInterval(_POLL_MS)
         self._poll.setSingleShot(True)
@@ -250,9 +255,6 @@ class Snapshotter(QtCore.QObject):
         self._closed = True
         view, page = self._view, self._page
         self._view = self._page = self._profile = None
-        for partial in self._abandoned:
-            partial.unlink(missing_ok=True)
-        self._abandoned.clear()
         if view is not None and isValid(view):
             view.stop()
             view.hide()
@@ -286,7 +288,6 @@ class Snapshotter(QtCore.QObject):
         view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.NoContextMenu)
         view.setPage(page)
         page.loadingChanged.connect(self._on_loading_changed)
-        page.pdfPrintingFinished.connect(self._on_pdf_printed)
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
         view.show()
         self._view, self._page, self._profile = view, page, profile
@@ -334,8 +335,7 @@ class Snapshotter(QtCore.QObject):
         request, page = self._request, self._page
         assert request is not None and page is not None
         if request.is_pdf:
-            assert request.out is not None
-            self._print_pdf(request, page, request.out)
+            self._print_pdf(request, page)
         else:
             self._grab(request)
 
@@ -351,16 +351,21 @@ class Snapshotter(QtCore.QObject):
             return
         image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
         if request.out is not None:
-            partial = self._partial_path(request.out)
-            writer = QtGui.QImageWriter(str(partial), b"png")
-            ok = writer.write(image)
-            del writer  # closes the file
-            if not ok or not self._replace(partial, request.out):
-                self._fail(f"Could not write {request.out}.")
+            # Encoded in memory, then written whole (or not at all, and said why).
+            buffer = QtCore.QBuffer()
+            buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+            writer = QtGui.QImageWriter(buffer, b"png")
+            if not writer.write(image):
+                self._fail(f"Could not encode {request.out}: {writer.errorString()}.")
+                return
+            try:
+                write_atomically(request.out, bytes(buffer.data().data()))
+            except ExportError as error:
+                self._fail(str(error))
                 return
         self._succeed(SnapshotResult(image, request.out, self._map_rect))
 
-    def _print_pdf(self, request: SnapshotRequest, page: MapPage, out: Path) -> None:
+    def _print_pdf(self, request: SnapshotRequest, page: MapPage) -> None:
         width, height = float(request.width), float(request.height)
         if request.paper is not None:
             paper_w, paper_h = paper_size_px(request.paper, request.orientation)
@@ -386,43 +391,29 @@ class Snapshotter(QtCore.QObject):
         )
         layout = QtGui.QPageLayout(size, orientation, QtCore.QMarginsF(0, 0, 0, 0))
         layout.setMode(QtGui.QPageLayout.Mode.FullPageMode)
-        # A relative path makes Chromium fail (ok=False); one page only.
+        # One page only, printed in memory: Chromium writes nothing (a file it failed to
+        # write would be left behind, with no word of why); the bytes are written here.
         ranges = QtGui.QPageRanges()
         ranges.addPage(1)
-        self._partial = self._partial_path(out)
-        page.printToPdf(str(self._partial), layout, ranges)
+        generation = self._generation
 
-    @QtCore.Slot(str, bool)
-    def _on_pdf_printed(self, path: str, ok: bool) -> None:
-        if Path(path) in self._abandoned:
-            self._abandoned.discard(Path(path))
-            Path(path).unlink(missing_ok=True)
+        def on_printed(data: QtCore.QByteArray) -> None:
+            if generation == self._generation and self._request is request:
+                self._on_pdf_printed(request, bytes(data.data()))
+
+        page.printToPdf(on_printed, layout, ranges)
+
+    def _on_pdf_printed(self, request: SnapshotRequest, data: bytes) -> None:
+        assert request.out is not None
+        if not data:
+            self._fail(f"The PDF {request.out} could not be printed.")
             return
-        request, partial = self._request, self._partial
-        if request is None or request.out is None or partial is None or Path(path) != partial:
-            return
-        self._partial = None
-        if not ok or not self._replace(partial, request.out):
-            self._fail(f"Could not write the PDF {request.out}.")
+        try:
+            write_atomically(request.out, data)
+        except ExportError as error:
+            self._fail(str(error))
             return
         self._succeed(SnapshotResult(None, request.out, self._map_rect))
-
-    @staticmethod
-    def _partial_path(out: Path) -> Path:
-        out = out.resolve()
-        return out.with_name(f".{out.name}.{os.getpid()}.part")
-
-    @staticmethod
-    def _replace(partial: Path, out: Path) -> bool:
-        try:
-            # Chromium writes PDFs readable by their owner only; exports get the usual
-            # permissions (as mapper.export's files do).
-            partial.chmod(0o666 & ~_umask())
-            partial.replace(out)
-        except OSError:
-            partial.unlink(missing_ok=True)
-            return False
-        return True
 
     @QtCore.Slot()
     def _on_timeout(self) -> None:
@@ -441,9 +432,6 @@ class Snapshotter(QtCore.QObject):
         self._poll.stop()
         self._timeout.stop()
         self._map_rect = None
-        if self._partial is not None:  # a PDF being printed: deleted once Chromium is done
-            self._abandoned.add(self._partial)
-            self._partial = None
         # The view is not stopped: Chromium stops asynchronously and would cancel the
         # next request's load as well. A dropped load runs on, and its news is ignored.
         self._request = None
@@ -461,6 +449,7 @@ class Snapshotter(QtCore.QObject):
 
 
 def _umask() -> int:
+    """The process's umask (files are written with 0666 less it)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -1,10 +1,12 @@
 """The map page: a folium/Leaflet page that works with no network, and the pins it shows.
 
 The page is built once by folium with every asset local (Leaflet and Leaflet.markercluster
-from their XStatic packages, our own ``resources/map/dateline.js`` and ``dateline.css``, the
-Natural Earth basemap in ``resources/basemap/countries.js`` when present). Pins are not folium
-objects: they travel as one GeoJSON FeatureCollection (:func:`pins_feature_collection`) and
-``dateline.js`` draws them, so changing what is shown never rebuilds or reloads the page.
+from their XStatic packages, our own script, joined from the parts in ``resources/map/js/``
+(:data:`PAGE_SCRIPTS`), and ``resources/map/dateline.css``, the Natural Earth basemap in
+``resources/basemap/countries.js`` when present; exports add the frame of
+``resources/map/frame.html`` and ``frame.css``). Pins are not folium objects: they travel as
+one GeoJSON FeatureCollection (:func:`pins_feature_collection`) and the page's script draws
+them, so changing what is shown never rebuilds or reloads the page.
 The payload carries every excerpt with its actors and event types, and the page filters
 them itself (``Dateline.setFilter``, the rule of :mod:`mapper.filters`), colours pins by
 their dominant event type and shows a legend of the taxonomy.
@@ -26,6 +28,7 @@ import html
 import json
 import math
 import re
+import string
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +50,14 @@ __all__ = [
     "ATTRIBUTION",
     "JS_API",
     "NO_EVENT_COLOR",
+    "PAGE_SCRIPTS",
     "EncodedJson",
     "Frame",
     "PinsEncoder",
     "build_page",
     "event_type_colors",
     "js_call",
+    "page_script",
     "pins_feature_collection",
     "resource_path",
     "resources_dir",
@@ -117,21 +122,58 @@ def _basemap_file() -> Path | None:
     return path if path.is_file() else None
 
 
+#: The parts of the page's own script, in ``resources/map/js/``, in the order
+#: :func:`page_script` joins them. The one place this order is written: a part may use as it
+#: loads only what the parts before it declare (``00-core.js``: constants, shared state and
+#: helpers; ``legend.js`` defines its Leaflet control as it loads); ``api.js``, last, puts
+#: ``window.Dateline`` together. Functions may call any part's functions.
+PAGE_SCRIPTS = (
+    "00-core.js",
+    "payload.js",
+    "filter.js",
+    "markers.js",
+    "popup.js",
+    "legend.js",
+    "basemap.js",
+    "view.js",
+    "init.js",
+    "api.js",
+)
+#: The name errors and the browser's developer tools give the joined script.
+_PAGE_SCRIPT_URL = "dateline-page.js"
+
+
+def page_script() -> str:
+    """The page's own script: the parts of :data:`PAGE_SCRIPTS` joined in one strict-mode
+    function, so they share its scope and make no global but ``window.Dateline`` (and
+    ``window.datelineReady``). The page carries it as one inline script (allowed by its
+    hash) whether the other assets are inline or linked."""
+    parts = ["(function () {\n'use strict';\n"]
+    for name in PAGE_SCRIPTS:
+        text = resource_path(f"map/js/{name}").read_text(encoding="utf-8")
+        parts.append(f"\n// ---- resources/map/js/{name} ----\n\n{text.rstrip()}\n")
+    parts.append(f"}})();\n//# sourceURL={_PAGE_SCRIPT_URL}\n")
+    return "".join(parts)
+
+
 def _scripts() -> list[tuple[str, Path]]:
+    """Leaflet's scripts and the basemap, which the page's own script follows."""
     scripts = [("leaflet", _leaflet_js()), ("leaflet_markercluster", _markercluster_js())]
     basemap = _basemap_file()
     if basemap is not None:
         scripts.append(("dateline_basemap", basemap))
-    scripts.append(("dateline", resource_path("map/dateline.js")))
     return scripts
 
 
-def _stylesheets() -> list[tuple[str, Path]]:
-    return [
+def _stylesheets(*, frame: bool = False) -> list[tuple[str, Path]]:
+    sheets = [
         ("leaflet_css", _leaflet_css()),
         ("leaflet_markercluster_css", _markercluster_css()),
         ("dateline_css", resource_path("map/dateline.css")),
     ]
+    if frame:
+        sheets.append(("dateline_frame_css", resource_path("map/frame.css")))
+    return sheets
 
 
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
@@ -388,7 +430,8 @@ class _Raw(Element):
 
 
 class _DatelineInit(MacroElement):
-    """Hands the folium map to dateline.js once Leaflet has created it."""
+    """Hands the folium map to the page's script (``Dateline.init``) once Leaflet has
+    created it."""
 
     _template = Template(
         """
@@ -460,71 +503,71 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def _frame_header(frame: Frame) -> str:
-    if not (frame.title or frame.subtitle):
-        return ""
-    parts = ['<header class="dl-frame-header">']
-    if frame.title:
-        parts.append(f'<h1 class="dl-frame-title">{_text(frame.title)}</h1>')
-    if frame.subtitle:
-        parts.append(f'<p class="dl-frame-subtitle">{_text(frame.subtitle)}</p>')
-    parts.append("</header>")
-    return "".join(parts)
+_FRAME_PART = re.compile(r"^<!-- part: (\w+)(?: \(.*\))? -->\n", re.MULTILINE)
+_FRAME_SEPARATOR = " \u00b7 "
 
 
-def _frame_footer(frame: Frame) -> str:
-    lines: list[str] = []
-    if frame.note:
-        lines.append(
-            '<p class="dl-frame-note"><span class="dl-frame-label">Showing</span> '
-            f"{_text(frame.note)}</p>"
-        )
-    if frame.sources or frame.more_sources:
-        items = [f'<span class="dl-frame-source">{_text(t)}</span>' for t in frame.sources]
-        if frame.more_sources:
-            items.append(f'<span class="dl-frame-more">and {frame.more_sources} more</span>')
-        label = "Source" if len(frame.sources) + frame.more_sources == 1 else "Sources"
-        lines.append(
-            f'<p class="dl-frame-sources"><span class="dl-frame-label">{label}</span> '
-            + " \u00b7 ".join(items)
-            + "</p>"
-        )
-    if frame.credits:
-        lines.append(
-            '<p class="dl-frame-credits">' + " \u00b7 ".join(map(_text, frame.credits)) + "</p>"
-        )
-    side = []
-    if frame.date:
-        side.append(f'<span class="dl-frame-date">{_text(frame.date)}</span>')
-    side.append('<span class="dl-frame-maker">Made with Dateline</span>')
-    return (
-        '<footer class="dl-frame-footer"><div class="dl-frame-main">'
-        + "".join(lines)
-        + '</div><div class="dl-frame-side">'
-        + "".join(side)
-        + "</div></footer>"
-    )
+def _frame_parts() -> dict[str, string.Template]:
+    """The parts of ``resources/map/frame.html`` by name, each a template of one line
+    (but the style) whose ``$names`` :func:`_frame_html` fills."""
+    pieces = _FRAME_PART.split(resource_path("map/frame.html").read_text(encoding="utf-8"))
+    # pieces[0] is the comment before the first part, then (name, text) pairs.
+    return {
+        name: string.Template(text.rstrip("\n"))
+        for name, text in zip(pieces[1::2], pieces[2::2], strict=True)
+    }
 
 
-def _frame_style(frame: Frame) -> str:
-    """The composition: header, map and footer stacked in a page of the frame's size."""
+def _frame_html(frame: Frame) -> tuple[str, str, str]:
+    """The frame's style (the page's size), header and footer, from ``frame.html``.
+
+    Every value from the frame is escaped here (:func:`_text`) before it goes into a part;
+    the header is "" without a title or subtitle.
+    """
+    parts = _frame_parts()
+
+    def fill(name: str, **values: object) -> str:
+        return parts[name].substitute(values)
+
+    def text(name: str, value: str) -> str:
+        return fill(name, text=_text(value)) if value else ""
+
     width = "100%" if frame.width is None else f"{int(frame.width)}px"
     height = "100%" if frame.height is None else f"{int(frame.height)}px"
-    rules = [
-        f"html, body {{ width: {width}; height: {height}; margin: 0; padding: 0;"
-        " overflow: hidden; background: #fff; }",
-        # Grid areas place the header and footer whatever their order in the document
-        # (folium writes the map's element after everything added before rendering).
-        "body { display: grid; grid-template-columns: minmax(0, 1fr);"
-        " grid-template-rows: auto minmax(0, 1fr) auto;"
-        ' grid-template-areas: "header" "map" "footer"; }',
-        # More specific than folium's own "#map_dateline" rule, which comes later.
-        "body > #map_dateline { grid-area: map; width: auto; height: auto; min-height: 0; }",
-    ]
-    if frame.width is not None and frame.height is not None:
-        # Printing keeps the composition on one page of exactly its size.
-        rules.append(f"@page {{ size: {width} {height}; margin: 0; }}")
-    return "<style>" + "\n".join(rules) + "</style>"
+    fixed = frame.width is not None and frame.height is not None
+    style = fill(
+        "size",
+        width=width,
+        height=height,
+        print=fill("print", width=width, height=height) if fixed else "",
+    )
+    header = ""
+    if frame.title or frame.subtitle:
+        header = fill(
+            "header", title=text("title", frame.title), subtitle=text("subtitle", frame.subtitle)
+        )
+    sources = ""
+    if frame.sources or frame.more_sources:
+        items = [text("source", title) for title in frame.sources]
+        if frame.more_sources:
+            items.append(fill("more", count=int(frame.more_sources)))
+        count = len(frame.sources) + frame.more_sources
+        sources = fill(
+            "sources",
+            label="Source" if count == 1 else "Sources",
+            items=_FRAME_SEPARATOR.join(items),
+        )
+    credits = ""
+    if frame.credits:
+        credits = fill("credits", items=_FRAME_SEPARATOR.join(map(_text, frame.credits)))
+    footer = fill(
+        "footer",
+        note=text("note", frame.note),
+        sources=sources,
+        credits=credits,
+        date=text("date", frame.date),
+    )
+    return style, header, footer
 
 
 def _initial_view(view: tuple[float, float, float] | None) -> list[float] | None:
@@ -553,9 +596,11 @@ def build_page(
 
     ``pins`` (a FeatureCollection from :func:`pins_feature_collection`) is embedded and
     shown on load; without it the page opens on the world. With ``inline_assets=False``
-    scripts and stylesheets are ``file://`` links to the installed copies (the page must
-    then be loaded from a file, see :func:`write_page`); with ``inline_assets=True`` every
-    asset is inside the page, which then works alone, offline (standalone HTML export).
+    Leaflet's scripts, the basemap and the stylesheets are ``file://`` links to the
+    installed copies (the page must then be loaded from a file, see :func:`write_page`);
+    with ``inline_assets=True`` every asset is inside the page, which then works alone,
+    offline (standalone HTML export). The page's own script (:func:`page_script`) is
+    inside it either way.
     ``bridge=True`` connects to the Qt WebChannel object ``bridge`` (pageReady,
     placeClicked, excerptClicked); leave it off for pages viewed outside the app.
 
@@ -592,8 +637,8 @@ def build_page(
         **options,
     )
     fmap._id = "dateline"  # a stable element id: the same input gives the same page
-    # Per-instance lists: folium's class-level ones point at CDNs and are shared by
-    # every map in the process (add_js_link would mutate them).
+    # Per-instance lists, left empty (the assets are added below): folium's class-level
+    # ones point at CDNs and are shared by every map in the process.
     fmap.default_js = []
     fmap.default_css = []
     figure = fmap.get_root()
@@ -606,24 +651,34 @@ def build_page(
         name="dateline_csp",
     )
 
-    if inline_assets:
-        for name, path in _stylesheets():
+    # Stylesheets, then Leaflet's scripts, then ours: inside the page, or linked to the
+    # installed files. Our script is inline either way (it is joined from its parts here).
+    for name, path in _stylesheets(frame=frame is not None):
+        if inline_assets:
             css = _safe_in_element(_inline_css(path), "style")
-            figure.header.add_child(_Raw(f"<style>{css}</style>"), name=name)
-        for name, path in _scripts():
+            sheet = f"<style>{css}</style>"
+        else:
+            sheet = f'<link rel="stylesheet" href="{html.escape(path.as_uri())}"/>'
+        figure.header.add_child(_Raw(sheet), name=name)
+    for name, path in _scripts():
+        if inline_assets:
             js = _safe_in_element(path.read_text(encoding="utf-8"), "script")
-            figure.header.add_child(_Raw(f"<script>{js}</script>"), name=name)
-    else:
-        fmap.default_css = [(name, path.as_uri()) for name, path in _stylesheets()]
-        fmap.default_js = [(name, path.as_uri()) for name, path in _scripts()]
+            script = f"<script>{js}</script>"
+        else:
+            script = f'<script src="{html.escape(path.as_uri())}"></script>'
+        figure.header.add_child(_Raw(script), name=name)
+    figure.header.add_child(
+        _Raw(f"<script>{_safe_in_element(page_script(), 'script')}</script>"), name="dateline"
+    )
     if bridge:
         figure.header.add_child(
             _Raw(f'<script src="{_QWEBCHANNEL_JS}"></script>'), name="qwebchannel"
         )
     if frame is not None:
-        figure.header.add_child(_Raw(_frame_style(frame)), name="dateline_frame_style")
-        figure.html.add_child(_Raw(_frame_header(frame)), name="dateline_frame_header")
-        figure.html.add_child(_Raw(_frame_footer(frame)), name="dateline_frame_footer")
+        style, header, footer = _frame_html(frame)
+        figure.header.add_child(_Raw(style), name="dateline_frame_style")
+        figure.html.add_child(_Raw(header), name="dateline_frame_header")
+        figure.html.add_child(_Raw(footer), name="dateline_frame_footer")
 
     if pins is not None:
         figure.html.add_child(

@@ -276,12 +276,13 @@ def test_page_has_leaflet_markercluster_and_our_assets(atlas: Atlas) -> None:
     for expected in (
         "leaflet.js",
         "leaflet.markercluster.js",
-        "dateline.js",
         "leaflet.css",
         "MarkerCluster.css",
         "dateline.css",
     ):
         assert expected in names
+    # Our script, joined from its parts, is inside the page whether the rest is linked or not.
+    assert "window.Dateline = {" in mapview.build_page()
     inline = mapview.build_page(inline_assets=True)
     assert "L.markerClusterGroup" in inline and "window.Dateline" in inline
     # Leaflet's own images (layer control, default marker) come along as data: URIs.
@@ -432,7 +433,8 @@ def test_write_page_references_existing_local_files(atlas: Atlas, tmp_path: Path
 
 
 def test_resources_are_found_next_to_the_package() -> None:
-    assert (mapview.resources_dir() / "map" / "dateline.js").is_file()
+    for name in mapview.PAGE_SCRIPTS:
+        assert (mapview.resources_dir() / "map" / "js" / name).is_file()
     assert mapview.resource_path("map/dateline.css").is_file()
     for bad in ("/etc/passwd", "../pyproject.toml", "map/../../pyproject.toml", "", "map\\x"):
         with pytest.raises(ValueError):
@@ -440,7 +442,7 @@ def test_resources_are_found_next_to_the_package() -> None:
 
 
 def test_page_script_exposes_the_api_the_window_calls() -> None:
-    script = mapview.resource_path("map/dateline.js").read_text(encoding="utf-8")
+    script = mapview.page_script()
     for name in sorted(mapview.JS_API):
         assert re.search(rf"\b{name}: {name}\b", script), name
     for bridge_call in ("pageReady", "placeClicked", "excerptClicked", "placeContextMenu"):
@@ -448,6 +450,9 @@ def test_page_script_exposes_the_api_the_window_calls() -> None:
     # Article strings reach the DOM through textContent only.
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.DOTALL)
     assert "innerHTML" not in code and "insertAdjacentHTML" not in code
+    # One strict-mode function around every part; block-scoped declarations only.
+    assert code.startswith("(function () {\n'use strict';")
+    assert not re.search(r"\bvar\b", code)
 
 
 def test_mapview_does_not_import_qt() -> None:

@@ -1,0 +1,109 @@
+// The legend control: event types and their colours, and what a pin's size means.
+
+// Top right: the zoom control is top left, the scale bottom left, the credits bottom right.
+const Legend = L.Control.extend({
+  options: { position: 'topright' },
+
+  onAdd: function () {
+    const root = el('div', 'dl-legend leaflet-control');
+    root.setAttribute('role', 'region');
+    root.setAttribute('aria-label', 'Legend');
+    const toggle = el('button', 'dl-legend-toggle');
+    toggle.type = 'button';
+    toggle.appendChild(el('span', 'dl-legend-heading', 'Legend'));
+    toggle.appendChild(el('span', 'dl-legend-arrow'));
+    toggle.addEventListener('click', function () {
+      setLegendCollapsed(!state.legendCollapsed);
+    });
+    this._body = el('div', 'dl-legend-body');
+    root.appendChild(toggle);
+    root.appendChild(this._body);
+    this._root = root;
+    this._toggle = toggle;
+    L.DomEvent.disableClickPropagation(root);
+    L.DomEvent.disableScrollPropagation(root);
+    return root;
+  }
+});
+
+function setLegendCollapsed(collapsed) {
+  const legend = state.legend;
+  state.legendCollapsed = Boolean(collapsed);
+  if (!legend || !legend._root) return;
+  legend._root.classList.toggle('dl-legend-collapsed', state.legendCollapsed);
+  legend._toggle.setAttribute('aria-expanded', state.legendCollapsed ? 'false' : 'true');
+  legend._toggle.title = state.legendCollapsed ? 'Show the legend' : 'Hide the legend';
+}
+
+function legendItem(name, color, key) {
+  const item = el('div', 'dl-legend-item');
+  item.setAttribute('data-event-type', key);
+  const swatch = el('span', 'dl-swatch');
+  swatch.style.backgroundColor = color;
+  item.appendChild(swatch);
+  item.appendChild(el('span', 'dl-legend-label', name));
+  return item;
+}
+
+// Rebuilt for each payload: its event types (in taxonomy order), "No event type",
+// and what a pin's size means. Hidden while there are no pins.
+function updateLegend(meta) {
+  const legend = state.legend;
+  if (!legend || !legend._body) return;
+  const body = legend._body;
+  while (body.firstChild) body.removeChild(body.firstChild);
+  legend._root.classList.toggle('dl-legend-empty', state.pins.length === 0);
+  if (meta.eventTypes.length) {
+    body.appendChild(el('div', 'dl-legend-title', 'Event type'));
+    meta.eventTypes.forEach(function (t) {
+      body.appendChild(legendItem(t.name, t.color, t.name));
+    });
+    body.appendChild(legendItem('No event type', meta.noEventColor, NO_EVENT));
+  }
+  const size = el('div', 'dl-legend-size');
+  const dots = el('span', 'dl-legend-dots');
+  [1, 10, 40].forEach(function (n) {
+    const dot = el('span', 'dl-legend-dot');
+    const d = pinDiameter(n) * 0.6;
+    dot.style.width = d + 'px';
+    dot.style.height = d + 'px';
+    dots.appendChild(dot);
+  });
+  size.appendChild(dots);
+  size.appendChild(el('span', 'dl-legend-label', 'Pin size = number of mentions'));
+  body.appendChild(size);
+  markLegend();
+  setLegendCollapsed(state.legendCollapsed);
+}
+
+// Types the event-type facet leaves out are dimmed. In a report, where nobody can
+// change the filter, the legend lists only the colours of the pins on the map.
+function markLegend() {
+  const legend = state.legend;
+  if (!legend || !legend._body) return;
+  const chosen = state.filter.eventTypes;
+  const onMap = state.static ? coloursOnMap() : null;
+  legend._body.querySelectorAll('.dl-legend-item').forEach(function (item) {
+    const key = item.getAttribute('data-event-type');
+    item.classList.toggle('dl-legend-off', chosen !== null && chosen.indexOf(key) < 0);
+    if (onMap) item.classList.toggle('dl-legend-absent', !onMap.has(key));
+  });
+  if (onMap) {
+    const title = legend._body.querySelector('.dl-legend-title');
+    if (title) title.classList.toggle('dl-legend-absent', onMap.size === 0);
+  }
+}
+
+// The event types (NO_EVENT for "no event type") whose colour a shown pin wears.
+function coloursOnMap() {
+  const d = state.data;
+  const keys = new Set();
+  if (!d || !d.colouring) return keys;
+  const names = [];
+  d.typeCode.forEach(function (code, name) { names[code] = name; });
+  state.pins.forEach(function (pin) {
+    if (!pin.shown) return;
+    keys.add(pin.dominant >= 0 && pin.dominant < d.knownTypes ? names[pin.dominant] : NO_EVENT);
+  });
+  return keys;
+}

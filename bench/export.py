@@ -48,7 +48,7 @@ def _export_seconds(window: Any, renderer: Any, out: Path | None, settings: Any)
         renderer.start(state, settings, out)
 
     capture_map_state(
-        window.map_view, window.atlas, window.current_filter(), window._event_types, render
+        window.map_view, window.atlas, window.current_filter(), window.session.event_types, render
     )
     try:
         spin_until(lambda: bool(outcome), failure=LATE)

@@ -113,7 +113,7 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 @pytest.fixture(autouse=True)
 def fresh_settings(isolated_settings: Path) -> Iterator[None]:
     """Every test starts with no remembered window layout."""
-    from ui.mainwindow import APPLICATION, ORGANIZATION
+    from ui.app_info import APPLICATION, ORGANIZATION
 
     QtCore.QSettings(ORGANIZATION, APPLICATION).clear()
     yield

@@ -193,7 +193,7 @@ def test_file_open_adds_an_article_and_its_pins(qtbot, window, lima_txt, monkeyp
         "getOpenFileNames",
         lambda *args, **kwargs: ([str(lima_txt)], "Articles"),
     )
-    window.open_action.trigger()
+    window.menu_actions.open.trigger()
     qtbot.waitUntil(lambda: len(window.atlas) == 2, timeout=PAGE_TIMEOUT_MS)
     wait_until_mapped(qtbot, window)
 
@@ -260,7 +260,7 @@ def test_new_pins_are_framed_until_the_reader_chooses_a_view(qtbot, window, lima
     assert popup is not None and popup.startswith("Caracas")
 
     # Scrolling the map (a wheel turn zooms it) is choosing a view too, popup or not.
-    window.fit_action.trigger()
+    window.menu_actions.fit.trigger()
     qtbot.waitUntil(lambda: popup_text(qtbot, window) is None)
     run_js(qtbot, window, "document.querySelector('.leaflet-container').dispatchEvent("
                           "new WheelEvent('wheel', {deltaY: -300, bubbles: true,"
@@ -274,7 +274,7 @@ def test_new_pins_are_framed_until_the_reader_chooses_a_view(qtbot, window, lima
     open_and_map(qtbot, window, bogota)
     assert same_view(view_state(qtbot, window), zoomed)
 
-    window.fit_action.trigger()
+    window.menu_actions.fit.trigger()
     qtbot.waitUntil(lambda: not same_view(view_state(qtbot, window), zoomed),
                     timeout=PAGE_TIMEOUT_MS)
 
@@ -391,7 +391,7 @@ def test_map_snapshot_shows_the_basemap_and_pins(qtbot, window):
     assert land > samples * 0.05, "no land drawn: the offline basemap is missing"
     assert sea > samples * 0.05, "no sea drawn"
     # Pins are filled with their event type's colour (or the no-event grey).
-    pin_colours = [QtGui.QColor(c) for _name, c in window._event_types]
+    pin_colours = [QtGui.QColor(c) for _name, c in window.session.event_types]
     assert pin_colours, "no event types"
 
     def near_a_pin_colour(rgb: int) -> bool:
@@ -432,7 +432,7 @@ def test_place_names_stay_readable_in_a_narrow_places_list(qtbot):
 
 
 def test_about_box_credits_the_data(qtbot, window):
-    window.about_action.trigger()
+    window.menu_actions.about.trigger()
     box = window.findChild(QtWidgets.QMessageBox, "aboutBox")
     assert box is not None and box.isVisible()
     text = box.text()
@@ -444,9 +444,10 @@ def test_about_box_credits_the_data(qtbot, window):
 
 
 def test_menus_have_the_usual_shortcuts(window):
-    assert window.open_action.shortcut() == QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Open)
-    assert window.open_action.shortcut().toString() == "Ctrl+O"
-    assert QtGui.QKeySequence("Ctrl+Q") in window.quit_action.shortcuts()
+    actions = window.menu_actions
+    assert actions.open.shortcut() == QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Open)
+    assert actions.open.shortcut().toString() == "Ctrl+O"
+    assert QtGui.QKeySequence("Ctrl+Q") in actions.quit.shortcuts()
     view_menu_actions = [a.text() for a in window.menuBar().actions()]
     assert view_menu_actions == ["&File", "&Edit", "&View", "&Settings", "&Help"]
     window.places_dock.toggleViewAction().trigger()
@@ -458,7 +459,7 @@ def test_menus_have_the_usual_shortcuts(window):
 def test_fit_map_to_pins_shows_every_pin_again(qtbot, window):
     click_pin(qtbot, window, "Caracas")
     assert popup_text(qtbot, window) is not None
-    window.fit_action.trigger()
+    window.menu_actions.fit.trigger()
     qtbot.waitUntil(lambda: window.map_view.pins_settled)
     assert popup_text(qtbot, window) is None
     assert pin_ids(qtbot, window) == {p.id for p in window.atlas.places()}

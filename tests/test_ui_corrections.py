@@ -102,13 +102,13 @@ def test_choosing_another_candidate_from_the_places_list_moves_the_pin(
 
 
 def test_online_lookups_are_off_unless_switched_on(window):
-    assert not window.online_action.isChecked()
-    assert window._pipeline is not None and window._pipeline.online is None
-    window.online_action.setChecked(True)
-    assert window._pipeline.online is not None
+    assert not window.menu_actions.online.isChecked()
+    assert window.session.pipeline is not None and window.session.pipeline.online is None
+    window.menu_actions.online.setChecked(True)
+    assert window.session.pipeline.online is not None
     assert QtCore.QSettings("Dateline", "Dateline").value("geocoding/online") in (True, "true")
-    window.online_action.setChecked(False)
-    assert window._pipeline.online is None
+    window.menu_actions.online.setChecked(False)
+    assert window.session.pipeline.online is None
 
 
 def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
@@ -131,7 +131,7 @@ def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
     wait_until_mapped(qtbot, window)
     assert "Caracas" not in {p.name for p in window.atlas.places()}  # the project's map
     assert "corrections of its own" in window.statusBar().currentMessage()
-    assert window.adopt_corrections_action.isEnabled()
+    assert window.menu_actions.adopt_corrections.isEnabled()
 
     # The user's own next correction is saved alone: the project's stays out of their file.
     cuba = place_id(window, "Cuba")
@@ -155,7 +155,7 @@ def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
     assert "Caracas" in carried and "Cuba" in carried
 
     # Only when the user chooses does the project's correction become theirs.
-    window.adopt_corrections_action.trigger()
+    window.menu_actions.adopt_corrections.trigger()
     saved = Corrections.load(default_corrections_path())
     assert saved["Caracas"].place_id is None and "Cuba" in saved
-    assert not window.adopt_corrections_action.isEnabled()
+    assert not window.menu_actions.adopt_corrections.isEnabled()

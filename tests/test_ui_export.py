@@ -35,7 +35,7 @@ def settle(qtbot, window) -> None:
 
 def open_dialog(qtbot, window) -> ExportDialog:
     """File ▸ Export…, and wait until the dialog knows what the map shows."""
-    window.export_action.trigger()
+    window.menu_actions.export.trigger()
     dialogs = [d for d in window.findChildren(ExportDialog) if d.isVisible()]
     assert len(dialogs) == 1
     dialog = dialogs[0]
@@ -93,9 +93,9 @@ def difference(a: QtGui.QImage, b: QtGui.QImage) -> float:
 
 
 def test_file_export_opens_the_dialog_with_a_preview(qtbot, window):
-    assert window.export_action.shortcut() == QtGui.QKeySequence("Ctrl+E")
+    assert window.menu_actions.export.shortcut() == QtGui.QKeySequence("Ctrl+E")
     file_menu = window.menuBar().actions()[0].menu()
-    assert window.export_action in file_menu.actions()
+    assert window.menu_actions.export in file_menu.actions()
 
     dialog = open_dialog(qtbot, window)
     try:
@@ -292,7 +292,7 @@ def test_a_failed_export_says_why_and_keeps_the_dialog(qtbot, window, tmp_path):
 def test_copy_map_image_puts_the_composed_view_on_the_clipboard(qtbot, window):
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&View", "&Settings", "&Help"]
-    action = window.copy_map_image_action
+    action = window.menu_actions.copy_map_image
     assert action.shortcut() == QtGui.QKeySequence("Ctrl+Shift+C")
     clipboard = QtWidgets.QApplication.clipboard()
     clipboard.clear()

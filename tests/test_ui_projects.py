@@ -12,6 +12,7 @@ import pytest
 from conftest import PAGE_TIMEOUT_MS, close_window, open_window
 from test_ui import pin_ids, run_js, wait_until_mapped
 
+from ui import app_info
 from ui.qt import QtCore, QtWidgets
 
 CITIES = ["Lima", "Quito", "Lisbon", "Havana", "Madrid", "Cairo", "Nairobi", "Lagos", "Kyiv"]
@@ -38,7 +39,7 @@ def test_folder_import_with_a_bad_file_among_good_ones(qtbot, window, tmp_path, 
     (folder / "notes.docx").write_bytes(b"PK")  # not an article type: skipped, not an error
     monkeypatch.setattr(QtWidgets.QFileDialog, "getExistingDirectory",
                         lambda *args, **kwargs: str(folder))
-    window.import_folder_action.trigger()
+    window.menu_actions.import_folder.trigger()
     qtbot.waitUntil(lambda: len(window.atlas) == 13, timeout=PAGE_TIMEOUT_MS)
     wait_until_mapped(qtbot, window)
     boxes = [b for b in window.findChildren(QtWidgets.QMessageBox) if b.isVisible()]
@@ -51,7 +52,7 @@ def test_folder_import_with_a_bad_file_among_good_ones(qtbot, window, tmp_path, 
 
 def test_cancel_keeps_what_is_done_and_a_consistent_map(qtbot, window, tmp_path):
     paths = write_folder(tmp_path / "many", 80)
-    pipeline = window._pipeline
+    pipeline = window.session.pipeline
     original = pipeline._analysis
 
     def slow(article, doc):
@@ -59,7 +60,7 @@ def test_cancel_keeps_what_is_done_and_a_consistent_map(qtbot, window, tmp_path)
         return original(article, doc)
 
     pipeline._analysis = slow
-    window._use_cache = False  # analyse for real, slowly
+    window.analysis.use_cache = False  # analyse for real, slowly
     try:
         window.open_paths(paths)
         qtbot.waitUntil(lambda: len(window.atlas) >= 10, timeout=PAGE_TIMEOUT_MS)
@@ -81,9 +82,9 @@ def test_reopening_articles_comes_from_the_cache(qtbot, window, tmp_path):
     paths = write_folder(tmp_path / "cached", 6)
     window.open_paths(paths)
     qtbot.waitUntil(lambda: len(window.atlas) == 7, timeout=PAGE_TIMEOUT_MS)
-    cache = window._cache()
+    cache = window.analysis.cache()
     assert cache is not None and len(cache) >= 7
-    pipeline = window._pipeline
+    pipeline = window.session.pipeline
     fingerprint = pipeline.fingerprint()
     for analysis in window.atlas.analyses:
         assert cache.get(analysis.article, fingerprint) is not None
@@ -91,7 +92,7 @@ def test_reopening_articles_comes_from_the_cache(qtbot, window, tmp_path):
 
 def test_the_window_stays_responsive_while_processing(qtbot, window, tmp_path):
     paths = write_folder(tmp_path / "load", 60)
-    pipeline = window._pipeline
+    pipeline = window.session.pipeline
     original = pipeline._analysis
 
     def busy(article, doc):
@@ -101,7 +102,7 @@ def test_the_window_stays_responsive_while_processing(qtbot, window, tmp_path):
         return original(article, doc)
 
     pipeline._analysis = busy
-    window._use_cache = False
+    window.analysis.use_cache = False
     ticks: list[float] = []
     timer = QtCore.QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -150,7 +151,7 @@ def test_project_round_trip_restores_everything(qtbot, window, tmp_path, seed_pa
         view = json.loads(run_js(qtbot, again, "Dateline.viewState()"))
         assert abs(view["lat"] - 10.5) < 0.5 and abs(view["lon"] + 66.9) < 0.5
         assert view["zoom"] == 6
-        assert str(path) in again._settings().value("projects/recent")
+        assert str(path) in app_info.settings().value("projects/recent")
     finally:
         close_window(qtbot, again)
 
@@ -225,7 +226,7 @@ def test_a_background_autosave_never_outlives_the_save_after_it(qtbot, window, t
     window.open_paths([extra])
     qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
                     timeout=PAGE_TIMEOUT_MS)
-    window._autosave_timer.timeout.emit()  # the three-minute timer fires
+    window.projects.autosave_timer.timeout.emit()  # the three-minute timer fires
     with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
         window.save_project(tmp_path / "p.dateline")
     qtbot.wait(100)

@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         selftest_folder = selftest.prepare_environment()  # before the QApplication
         logging.getLogger().setLevel(logging.WARNING)  # stdout carries the one result line
 
-    from ui.mainwindow import APPLICATION, ORGANIZATION, MainWindow, app_version
+    from ui.about import app_version
+    from ui.app_info import APPLICATION, ORGANIZATION
+    from ui.mainwindow import MainWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([argv[0], *qt_args])
     assert isinstance(app, QtWidgets.QApplication)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapper.atlas import Atlas
 from mapper.filters import Filter
+from ui.app_info import APPLICATION, ORGANIZATION
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
 from ui.snapshot import (
     DEFAULT_TIMEOUT_S,
@@ -381,8 +382,6 @@ def summary_text(state: MapState) -> str:
 
 
 def _settings() -> QtCore.QSettings:
-    from ui.mainwindow import APPLICATION, ORGANIZATION
-
     return QtCore.QSettings(ORGANIZATION, APPLICATION)
 
 

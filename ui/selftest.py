@@ -217,7 +217,7 @@ class SelfTest(QtCore.QObject):
 
     def _check_about_box(self) -> str | None:
         """Help ▸ About names the version and credits the data; the version, or None."""
-        from ui.mainwindow import app_version
+        from ui.about import app_version
 
         box = self._window.show_about()
         text = box.text()

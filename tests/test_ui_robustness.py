@@ -42,6 +42,34 @@ def test_bad_input_corpus_in_the_window(qtbot, window, tmp_path):
     assert {p.id for p in window.atlas.places()} <= pin_ids(qtbot, window)
 
 
+def test_a_folder_with_a_pipe_and_a_link_out_imports_the_rest_and_says_why(
+    qtbot, window, tmp_path
+):
+    """A FIFO hung the import (and Cancel) before; a link out of the folder was read."""
+    import os
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Protesters marched in Lima on Monday.", encoding="utf-8")
+    os.mkfifo(folder / "b.txt")
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Officials met in Oslo.", encoding="utf-8")
+    (folder / "c.txt").symlink_to(secret)
+    (folder / "d.txt").write_text("Talks resumed in Quito.", encoding="utf-8")
+    before = len(window.atlas)
+    window.open_paths([folder])
+    qtbot.waitUntil(lambda: not window.is_busy and len(window.atlas) == before + 2,
+                    timeout=PAGE_TIMEOUT_MS)
+    wait_until_mapped(qtbot, window)
+    names = {p.name for p in window.atlas.places()}
+    assert {"Lima", "Quito"} <= names and "Oslo" not in names
+    qtbot.waitUntil(lambda: bool(visible_boxes(window)), timeout=5_000)
+    text = "\n".join(b.text() for b in visible_boxes(window))
+    assert "b.txt: not a regular file (a named pipe)" in text
+    assert "c.txt: a link to a file outside the folder, skipped" in text
+
+
 def test_script_in_an_article_never_runs(qtbot, tmp_path):
     article = tmp_path / "vectors.txt"
     article.write_text(VECTORS, encoding="utf-8")

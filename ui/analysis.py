@@ -240,6 +240,10 @@ class AnalysisRunner(QtCore.QObject):
         # redrawing lists and re-sending pins after every article.
         self._refresh.soon()
 
+    def report_failures(self, messages: list[str]) -> None:
+        """Files that will not be read (found so while scanning): told with the next batch's."""
+        self._failures.extend(messages)
+
     @QtCore.Slot(str, str)
     def _on_failed(self, path: str, message: str) -> None:
         if not isValid(self):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mapper.atlas import Atlas
 from mapper.filters import Filter
 from mapper.session import Session
-from mapper.sources import expand_paths
+from mapper.sources import printable, scan_paths
 from ui import app_info, settings_dialogs
 from ui.about import show_about
 from ui.actions import MenuActions
@@ -199,7 +199,22 @@ class MainWindow(QtWidgets.QMainWindow):
         """Read, analyse and show these files (in the background); failures are reported."""
         if self._closing:
             return
-        for path in expand_paths([Path(p) for p in paths]):
+        given = [Path(p) for p in paths]
+        scan = scan_paths(given)
+        # Links out of a folder, unreadable subfolders: said with the batch's failures
+        # (or at once when nothing else is to be read).
+        skipped = [entry.message for entry in scan.skipped]
+        if skipped and not scan.found:
+            show_error(self, self.tr("Some files could not be opened"), skipped)
+        else:
+            self.analysis.report_failures(skipped)
+        folders = [path for path in given if path.is_dir()]
+        if folders and not scan.found:
+            show_status(self, self.tr("No articles (.txt, .md, .html) in {folder}").format(
+                folder=printable(str(folders[0]))))
+        elif folders:
+            show_status(self, self.tr("Importing {n} articles…").format(n=len(scan.found)))
+        for path in scan.found:
             if path.suffix.lower() == ".dateline":
                 self.open_project(path)
             else:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from mapper.project import ProjectError
 from mapper.session import Session
-from mapper.sources import SUPPORTED_SUFFIXES, find_articles
+from mapper.sources import SUPPORTED_SUFFIXES
 from ui import app_info
 from ui.messages import show_error, show_status
 from ui.qt import QtCore, QtWidgets, isValid
@@ -53,7 +53,7 @@ def ask_article_files(parent: QtWidgets.QWidget) -> list[Path]:
 
 
 def ask_article_folder(window: QtWidgets.QMainWindow) -> list[Path]:
-    """File ▸ Import Folder…: every article in the folder the user picks (and says so)."""
+    """File ▸ Import Folder…: the folder the user picks (its articles are found on opening)."""
     settings = app_info.settings()
     folder = QtWidgets.QFileDialog.getExistingDirectory(
         window, window.tr("Import Folder"), str(settings.value("open/folder", "") or "")
@@ -61,14 +61,7 @@ def ask_article_folder(window: QtWidgets.QMainWindow) -> list[Path]:
     if not folder:
         return []
     settings.setValue("open/folder", folder)
-    paths = find_articles(Path(folder))
-    if not paths:
-        show_status(
-            window, window.tr("No articles (.txt, .md, .html) in {folder}").format(folder=folder)
-        )
-        return []
-    show_status(window, window.tr("Importing {n} articles…").format(n=len(paths)))
-    return paths
+    return [Path(folder)]
 
 
 class ProjectFiles(QtCore.QObject):

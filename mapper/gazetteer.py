@@ -11,6 +11,9 @@ Parsing 80 MB of JSON takes seconds, so the index is built once into the user's
 cache folder (keyed by :data:`INDEX_VERSION` and the alias file's hash) and
 opened read-only afterwards in milliseconds. A packaged app ships the index
 prebuilt (``<bundle>/gazetteer/``, see packaging/dateline.spec) and opens that one.
+Each open checks the index cheaply (:func:`index_health`): a damaged one (garbage,
+truncated) is rebuilt; where the cache folder cannot be written, the index is
+built in a temporary folder for the session and removed at exit.
 
 :class:`OfflineGeocoder` exposes the same data as a geopy geocoder, so online
 geocoders (Nominatim & co.) and ours are interchangeable.
@@ -18,15 +21,23 @@ geocoders (Nominatim & co.) and ours are interchangeable.
 
 from __future__ import annotations
 
+import atexit
+import enum
 import hashlib
 import json
+import logging
 import math
 import os
 import re
+import shutil
 import sqlite3
 import sys
+import tempfile
+import threading
+import time
 import tomllib
 import unicodedata
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +48,8 @@ from geopy.location import Location
 
 from mapper.resources import resource_path
 from mapper.types import Place, PlaceKind
+
+log = logging.getLogger(__name__)
 
 #: Bump when the index layout or the way it is built changes.
 INDEX_VERSION = "3"
@@ -81,13 +94,15 @@ class Gazetteer:
     # -- opening ------------------------------------------------------------------
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
-        """Open the index, building it first if it is missing or stale."""
+        """Open the index, building it first if it is missing, stale or damaged.
+
+        Where ``path`` (by default the user's cache folder) cannot take an
+        index, one is built in a temporary folder for this process instead.
+        """
         aliases = _load_aliases()
-        path = path or bundled_index_path() or default_index_path(aliases)
-        if not path.exists():
-            build_index(path, aliases)
+        path = _usable_index(path or bundled_index_path() or default_index_path(aliases), aliases)
         connection = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
         # Memory-mapped reads: the OS page cache serves lookups without copying.
         connection.execute("PRAGMA mmap_size = 268435456")
@@ -209,15 +224,174 @@ def bundled_index_path() -> Path | None:
     if not getattr(sys, "frozen", False) or bundle is None:
         return None
     path = Path(bundle) / "gazetteer" / default_index_path().name
-    return path if path.is_file() else None
+    return path if index_health(path)[0] is IndexState.SOUND else None
+
+
+class IndexState(enum.Enum):
+    """What :func:`index_health` found at an index path, and so what opening it does."""
+
+    SOUND = "sound"  # open it
+    MISSING = "missing"  # build it
+    DAMAGED = "damaged"  # not a whole index of ours (garbage, truncated, other tables): rebuild it
+    BUSY = "busy"  # locked by another connection: open it and wait, never rebuild it
+    UNREADABLE = "unreadable"  # the machine will not let us read it: build one elsewhere
+
+
+#: SQLite error codes (the low byte) that say the machine, not the file, is at fault.
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_MACHINE_CODES = frozenset({
+    sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_NOMEM,
+    sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_AUTH,
+})
+
+#: Seconds the probe waits for a lock before calling the index busy.
+_PROBE_TIMEOUT_S = 1.0
+
+#: A build takes seconds: a partial file this old was left by a build that was killed.
+_STALE_PARTIAL_S = 3600
+
+#: One build at a time in a process (two threads opening at once must not both build).
+_build_lock = threading.Lock()
+
+#: Indexes built in a temporary folder this session, by the path they could not take.
+_temporary_indexes: dict[Path, Path] = {}
+
+
+def index_health(path: Path) -> tuple[IndexState, str]:
+    """Whether the file at ``path`` is a whole index, and if not, why (a few milliseconds).
+
+    Checks the SQLite header (a truncated file is shorter than the header says),
+    then that both tables exist with their columns and that the last row of
+    each can be read (the last pages of a file are the first a truncation loses).
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        return IndexState.MISSING, "no index yet"
+    except OSError as error:
+        return IndexState.UNREADABLE, str(error)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return IndexState.DAMAGED, "not a SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size  # how the header writes 64 kB
+    page_count = int.from_bytes(header[28:32], "big")
+    count_is_valid = header[92:96] == header[24:28]  # as every SQLite since 3.7 writes it
+    if count_is_valid and size < page_size * page_count:
+        return IndexState.DAMAGED, f"truncated ({size:,} of {page_size * page_count:,} bytes)"
+    try:
+        db = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=_PROBE_TIMEOUT_S
+        )
+    except sqlite3.Error as error:
+        return _state_of_error(error)
+    try:
+        last = db.execute("SELECT max(rowid) FROM places").fetchone()[0]
+        place = db.execute(
+            "SELECT id, name, kind, lat, lon, country, country_code, population, admin1, capital"
+            " FROM places WHERE rowid = ?",
+            (last,),
+        ).fetchone()
+        name = db.execute(
+            "SELECT key, place, demonym, primary_name FROM names ORDER BY key DESC LIMIT 1"
+        ).fetchone()
+    except sqlite3.Error as error:
+        return _state_of_error(error)
+    finally:
+        db.close()
+    if place is None or name is None:
+        return IndexState.DAMAGED, "no places or no names"
+    return IndexState.SOUND, ""
+
+
+def _state_of_error(error: sqlite3.Error) -> tuple[IndexState, str]:
+    """What an SQLite error while reading an index says about it."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:  # no code (not raised by SQLite itself): judge by its class
+        damaged = not isinstance(error, sqlite3.OperationalError)
+        return (IndexState.DAMAGED if damaged else IndexState.UNREADABLE), str(error)
+    if code & 0xFF in _BUSY_CODES:
+        return IndexState.BUSY, str(error)
+    if code & 0xFF in _MACHINE_CODES:
+        return IndexState.UNREADABLE, str(error)
+    return IndexState.DAMAGED, str(error)  # corrupt, not a database, no such table/column
+
+
+def _usable_index(path: Path, aliases: dict[str, Any]) -> Path:
+    """The index to open for ``path``: itself, built or rebuilt when needed, or a temporary one."""
+    with _build_lock:
+        temporary = _temporary_indexes.get(path)
+        if temporary is not None and index_health(temporary)[0] is IndexState.SOUND:
+            return temporary
+        state, detail = index_health(path)
+        if state in (IndexState.SOUND, IndexState.BUSY):
+            return path
+        if state is IndexState.UNREADABLE:
+            problem = detail
+        else:
+            if state is IndexState.DAMAGED:
+                log.warning("gazetteer index %s is damaged (%s); rebuilding it", path, detail)
+            try:
+                build_index(path, aliases)
+                return path
+            except (OSError, sqlite3.Error) as error:
+                problem = str(error)
+        temporary = _build_temporary_index(path, aliases, problem)
+        _temporary_indexes[path] = temporary
+        return temporary
+
+
+def _build_temporary_index(path: Path, aliases: dict[str, Any], problem: str) -> Path:
+    """Build the index in a temporary folder that is removed when the process exits."""
+    log.warning("gazetteer index cannot be kept in %s (%s); using a temporary one this session",
+                path.parent, problem)
+    folder = Path(tempfile.mkdtemp(prefix="dateline-gazetteer-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    temporary = folder / path.name
+    build_index(temporary, aliases)
+    return temporary
 
 
 def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
-    """Build the SQLite index at ``path`` (atomically: a half-built index is never seen)."""
+    """Build the SQLite index at ``path`` (atomically: a half-built index is never seen).
+
+    Each build writes a partial file of its own and renames it over ``path``
+    when complete, so processes building at once each leave a whole index (the
+    last one stays); a build that fails removes its partial file.
+    """
     aliases = aliases or _load_aliases()
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
+    _remove_stale_partials(path.parent)
+    # A name of its own for each build (process and thread), created by SQLite itself
+    # so that the index gets the usual permissions (mkstemp's are owner-only).
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:12]}.partial")
+    try:
+        _write_index(partial, aliases)
+        try:
+            partial.replace(path)
+        except OSError:
+            # Where an open file cannot be replaced (Windows), another build may have
+            # put a whole index there first: that one does.
+            if index_health(path)[0] is not IndexState.SOUND:
+                raise
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Delete partial indexes left by builds that were killed (best effort)."""
+    cutoff = time.time() - _STALE_PARTIAL_S
+    for partial in folder.glob("gazetteer-*.partial"):
+        try:
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+        except OSError:
+            pass  # another process's, or gone already
+
+
+def _write_index(partial: Path, aliases: dict[str, Any]) -> None:
+    """Write the tables of a whole index into the (empty) file ``partial``."""
     db = sqlite3.connect(partial)
     try:
         db.executescript(
@@ -255,7 +429,6 @@ def build_index(path: Path, aliases: dict[str, Any] | None = None) -> None:
         db.commit()
     finally:
         db.close()
-    partial.replace(path)
 
 
 PlaceRow = tuple[str, str, str, float, float, str, str, int, str, int]

@@ -59,12 +59,7 @@ class OnlineGeocoder:
         self._geocode = geocode
         self._failed_reason: str | None = None
         self._lock = threading.Lock()
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self._cache = sqlite3.connect(cache_path, check_same_thread=False)
-        self._cache.execute(
-            "CREATE TABLE IF NOT EXISTS answers (service TEXT, key TEXT, answer TEXT,"
-            " PRIMARY KEY (service, key))"
-        )
+        self._cache = _open_answer_cache(cache_path)
 
     @property
     def failed_reason(self) -> str | None:
@@ -82,7 +77,11 @@ class OnlineGeocoder:
                 (self.settings.service, key),
             ).fetchone()
             if row is not None:
-                return _place_from_json(json.loads(row[0]))
+                try:
+                    return _place_from_json(json.loads(row[0]))
+                except (ValueError, TypeError, KeyError, RecursionError):
+                    pass  # a damaged answer: ask again
+
             if self._failed_reason is not None:
                 return None
             try:
@@ -92,11 +91,14 @@ class OnlineGeocoder:
                 log.warning("online geocoding switched off: %s", self._failed_reason)
                 return None
             answer = _location_to_json(location)
-            self._cache.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
-                (self.settings.service, key, json.dumps(answer)),
-            )
-            self._cache.commit()
+            try:
+                self._cache.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
+                    (self.settings.service, key, json.dumps(answer)),
+                )
+                self._cache.commit()
+            except sqlite3.Error as error:  # full or read-only: the answer is still used
+                log.warning("online answer not cached: %s", error)
             return _place_from_json(answer)
 
     def _geocoder(self) -> Geocode:
@@ -119,6 +121,22 @@ class OnlineGeocoder:
     def close(self) -> None:
         """Close the cache."""
         self._cache.close()
+
+
+def _open_answer_cache(path: Path) -> sqlite3.Connection:
+    """The answers cache on disk, or in memory (one warning) where the disk cannot hold it."""
+    schema = ("CREATE TABLE IF NOT EXISTS answers (service TEXT, key TEXT, answer TEXT,"
+              " PRIMARY KEY (service, key))")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, check_same_thread=False, timeout=5)
+        connection.execute(schema)
+        return connection
+    except (OSError, sqlite3.Error) as error:
+        log.warning("online answers cached in memory this session (%s: %s)", path, error)
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.execute(schema)
+        return connection
 
 
 def _location_to_json(location: Any) -> dict[str, Any] | None:

@@ -95,3 +95,17 @@ def test_the_network_guard_refuses_outside_connections(no_network: list[object])
         sock.connect(("192.0.2.1", 80))  # TEST-NET-1: never routable
     assert no_network == [("192.0.2.1", 80)]
     no_network.clear()  # the attempt was this test's own
+
+
+def test_an_unwritable_answer_cache_keeps_online_lookups_working(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Root ignores chmod, so the cache folder is made impossible: a path under a file."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    service = FakeService()
+    online = OnlineGeocoder(OnlineSettings(enabled=True), blocker / "c.sqlite", service)
+    assert resolve(pipeline, online)["Qwxzzyville"] != UNKNOWN_SOURCE
+    assert resolve(pipeline, online)["Qwxzzyville"] != UNKNOWN_SOURCE
+    assert service.queries == ["Qwxzzyville"]  # answered from the in-memory cache the 2nd time
+    online.close()

@@ -82,6 +82,8 @@ JS_API = frozenset(
         "popupText",
         "fitPins",
         "viewState",
+        "snapshotState",
+        "prepareForPaper",
     }
 )
 

@@ -7,10 +7,12 @@ it on a worker thread, the CLI once per call.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -49,17 +51,113 @@ _CODE_DIGEST: str | None = None
 
 
 def _code_digest() -> str:
-    """A digest of this package's source: a code change must not reuse old cached results.
-
-    (A packaged app may ship bytecode only; the version string then stands alone.)
-    """
-    global _CODE_DIGEST  # computed once per process: the code does not change under us
+    """:func:`code_digest` of this package's analysis modules, computed once per process
+    (the code does not change under us)."""
+    global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        hasher = hashlib.sha256()
-        for source in sorted(Path(__file__).parent.glob("*.py")):
-            hasher.update(source.read_bytes())
-        _CODE_DIGEST = hasher.hexdigest()[:16]
+        package = sys.modules[__name__.partition(".")[0]]
+        init = getattr(package, "__file__", None)
+        _CODE_DIGEST = code_digest(Path(init).parent if init else None, __name__)
     return _CODE_DIGEST
+
+
+def code_digest(package_dir: Path | None, root: str) -> str:
+    """A digest of the source of the modules that make an analysis (:func:`analysis_modules`
+    of ``root``): changing one of them must not reuse old cached results; changing an
+    exporter, the map page or the window must not throw them away.
+
+    (A packaged app may ship bytecode only: no source is found, and the version string
+    then stands alone.)
+    """
+    hasher = hashlib.sha256()
+    if package_dir is not None:
+        for name, path in sorted(analysis_modules(package_dir, root).items()):
+            try:
+                source = path.read_bytes()
+            except OSError:
+                continue
+            hasher.update(name.encode("utf-8") + b"\0" + source + b"\0")
+    return hasher.hexdigest()[:16]
+
+
+def analysis_modules(package_dir: Path, root: str) -> dict[str, Path]:
+    """``root`` and every module of its package that it imports, transitively: name -> file.
+
+    ``package_dir`` is the folder of ``root``'s top-level package. The modules are found by
+    reading import statements (absolute and relative, at the top of a module or inside a
+    function), not from a list to keep up to date as modules move or stages are added; a
+    package's ``__init__.py`` counts (importing a module runs it). Imports under
+    ``if TYPE_CHECKING:`` only name types and do not count, nor do modules of other
+    packages, nor modules whose source is not there.
+    """
+    package = root.partition(".")[0]
+    found: dict[str, Path] = {}
+    pending = [root]
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        path = _module_file(package_dir, name)
+        if path is None:
+            continue
+        found[name] = path
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for imported in _imports_of(tree, here):
+            if imported != package and not imported.startswith(package + "."):
+                continue
+            parts = imported.split(".")
+            # mapper.geo.resolve runs mapper/__init__.py and mapper/geo/__init__.py too.
+            pending.extend(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+    return found
+
+
+def _module_file(package_dir: Path, name: str) -> Path | None:
+    """The source of module ``name`` (``package.sub.module``) under ``package_dir``."""
+    parts = name.split(".")[1:]
+    folder = package_dir.joinpath(*parts)
+    candidates = [folder / "__init__.py"]
+    if parts:
+        candidates.insert(0, folder.with_name(f"{parts[-1]}.py"))
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def _imports_of(tree: ast.Module, here: str) -> Iterator[str]:
+    """The names of the modules a module imports, when it runs (``here``: its package).
+
+    ``from a import b`` gives ``a`` and ``a.b`` (``b`` may be a module or a name in ``a``;
+    names that are no module's are dropped when no file is found for them)."""
+    nodes: list[ast.AST] = [tree]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            nodes.extend(node.orelse)
+            continue
+        # Statements hold imports, expressions never do: they are not searched.
+        nodes.extend(
+            child for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
+        )
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                kept = here.split(".")[: max(0, here.count(".") + 2 - node.level)]
+                base = ".".join([*kept, node.module] if node.module else kept)
+            else:
+                base = node.module or ""
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _can_spawn() -> bool:
@@ -230,10 +328,11 @@ class Pipeline:
     def fingerprint(self) -> str:
         """A digest of everything that shapes an analysis besides the text itself.
 
-        The code version, the model, the gazetteer data, the user's corrections,
-        the event taxonomy, the actor word lists and whether online lookups are
-        on: a change to any of them gives another fingerprint, so cached
-        analyses made under the old one are not reused.
+        The code version (:data:`PIPELINE_VERSION` and the source of the modules
+        that make an analysis, :func:`analysis_modules`), the model, the gazetteer
+        data, the user's corrections, the event taxonomy, the actor word lists and
+        whether online lookups are on: a change to any of them gives another
+        fingerprint, so cached analyses made under the old one are not reused.
         """
         from mapper.gazetteer import default_index_path
         from mapper.resources import resource_path

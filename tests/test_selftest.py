@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mapper import gazetteer
+from ui import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "main.py"
@@ -125,3 +126,60 @@ def test_a_packaged_app_opens_its_prebuilt_gazetteer_index(
         assert opened.lookup("Caracas")[0].country_code == "VE"
     finally:
         opened.close()
+
+
+# -- the environment every entry point prepares (ui.environment) ---------------------------
+
+
+@pytest.mark.parametrize("root", [True, False])
+def test_the_window_only_turns_chromiums_sandbox_off_for_root(
+    monkeypatch: pytest.MonkeyPatch, root: bool
+) -> None:
+    monkeypatch.setattr(environment, "running_as_root", lambda: root)
+    environ: dict[str, str] = {}
+
+    environment.prepare_qt_environment(headless=False, environ=environ)
+
+    assert environ == ({"QTWEBENGINE_DISABLE_SANDBOX": "1"} if root else {})
+
+
+def test_headless_runs_are_offscreen_and_chromium_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(environment, "running_as_root", lambda: False)
+    environ = {"QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu"}
+
+    environment.prepare_qt_environment(headless=True, environ=environ)
+    environment.prepare_qt_environment(headless=True, environ=environ)  # changes nothing
+
+    assert environ == {
+        "QT_QPA_PLATFORM": "offscreen",
+        "QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu --log-level=3",
+    }
+
+
+def test_what_the_user_set_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(environment, "running_as_root", lambda: True)
+    environ = {
+        "QT_QPA_PLATFORM": "xcb",
+        "QTWEBENGINE_CHROMIUM_FLAGS": "--log-level=0",
+        "QTWEBENGINE_DISABLE_SANDBOX": "0",
+    }
+
+    environment.prepare_qt_environment(headless=True, environ=dict(environ))
+
+    changed = dict(environ)
+    environment.prepare_qt_environment(headless=True, environ=changed)
+    assert changed == environ
+
+
+def test_the_qt_environment_is_prepared_in_one_place_only() -> None:
+    """main.py, the self-test, the renderer and the window all call ui.environment."""
+    sets_up = re.compile(
+        r"""environ(\.setdefault\(|\[)\s*["']QT|qInstallMessageHandler|geteuid"""
+    )
+    for path in [MAIN, *sorted((ROOT / "ui").glob("*.py"))]:
+        if path.name != "environment.py":
+            found = sets_up.search(path.read_text(encoding="utf-8"))
+            assert found is None, f"{path.name} sets up {found and found.group()} itself"
+    for caller in (MAIN, ROOT / "ui" / "app.py", ROOT / "ui" / "selftest.py",
+                   ROOT / "ui" / "snapshot.py"):
+        assert "prepare_qt_environment(" in caller.read_text(encoding="utf-8"), caller.name

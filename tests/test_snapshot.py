@@ -249,3 +249,20 @@ def test_cli_renders_in_a_process_of_its_own(report_page, tmp_path):
     )
     assert failed.returncode != 0
     assert len(failed.stderr.splitlines()) == 1
+
+
+def test_python_asks_the_page_through_the_dateline_api_only():
+    """Every script run in a page is a js_call of window.Dateline (MapPage.call)."""
+    import re
+
+    from mapper.mapview import JS_API, page_script
+
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        runs = re.findall(r"\brunJavaScript\(\s*(\w+)", path.read_text(encoding="utf-8"))
+        if path.name == "mapwidget.py":
+            assert runs == ["script", "script"], runs  # MapPage.call: js_call(...)
+        else:
+            assert runs == [], f"{path.name} runs its own JavaScript"
+    script = page_script()
+    for name in ("snapshotState", "prepareForPaper"):
+        assert name in JS_API and f"{name}: {name}" in script

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ui.environment import prepare_qt_environment
 from ui.qt import QtCore, QtGui, QtWidgets  # before the QApplication: imports QtWebEngineWidgets
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from ui import selftest
 
-        selftest_folder = selftest.prepare_environment()  # before the QApplication
+        selftest_folder = selftest.prepare_environment()  # headless, before the QApplication
         logging.getLogger().setLevel(logging.WARNING)  # stdout carries the one result line
+    else:
+        # Before the QApplication; main.py did it already, the "dateline" console
+        # script (this function) did not.
+        prepare_qt_environment(headless=False)
 
     from ui.about import app_version
     from ui.app_info import APPLICATION, ORGANIZATION

@@ -114,6 +114,20 @@ class MapPage(QtWebEngineCore.QWebEnginePage):
         else:
             log.debug("Map page %s at %s: %s", name, where, message)
 
+    def call(
+        self, function: str, *args: object, callback: Callable[[object], None] | None = None
+    ) -> None:
+        """Run ``Dateline.<function>(args…)`` in the page now (:func:`mapper.mapview.js_call`:
+        the arguments go as escaped JSON); ``callback`` gets its result (``None`` when the
+        page has no such function yet). The one way Python asks anything of the page."""
+        from mapper.mapview import js_call
+
+        script = js_call(function, *args)
+        if callback is None:
+            self.runJavaScript(script, 0)
+        else:
+            self.runJavaScript(script, 0, callback)
+
 
 class MapView(QtWebEngineWidgets.QWebEngineView):
     """The map page in a web view, with its bridge, in an offline, off-the-record profile.
@@ -244,17 +258,13 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
     def call(
         self, function: str, *args: object, callback: Callable[[object], None] | None = None
     ) -> None:
-        """Call ``Dateline.<function>(args…)`` in the page (arguments go as escaped JSON)."""
-        from mapper.mapview import js_call
-
+        """Call ``Dateline.<function>(args…)`` in the page (:meth:`MapPage.call`) once it
+        is ready; dropped before, and after :meth:`shutdown`."""
         if not self.is_ready or self._closed:
             log.debug("Map page not ready; dropped Dateline.%s", function)
             return
-        script = js_call(function, *args)
-        if callback is None:
-            self._page.runJavaScript(script, 0)
-        else:
-            self._page.runJavaScript(script, 0, self._guarded(callback))
+        self._page.call(function, *args, callback=None if callback is None
+                        else self._guarded(callback))
 
     def shutdown(self) -> None:
         """Stop the page and free it before its profile (QtWebEngine requires that order)."""

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ui.environment import prepare_qt_environment
 from ui.qt import QtCore, QtGui, QtWidgets
 
 #: The whole self-test must finish within this many seconds.
@@ -53,15 +54,9 @@ def prepare_environment() -> Path:
 
     Returns that folder (removed when the process exits).
     """
-    # Headless even on a desktop (QT_QPA_PLATFORM, when set, still wins).
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Chromium refuses to run as root with its sandbox on (main.py does the same; the
-    # "dateline" console script does not go through main.py).
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--log-level" not in flags:  # Chromium's own stderr chatter: fatal errors only
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+    # Headless even on a desktop (QT_QPA_PLATFORM, when set, still wins), Chromium's
+    # own stderr chatter down to fatal errors, and as root without its sandbox.
+    prepare_qt_environment(headless=True)
     folder = Path(tempfile.mkdtemp(prefix="dateline-selftest-"))
     atexit.register(shutil.rmtree, folder, True)
     # The shipped defaults, not the user's corrections, event types or settings (which

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from mapper.export import ExportError, write_atomically
+from ui.environment import prepare_qt_environment, quiet_qt_messages
 from ui.mapwidget import MapPage, OfflineInterceptor
 from ui.qt import QtCore, QtGui, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
 
@@ -59,37 +60,6 @@ _PAPER_IDS = {
     "a4": QtGui.QPageSize.PageSizeId.A4,
     "letter": QtGui.QPageSize.PageSizeId.Letter,
 }
-# Ready, then two animation frames: the frame that shows the final drawing has been
-# produced by Chromium (not only scheduled) before the view is grabbed.
-# Once ready, it also says where the map is in the composition (CSS px), so a caller
-# can check that the map has the size it asked for.
-_READY_SCRIPT = """(function () {
-  if (window.datelineReady !== true) { return JSON.stringify({state: 'wait'}); }
-  if (window.__datelineFramed === undefined) {
-    window.__datelineFramed = false;
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () { window.__datelineFramed = true; });
-    });
-  }
-  if (!window.__datelineFramed) { return JSON.stringify({state: 'frame'}); }
-  var map = document.querySelector('.leaflet-container');
-  var r = map ? map.getBoundingClientRect() : null;
-  return JSON.stringify({state: 'ready', map: r ? [r.left, r.top, r.width, r.height] : null});
-})()"""
-
-
-# On paper, the page's own @page size (the composition's) must give way to the paper's;
-# CSSOM changes are allowed by the page's Content-Security-Policy, new <style>s are not.
-_ON_PAPER_SCRIPT = """(function () {
-  Array.prototype.forEach.call(document.styleSheets, function (sheet) {
-    var rules;
-    try { rules = sheet.cssRules; } catch (error) { return; }
-    for (var i = rules.length - 1; i >= 0; i--) {
-      if (rules[i].type === CSSRule.PAGE_RULE) { sheet.deleteRule(i); }
-    }
-  });
-  document.documentElement.style.zoom = '%s';
-})()"""
 
 
 class SnapshotError(Exception):
@@ -329,7 +299,11 @@ class Snapshotter(QtCore.QObject):
                 log.exception("Snapshot failed")
                 self._fail(f"The page could not be rendered: {error}")
 
-        self._page.runJavaScript(_READY_SCRIPT, 0, on_result)
+        # Ready, then two animation frames (the frame that shows the final drawing has
+        # been produced by Chromium, not only scheduled, before the view is grabbed),
+        # and where the map is in the composition (CSS px), so a caller can check that
+        # the map has the size it asked for.
+        self._page.call("snapshotState", callback=on_result)
 
     def _on_ready(self) -> None:
         request, page = self._request, self._page
@@ -371,9 +345,10 @@ class Snapshotter(QtCore.QObject):
             paper_w, paper_h = paper_size_px(request.paper, request.orientation)
             # The composition fills the paper one way (and all of it when it was made at
             # the paper's size, see paper_size_px): zoomed, it is laid out again, still
-            # vector, and never spills onto a second page.
+            # vector, and never spills onto a second page. The page's own @page size
+            # (the composition's) gives way to the paper's.
             fit = min(paper_w / width, paper_h / height)
-            page.runJavaScript(_ON_PAPER_SCRIPT % (f"{fit:.5f}" if abs(fit - 1) > 0.002 else ""), 0)
+            page.call("prepareForPaper", round(fit, 5) if abs(fit - 1) > 0.002 else None)
             width, height = paper_w, paper_h
         # A page size is defined upright; the layout turns it (QPageLayout transposes a
         # landscape page whatever the size says).
@@ -584,32 +559,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _headless_environment() -> None:
-    """No display: Qt's offscreen platform; as root: Chromium without its sandbox.
-
-    Only for this command line; the app leaves these choices to the user.
-    """
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    # Chromium's own stderr logging (a missing D-Bus, say) would break the one-line
-    # stderr contract: fatal errors only.
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--log-level" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
-
-
-def _quiet_qt_messages(
-    mode: QtCore.QtMsgType, context: QtCore.QMessageLogContext, message: str
-) -> None:
-    # Qt's start-up chatter (no GPU, no Vulkan offscreen) would break the one-line
-    # stderr contract; it goes to the log instead.
-    log.debug("Qt: %s", message)
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m ui.snapshot``: 0 on success, else 1 (2 for usage) and one stderr line."""
     args_list = sys.argv[1:] if argv is None else argv
@@ -634,8 +583,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         request.check()
         if QtCore.QCoreApplication.instance() is None:
-            _headless_environment()
-            QtCore.qInstallMessageHandler(_quiet_qt_messages)
+            # An export never shows a window; Qt's start-up chatter (no GPU, no Vulkan
+            # offscreen) and Chromium's would break the one-line stderr contract.
+            prepare_qt_environment(headless=True)
+            quiet_qt_messages(log)
             # Python's last-resort handler would print warnings (a page's console
             # errors, say) to stderr.
             if not logging.getLogger().handlers:

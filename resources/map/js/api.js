@@ -161,6 +161,47 @@ function popupText() {
   return JSON.stringify(content ? content.textContent : '');
 }
 
+// Report pages, for ui/snapshot.py, which polls this before it grabs or prints: JSON
+// {"state": "wait"} until the page is drawn (window.datelineReady), {"state": "frame"}
+// for two animation frames more (so the frame that shows the final drawing has been
+// produced by Chromium, not only scheduled), then {"state": "ready", "map": [left, top,
+// width, height]}: where the map is in the composition, in CSS pixels (null: no map).
+let snapshotFramed = null;  // null: not asked yet; false: waiting for the frames
+
+function snapshotState() {
+  if (window.datelineReady !== true) return JSON.stringify({ state: 'wait' });
+  if (snapshotFramed === null) {
+    snapshotFramed = false;
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(function () { snapshotFramed = true; });
+    });
+  }
+  if (!snapshotFramed) return JSON.stringify({ state: 'frame' });
+  const box = state.map ? state.map.getContainer().getBoundingClientRect() : null;
+  return JSON.stringify({
+    state: 'ready',
+    map: box ? [box.left, box.top, box.width, box.height] : null
+  });
+}
+
+// A report printed on paper (ui/snapshot.py): the page's own printed page size (the
+// composition's, a CSS page rule) gives way to the paper's, and the page is zoomed by
+// `zoom` to fit it (null: not zoomed). The page's Content-Security-Policy allows these
+// CSSOM changes, not new style elements.
+function prepareForPaper(zoom) {
+  Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+    let rules;
+    try { rules = sheet.cssRules; } catch (error) { return; }
+    for (let i = rules.length - 1; i >= 0; i--) {
+      if (rules[i].type === CSSRule.PAGE_RULE) sheet.deleteRule(i);
+    }
+  });
+  const factor = Number(zoom);
+  document.documentElement.style.zoom = zoom !== null && factor > 0 && isFinite(factor)
+    ? String(factor) : '';
+  return true;
+}
+
 function connectBridge() {
   if (!state.config.bridge) return;
   if (typeof window.QWebChannel !== 'function' || !window.qt || !window.qt.webChannelTransport) {
@@ -185,5 +226,7 @@ window.Dateline = {
   popupText: popupText,
   fitPins: fitPins,
   viewState: viewState,
-  setView: setView
+  setView: setView,
+  snapshotState: snapshotState,
+  prepareForPaper: prepareForPaper
 };

@@ -4,21 +4,28 @@
 :func:`mapper.extract.analysis_to_json`). ``export --to OUT`` writes the map of the
 articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export`; PNG and PDF are
 rendered by ``ui.snapshot`` in a subprocess, so this package never imports Qt).
-A file that cannot be read gives one line on stderr and the others go on; the
-exit status is 0 when every file was mapped, 1 when some failed, 2 on bad usage.
+Both take article files, folders of them and saved projects (``.dateline``: their
+articles, with their corrections applied to that run only). A file that cannot be
+read gives one line on stderr and the others go on; the exit status is 0 when every
+file was mapped, 1 when some failed, 2 on bad usage. Every message on stderr goes
+through :func:`_complain`, which escapes control characters (a file name can hold a
+newline or a terminal escape sequence).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
+import stat
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +33,33 @@ from mapper.extract import analysis_to_json
 
 if TYPE_CHECKING:
     from mapper.atlas import Atlas
+    from mapper.cache import AnalysisCache
+    from mapper.corrections import Corrections
     from mapper.filters import Filter
     from mapper.pipeline import Pipeline
+    from mapper.project import Project
+    from mapper.types import Article, ArticleAnalysis
+
+#: What the FILE arguments of extract and export may be.
+_FILES_HELP = "article files, folders to read recursively, or saved projects (.dateline)"
+
+
+def _complain(message: str) -> None:
+    """Print one message for the user on stderr, as one line: every character the
+    terminal would act on (newline, escape, bidi override) is shown escaped."""
+    from mapper.sources import printable
+
+    print(f"dateline: {printable(message)}", file=sys.stderr)
+
+
+class _ComplainHandler(logging.Handler):
+    """The package's warnings ("corrections not applied: …"), through :func:`_complain`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _complain(record.getMessage())
+        except Exception:  # a logging failure must not end the run
+            self.handleError(record)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,8 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", help="print the places of each article as JSON (one object per line)"
     )
-    extract.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                         help="article files, or folders to read recursively")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
     extract.add_argument("--no-cache", action="store_true",
                          help="analyse every article again instead of reusing cached results")
     extract.add_argument("--format", choices=["jsonl", "json"], default="jsonl",
@@ -81,6 +112,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_spawn()
     args = _parser().parse_args(argv)
+    handler = _ComplainHandler(logging.WARNING)
+    package_log = logging.getLogger("mapper")
+    package_log.addHandler(handler)
+    try:
+        return _run(args)
+    except MemoryError:
+        _complain("not enough memory for this input")
+        return 1
+    except RecursionError:
+        _complain("the input is nested too deeply to be read")
+        return 1
+    finally:
+        package_log.removeHandler(handler)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
@@ -92,39 +139,143 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover -- argparse rejects unknown commands
 
 
-def _load_pipeline(args: argparse.Namespace) -> Pipeline | None:
-    """The pipeline the options ask for, or None (after a message) when it cannot load."""
+@dataclass
+class _Inputs:
+    """The articles the FILE arguments hold, in order, and what their projects bring."""
+
+    #: (what extract reports as its "source", the article)
+    articles: list[tuple[str, Article]] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    failed: int = 0  # files (or folders) that gave nothing, each reported on stderr
+
+    def corrections(self) -> Corrections:
+        """The projects' corrections together (a later project's win on a name)."""
+        from mapper.corrections import Corrections
+
+        merged = Corrections()
+        for project in self.projects:
+            merged = merged.merged(project.corrections)
+        return merged
+
+
+def _read_inputs(paths: Sequence[Path]) -> _Inputs:
+    """Read every FILE argument, reporting (on stderr) each that gives no article."""
+    from mapper.project import SUFFIX, ProjectError, load_project
+    from mapper.sources import SourceError, read_article, scan_paths
+
+    inputs = _Inputs()
+    for given in paths:
+        scan = scan_paths([given])
+        for skipped in scan.skipped:
+            _complain(skipped.message)
+            inputs.failed += 1
+        if not scan.found and not scan.skipped and given.is_dir():
+            _complain(f"{given}: no article files in this folder")
+            inputs.failed += 1
+        for path in scan.found:
+            if path.suffix.lower() == SUFFIX:
+                try:
+                    project = load_project(path)
+                except ProjectError as error:
+                    _complain(str(error))
+                    inputs.failed += 1
+                    continue
+                inputs.projects.append(project)
+                inputs.articles.extend((a.source or str(path), a) for a in project.articles)
+                continue
+            try:
+                inputs.articles.append((str(path), read_article(path)))
+            except SourceError as error:
+                _complain(str(error))
+                inputs.failed += 1
+    return inputs
+
+
+def _analysed(
+    pipeline: Pipeline, inputs: _Inputs, cache: AnalysisCache | None
+) -> Iterator[ArticleAnalysis]:
+    """The analysis of each input article, in order: a project's own when this very
+    pipeline made it (same fingerprint), else from the cache or made now."""
+    fingerprint = pipeline.fingerprint() if inputs.projects else ""
+    saved = {
+        analysis.article.id: analysis
+        for project in inputs.projects if project.fingerprint == fingerprint
+        for analysis in project.analyses
+    }
+
+    def reusable(article: Article) -> ArticleAnalysis | None:
+        found = saved.get(article.id)
+        return found if found is not None and found.article == article else None
+
+    articles = [article for _source, article in inputs.articles]
+    fresh = pipeline.analyze_many((a for a in articles if reusable(a) is None), cache=cache)
+    for article in articles:
+        found = reusable(article)
+        yield found if found is not None else next(fresh)
+
+
+def _load_pipeline(
+    args: argparse.Namespace, projects_corrections: Corrections | None = None
+) -> Pipeline | None:
+    """The pipeline the options ask for, or None (after a message) when it cannot load.
+
+    ``projects_corrections`` (from the projects among the inputs) are applied over the
+    user's (or ``--corrections``) for this run only: nothing is saved.
+    """
     from mapper.corrections import Corrections, CorrectionsError
     from mapper.nlp import ModelUnavailableError
     from mapper.online import OnlineSettings
-    from mapper.pipeline import Pipeline
+    from mapper.pipeline import Pipeline, load_user_corrections
 
     corrections: Corrections | None = None  # the user's saved ones
     if args.command == "evaluate":
         corrections = Corrections()  # scores must not depend on one user's corrections
     elif args.corrections is not None:
+        if not args.corrections.exists():  # Corrections.load takes a missing file as none
+            _complain(f"{args.corrections.name}: corrections file not found")
+            return None
         try:
             corrections = Corrections.load(args.corrections)
         except CorrectionsError as error:
-            print(f"dateline: {error}", file=sys.stderr)
+            _complain(str(error))
             return None
+    if projects_corrections:
+        base = corrections if corrections is not None else load_user_corrections()
+        corrections = base.merged(projects_corrections)
     try:
         if args.no_model:
             return Pipeline.blank(corrections=corrections)
         online = OnlineSettings(enabled=bool(getattr(args, "online", False)))
         return Pipeline.load(model=args.model, corrections=corrections, online=online)
     except ModelUnavailableError as error:
-        print(f"dateline: {error}", file=sys.stderr)
+        _complain(str(error))
         return None
+
+
+def _not_a_readable_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a corpus, or None: a named pipe would block forever."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return f"{path}: file not found"
+    except OSError as error:
+        return f"{path}: cannot be read ({error.strerror or error})"
+    if not stat.S_ISREG(status.st_mode):
+        return f"{path}: not a regular file"
+    return None
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from mapper.evaluate import evaluate, read_corpus
 
+    problem = _not_a_readable_file(args.corpus)
+    if problem is not None:
+        _complain(problem)
+        return 1
     try:
         corpus = read_corpus(args.corpus)
-    except (OSError, ET.ParseError) as error:
-        print(f"dateline: {args.corpus}: cannot read the corpus ({error})", file=sys.stderr)
+    except (OSError, ET.ParseError, ValueError) as error:
+        _complain(f"{args.corpus}: cannot read the corpus ({error})")
         return 1
     if args.limit:
         corpus = corpus[: args.limit]
@@ -152,16 +303,20 @@ def _evaluate_events(args: argparse.Namespace) -> int:
     from mapper.events import EventTagger, load_taxonomy
     from mapper.nlp import ModelUnavailableError, blank_nlp, load_nlp
 
+    problem = _not_a_readable_file(args.corpus)
+    if problem is not None:
+        _complain(problem)
+        return 1
     try:
         nlp = blank_nlp() if args.no_model else load_nlp(args.model)
     except ModelUnavailableError as error:
-        print(f"dateline: {error}", file=sys.stderr)
+        _complain(str(error))
         return 1
     tagger = EventTagger(load_taxonomy())
     try:
         report = evaluate_events(args.corpus, tagger, nlp, args.limit)
     except (OSError, ValueError) as error:
-        print(f"dateline: {args.corpus}: cannot read the records ({error})", file=sys.stderr)
+        _complain(f"{args.corpus}: cannot read the records ({error})")
         return 1
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -172,34 +327,24 @@ def _evaluate_events(args: argparse.Namespace) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
     from mapper.cache import AnalysisCache
-    from mapper.sources import SourceError, expand_paths, read_article
 
-    articles = []
-    failed = 0
-    for path in expand_paths(args.files):
-        try:
-            articles.append((path, read_article(path)))
-        except SourceError as error:
-            print(f"dateline: {error}", file=sys.stderr)
-            failed += 1
-    if articles:
-        pipeline = _load_pipeline(args)
+    inputs = _read_inputs(args.files)
+    if inputs.articles:
+        pipeline = _load_pipeline(args, inputs.corrections())
         if pipeline is None:
             return 1
         objects = []
         cache = None if args.no_cache else AnalysisCache()
-        analyses = pipeline.analyze_many(
-            (article for _path, article in articles), cache=cache
-        )
-        for (path, _article), analysis in zip(articles, analyses, strict=True):
-            record = analysis_to_json(analysis, source=str(path))
+        analyses = _analysed(pipeline, inputs, cache)
+        for (source, _article), analysis in zip(inputs.articles, analyses, strict=True):
+            record = analysis_to_json(analysis, source=source)
             if args.format == "jsonl":
                 print(json.dumps(record, ensure_ascii=False), flush=True)
             else:
                 objects.append(record)
         if args.format == "json":
             print(json.dumps(objects, ensure_ascii=False, indent=2))
-    return 1 if failed else 0
+    return 1 if inputs.failed else 0
 
 
 # -- export --------------------------------------------------------------------------------
@@ -245,8 +390,7 @@ def _export_parser(
         "(.png, .pdf, .html, .geojson, .csv, .kml). PNG and PDF are rendered offscreen, "
         "with no window. --actor and --event-type narrow the map as the window's filters do.",
     )
-    export.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="article files, or folders to read recursively")
+    export.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
     export.add_argument("--to", required=True, type=Path, metavar="OUT",
                         help="the file to write: .png, .pdf, .html, .geojson, .csv or .kml")
     export.add_argument("--title", default="", help="title above the map (PNG, PDF, HTML)")
@@ -352,44 +496,36 @@ def _export(args: argparse.Namespace) -> int:
     from mapper import export as exports
     from mapper.atlas import Atlas
     from mapper.cache import AnalysisCache
-    from mapper.sources import SourceError, expand_paths, read_article
+    from mapper.sources import printable
 
     fmt, problem = _export_usage(args)
     if fmt is None:
-        print(f"dateline: {problem}", file=sys.stderr)
+        _complain(str(problem))
         return 2
     out: Path = args.to
     if not out.parent.is_dir():
-        print(f"dateline: cannot write {out}: the folder {out.parent} does not exist",
-              file=sys.stderr)
+        _complain(f"cannot write {out}: the folder {out.parent} does not exist")
         return 1
-    articles = []
-    failed = 0
-    for path in expand_paths(args.files):
-        try:
-            articles.append(read_article(path))
-        except SourceError as error:
-            print(f"dateline: {error}", file=sys.stderr)
-            failed += 1
-    if not articles:
-        print("dateline: no article to export", file=sys.stderr)
+    inputs = _read_inputs(args.files)
+    if not inputs.articles:
+        _complain("no article to export")
         return 1
-    pipeline = _load_pipeline(args)
+    pipeline = _load_pipeline(args, inputs.corrections())
     if pipeline is None:
         return 1
     cache = None if args.no_cache else AnalysisCache()
-    atlas = Atlas(pipeline.analyze_many(articles, cache=cache))
+    atlas = Atlas(_analysed(pipeline, inputs, cache))
     event_types = [(t.name, t.color) for t in pipeline.taxonomy.types]
     where, problem = _export_filter(atlas, pipeline.taxonomy.names(), args.actor, args.event_type)
     if where is None:
-        print(f"dateline: {problem}", file=sys.stderr)
+        _complain(str(problem))
         return 1
     places = sum(
         1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
     )
     sources = len(exports.source_list(atlas, where))
     if not places:
-        print("dateline: no place passes the filter; the export is empty", file=sys.stderr)
+        _complain("no place passes the filter; the export is empty")
     try:
         if fmt == "geojson":
             exports.write_geojson(out, atlas, where, event_types)
@@ -403,14 +539,14 @@ def _export(args: argparse.Namespace) -> int:
         else:
             problem = _render(fmt, args, atlas, where, event_types)
             if problem is not None:
-                print(f"dateline: cannot render {out}: {problem}", file=sys.stderr)
+                _complain(f"cannot render {out}: {problem}")
                 return 1
     except exports.ExportError as error:
-        print(f"dateline: {error}", file=sys.stderr)
+        _complain(str(error))
         return 1
-    print(f"wrote {out} ({places} place{'' if places == 1 else 's'}, "
+    print(f"wrote {printable(str(out))} ({places} place{'' if places == 1 else 's'}, "
           f"{sources} article{'' if sources == 1 else 's'})")
-    return 1 if failed else 0
+    return 1 if inputs.failed else 0
 
 
 def _render(
@@ -476,9 +612,11 @@ def _render(
 
 
 def _renderer_environment() -> dict[str, str]:
-    """The renderer's environment: headless, and able to import ``ui`` beside ``mapper``."""
+    """The renderer's environment: able to import ``ui`` beside ``mapper``.
+
+    The renderer sets Qt up itself (``ui.environment.prepare_qt_environment``, headless).
+    """
     env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # an export never shows a window
     root = Path(__file__).resolve().parent.parent
     if (root / "ui" / "__init__.py").is_file():
         paths = [str(root), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]

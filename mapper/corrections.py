@@ -27,6 +27,15 @@ from mapper.gazetteer import Gazetteer, normalize_name
 from mapper.types import Place
 
 FORMAT_VERSION = 1
+#: Largest corrections file read: one correction is ~80 bytes, a busy analyst's few
+#: thousand well under a megabyte.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Most corrections in one file (or project).
+MAX_CORRECTIONS = 100_000
+#: Longest name, or place id, a correction may have (names in the news are a few words).
+MAX_NAME_CHARS = 1_000
+_MAX_DEPTH = 8  # the format nests 3 deep
+_MAX_INT_DIGITS = 20  # the format has no numbers but its version
 
 
 class CorrectionsError(Exception):
@@ -100,20 +109,26 @@ class Corrections(Mapping[str, Correction]):
 
     @classmethod
     def from_json(cls, data: Any) -> Corrections:
-        """Parse the file content; raises :class:`CorrectionsError` when malformed."""
+        """Parse the file content, every entry checked; raises :class:`CorrectionsError`
+        (and nothing else) naming the first bad one."""
+        from mapper.serialize import FormatError, read_object, read_optional_str, read_str
+
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             raise CorrectionsError("not a Dateline corrections file (version 1)")
         raw = data.get("corrections")
         if not isinstance(raw, dict):
             raise CorrectionsError("the corrections file has no 'corrections' table")
+        if len(raw) > MAX_CORRECTIONS:
+            raise CorrectionsError(f"more than {MAX_CORRECTIONS:,} corrections ({len(raw):,})")
         entries: dict[str, Correction] = {}
-        for entry in raw.values():
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                raise CorrectionsError("a correction without a name")
-            place_id = entry.get("place_id")
-            if place_id is not None and not isinstance(place_id, str):
-                raise CorrectionsError(f"bad place id for {entry['name']!r}")
-            entries[normalize_name(entry["name"])] = Correction(entry["name"], place_id)
+        for number, entry in enumerate(raw.values(), start=1):
+            try:
+                record = read_object(entry, "")
+                name = read_str(record.get("name"), "name", MAX_NAME_CHARS)
+                place_id = read_optional_str(record.get("place_id"), "place_id", MAX_NAME_CHARS)
+            except FormatError as error:
+                raise CorrectionsError(f"correction {number}: {error}") from None
+            entries[normalize_name(name)] = Correction(name, place_id)
         return cls(entries)
 
     def save(self, path: Path) -> None:
@@ -132,17 +147,32 @@ class Corrections(Mapping[str, Correction]):
 
     @classmethod
     def load(cls, path: Path) -> Corrections:
-        """Read a corrections file; a missing file is no corrections."""
+        """Read a corrections file; a missing file is no corrections.
+
+        Raises :class:`CorrectionsError` (and nothing else) for anything but a
+        regular file of at most :data:`MAX_FILE_BYTES` of JSON in the format above.
+        """
+        from mapper.safejson import JsonLimitError, loads_bounded, read_bounded
+        from mapper.sources import printable
+
+        name = printable(path.name)  # shown to the user: no control characters
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = read_bounded(path, max_bytes=MAX_FILE_BYTES)
         except FileNotFoundError:
             return cls()
         except OSError as error:
-            raise CorrectionsError(f"{path.name}: cannot be read ({error})") from None
+            raise CorrectionsError(
+                f"{name}: cannot be read ({error.strerror or error})") from None
+        except JsonLimitError as error:
+            raise CorrectionsError(f"{name}: {error}") from None
         try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise CorrectionsError(f"{path.name}: not valid JSON ({error.msg})") from None
+            data = loads_bounded(raw, max_depth=_MAX_DEPTH, max_int_digits=_MAX_INT_DIGITS)
+        except JsonLimitError as error:
+            raise CorrectionsError(f"{name}: {error}") from None
+        try:
+            return cls.from_json(data)
+        except CorrectionsError as error:
+            raise CorrectionsError(f"{name}: {error}") from None
 
 
 def default_corrections_path() -> Path:

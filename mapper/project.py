@@ -10,12 +10,19 @@ Format: gzip-compressed JSON with ``"format": "dateline-project"`` and a
 version. Saving is atomic: the new file is written beside the old one, flushed
 to disk and renamed over it, so a crash mid-save leaves the previous project
 intact.
+
+Reading trusts nothing in the file (it may come from anyone): the size on disk,
+the inflated size, the nesting and the integers are bounded before anything is
+built (:mod:`mapper.safejson`), then every field is checked — types, ranges,
+offsets within the text — and the first bad one is named in one line. Analyses
+are re-checked too; one that fails is dropped and its article analysed again.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import tempfile
 import zlib
@@ -27,13 +34,51 @@ from typing import Any
 from mapper.bulk import collector_paused
 from mapper.corrections import Corrections, CorrectionsError
 from mapper.filters import Filter
-from mapper.serialize import FormatError, analysis_from_dict, analysis_to_dict, article_from_dict
+from mapper.safejson import JsonLimitError, loads_bounded, read_bounded
+from mapper.serialize import (
+    MAX_ID_CHARS,
+    FormatError,
+    PlacePool,
+    analysis_from_dict,
+    analysis_to_dict,
+    article_from_dict,
+    read_id,
+    read_list,
+    read_number,
+    read_object,
+    read_str,
+    value_of,
+)
+from mapper.sources import printable
 from mapper.types import Article, ArticleAnalysis
+
+log = logging.getLogger(__name__)
 
 #: File suffix of projects.
 SUFFIX = ".dateline"
 _FORMAT = "dateline-project"
 _VERSION = 1
+_DAMAGED = "not a Dateline project, or damaged"
+
+# Bounds on what a project file may hold, whoever wrote it. Measured: the benchmark's
+# 1,000-article project (bench/corpus.py) is 3.6 MB on disk and 33 MB of JSON, 1.1 s to open.
+#: Most JSON a project inflates to: about 7,500 such articles; a gzip bomb (a few MB that
+#: inflate to gigabytes) is refused here, having cost a quarter of a gigabyte at most.
+MAX_PROJECT_JSON_BYTES = 256 * 1024 * 1024
+#: Largest project file (gzip never makes data much larger than it is).
+MAX_PROJECT_FILE_BYTES = MAX_PROJECT_JSON_BYTES
+#: Most articles in a project (a crafted file of tiny ones could hold millions).
+MAX_PROJECT_ARTICLES = 100_000
+#: Deepest nesting of arrays and objects (a project's own is 6 levels).
+MAX_PROJECT_DEPTH = 16
+#: Longest integer (offsets and populations are well under 20 digits).
+MAX_PROJECT_INT_DIGITS = 20
+#: Most values of one facet of a saved filter.
+MAX_FILTER_VALUES = MAX_PROJECT_ARTICLES
+#: Most bytes inflated at a time.
+_INFLATE_STEP_BYTES = 16 * 1024 * 1024
+#: Zoom levels a saved map view may have (the map keeps to its own narrower range).
+VIEW_ZOOM_RANGE = (0.0, 30.0)
 
 
 class ProjectError(Exception):
@@ -75,39 +120,136 @@ def to_json(project: Project) -> dict[str, Any]:
 
 
 def from_json(data: Any) -> Project:
-    """A project from its JSON dict; raises :class:`ProjectError` when malformed."""
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise ProjectError("not a Dateline project")
-    if data.get("version") != _VERSION:
-        raise ProjectError(f"made by another version of Dateline (format {data.get('version')})")
+    """A project from its JSON dict, every field checked.
+
+    Raises :class:`ProjectError` and nothing else: "not a Dateline project, or damaged
+    (articles[3].text is not a string)" names the first bad field. The analyses are
+    only a record of what the pipeline made: one that fails its checks is dropped (and
+    logged), so that its article is analysed again, as a damaged cache entry would be.
+    """
     try:
-        articles = tuple(article_from_dict(a) for a in data["articles"])
-        by_id = {a.id: a for a in articles}
-        analyses = []
-        for entry in data.get("analyses", []):
-            article = by_id.get(entry["article"]["id"])
-            if article is not None:
-                entry = {**entry, "article": {
-                    "id": article.id, "title": article.title, "text": article.text,
-                    "source": article.source, "published": article.published}}
-                analyses.append(analysis_from_dict(entry))
-        raw_filter = data.get("filter") or {}
-        view = data.get("view")
-        return Project(
-            articles=articles,
-            corrections=Corrections.from_json(data["corrections"]),
-            filter=Filter.of(
-                actors=raw_filter.get("actors"),
-                event_types=raw_filter.get("eventTypes"),
-                articles=raw_filter.get("articles"),
-            ),
-            view=(float(view[0]), float(view[1]), float(view[2])) if view else None,
-            chosen_article=data.get("chosen_article"),
-            analyses=tuple(analyses),
-            fingerprint=str(data.get("fingerprint", "")),
-        )
-    except (KeyError, TypeError, ValueError, IndexError, FormatError, CorrectionsError) as error:
-        raise ProjectError(f"the project file is damaged ({error})") from None
+        with collector_paused():
+            return _project_of(data)
+    except (FormatError, _UnreadableError) as error:
+        raise ProjectError(f"{_DAMAGED} ({error})") from None
+    except ProjectError:
+        raise
+    except RecursionError:
+        raise ProjectError(f"{_DAMAGED} (nested too deeply)") from None
+    except MemoryError:
+        raise ProjectError("too large to open with the memory available") from None
+    except Exception as error:  # a check missed: still no crash, and the log tells us
+        log.exception("unexpected failure reading a project")
+        raise ProjectError(f"{_DAMAGED} (unexpected {type(error).__name__})") from None
+
+
+def _project_of(data: Any) -> Project:
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise ProjectError(f"{_DAMAGED} (no \"format\": \"{_FORMAT}\")")
+    version = data.get("version")
+    if version != _VERSION:
+        shown = version if isinstance(version, int) and abs(version) < 10**6 else "unknown"
+        raise ProjectError(f"made by another version of Dateline (format {shown})")
+    articles = tuple(_each_article(value_of(data, "articles")))
+    by_id = {article.id: article for article in articles}
+    corrections = data.get("corrections")
+    return Project(
+        articles=articles,
+        corrections=Corrections() if corrections is None else _corrections(corrections),
+        filter=_filter(data.get("filter")),
+        view=_view(data.get("view")),
+        chosen_article=_chosen(data.get("chosen_article"), by_id),
+        analyses=tuple(_usable_analyses(data.get("analyses", []), by_id)),
+        fingerprint=read_str(data.get("fingerprint", ""), "fingerprint", MAX_ID_CHARS),
+    )
+
+
+def _each_article(value: Any) -> Iterator[Article]:
+    seen: set[str] = set()
+    for index, raw in enumerate(read_list(value, "articles", MAX_PROJECT_ARTICLES)):
+        try:
+            article = article_from_dict(raw)
+        except FormatError as error:
+            raise error.within(f"articles[{index}]") from None
+        if article.id in seen:  # the window keeps one analysis per id: one would be lost
+            raise FormatError(f"articles[{index}].id", "is the id of an earlier article")
+        seen.add(article.id)
+        yield article
+
+
+def _corrections(value: Any) -> Corrections:
+    try:
+        return Corrections.from_json(value)
+    except CorrectionsError as error:
+        raise _UnreadableError(f"corrections: {error}") from None
+
+
+def _filter(value: Any) -> Filter:
+    if value is None:
+        return Filter()
+    record = read_object(value, "filter")
+
+    def facet(key: str) -> list[str] | None:
+        values = record.get(key)
+        if values is None:
+            return None
+        where = f"filter.{key}"
+        # Not read_id: "" is a value too (filters.NO_EVENT, "sentences of no event type").
+        return [read_str(item, f"{where}[{index}]", MAX_ID_CHARS)
+                for index, item in enumerate(read_list(values, where, MAX_FILTER_VALUES))]
+
+    return Filter.of(
+        actors=facet("actors"), event_types=facet("eventTypes"), articles=facet("articles")
+    )
+
+
+def _view(value: Any) -> tuple[float, float, float] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 3:
+        raise FormatError("view", "is not [latitude, longitude, zoom]")
+    return (
+        read_number(value[0], "view[0] (latitude)", -90.0, 90.0),
+        read_number(value[1], "view[1] (longitude)", -180.0, 180.0),
+        read_number(value[2], "view[2] (zoom)", *VIEW_ZOOM_RANGE),
+    )
+
+
+def _chosen(value: Any, articles: dict[str, Article]) -> str | None:
+    if value is None:
+        return None
+    chosen = read_id(value, "chosen_article")
+    if chosen not in articles:
+        raise FormatError("chosen_article", "is not the id of an article of the project")
+    return chosen
+
+
+def _usable_analyses(value: Any, articles: dict[str, Article]) -> Iterator[ArticleAnalysis]:
+    """The analyses that pass every check, of articles of the project, one per article."""
+    done: set[str] = set()
+    places = PlacePool()
+    dropped: list[FormatError] = []
+    for index, entry in enumerate(read_list(value, "analyses", MAX_PROJECT_ARTICLES)):
+        try:
+            record = read_object(entry, "")
+            of_article = read_object(value_of(record, "article"), "article")
+            article_id = read_id(value_of(of_article, "id"), "article.id")
+            article = articles.get(article_id)
+            if article is None or article_id in done:
+                raise FormatError("article.id", "is not of an article still to be analysed")
+            analysis = analysis_from_dict(record, article=article, place_pool=places)
+        except FormatError as error:
+            dropped.append(error.within(f"analyses[{index}]"))
+            continue
+        done.add(article_id)
+        yield analysis
+    if dropped:  # one line, however many: a crafted file must not flood the log
+        log.warning("%d damaged analyses in the project were dropped, their articles are "
+                    "analysed again (the first: %s)", len(dropped), dropped[0])
+
+
+class _UnreadableError(Exception):
+    """A part of a project that its own reader refused (its message names the part)."""
 
 
 def recovery_path() -> Path:
@@ -144,7 +286,7 @@ def save_project(path: Path, project: Project) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                              dir=path.parent)
     except OSError as error:
-        raise ProjectError(f"{path.name}: cannot be written ({error.strerror or error})") from None
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(handle, "wb") as raw, gzip.GzipFile(
             # Level 6, not 9: a quarter of the time for 4% more bytes (1,000 articles:
@@ -158,29 +300,80 @@ def save_project(path: Path, project: Project) -> None:
         Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise ProjectError(f"{path.name}: cannot be written ({error.strerror or error})") from None
+        raise _cannot_write(path, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def _cannot_write(path: Path, error: OSError) -> ProjectError:
+    return ProjectError(f"{printable(path.name)}: cannot be written "
+                        f"({error.strerror or error})")
+
+
 def load_project(path: Path) -> Project:
-    """Read a project file; raises :class:`ProjectError` with a reason the user can act on."""
+    """Read a project file; raises :class:`ProjectError` (and nothing else) with a reason
+    the user can act on: "NAME: not a Dateline project, or damaged (what was wrong)".
+
+    Read within bounds, whatever the file holds: at most :data:`MAX_PROJECT_FILE_BYTES`
+    on disk, inflated to at most :data:`MAX_PROJECT_JSON_BYTES` (a gzip bomb stops
+    there, at once), nested at most :data:`MAX_PROJECT_DEPTH` deep, then every field
+    checked (:func:`from_json`).
+    """
+    name = printable(path.name)  # shown to the user: no control characters
     try:
-        raw = path.read_bytes()
+        compressed = read_bounded(path, max_bytes=MAX_PROJECT_FILE_BYTES)
+    except JsonLimitError as error:  # not a regular file, or too large
+        raise ProjectError(f"{name}: {error}") from None
     except FileNotFoundError:
-        raise ProjectError(f"{path.name}: file not found") from None
+        raise ProjectError(f"{name}: file not found") from None
     except OSError as error:
-        raise ProjectError(f"{path.name}: cannot be read ({error.strerror or error})") from None
+        raise ProjectError(f"{name}: cannot be read ({error.strerror or error})") from None
     try:
+        json_bytes = _inflate(compressed)
+        del compressed
         with collector_paused():
-            data = json.loads(gzip.decompress(raw))
-    except (OSError, EOFError, zlib.error, json.JSONDecodeError, UnicodeDecodeError):
-        raise ProjectError(
-            f"{path.name}: not a Dateline project, or the file is truncated or damaged"
-        ) from None
-    try:
-        with collector_paused():
-            return from_json(data)
+            data = loads_bounded(json_bytes, max_depth=MAX_PROJECT_DEPTH,
+                                 max_int_digits=MAX_PROJECT_INT_DIGITS,
+                                 # NaN is refused field by field, naming the field.
+                                 allow_nonfinite=True)
+        del json_bytes
+        return from_json(data)
+    except (JsonLimitError, _UnreadableError) as error:
+        raise ProjectError(f"{name}: {_DAMAGED} ({error})") from None
     except ProjectError as error:
-        raise ProjectError(f"{path.name}: {error}") from None
+        raise ProjectError(f"{name}: {error}") from None
+    except MemoryError:
+        raise ProjectError(
+            f"{name}: too large to open with the memory available") from None
+
+
+def _inflate(compressed: bytes) -> bytes:
+    """The JSON of a project file, refused (:class:`_UnreadableError`) as soon as it passes
+    :data:`MAX_PROJECT_JSON_BYTES`: a small file can inflate to gigabytes."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip framing, CRC checked at the end
+    pieces: list[bytes] = []
+    size = 0
+    pending = compressed
+    try:
+        while not inflater.eof:
+            # In steps (one call's output is held twice while it is made), and never
+            # more than one byte past the bound: enough to know the bound is passed.
+            piece = inflater.decompress(
+                pending, min(_INFLATE_STEP_BYTES, MAX_PROJECT_JSON_BYTES - size + 1))
+            size += len(piece)
+            if size > MAX_PROJECT_JSON_BYTES:
+                raise _UnreadableError(
+                    f"inflates to more than {MAX_PROJECT_JSON_BYTES >> 20:,} MB of data")
+            pieces.append(piece)
+            if not piece and len(inflater.unconsumed_tail) == len(pending):
+                break  # no progress: the input ends before the stream does
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        raise _UnreadableError(
+            "not gzip-compressed, or the file is truncated or damaged") from None
+    if not inflater.eof:
+        raise _UnreadableError("the file is truncated or damaged: its compressed data ends early")
+    if inflater.unused_data.strip(b"\0"):
+        raise _UnreadableError("data after the end of the project")
+    return b"".join(pieces)

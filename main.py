@@ -15,7 +15,7 @@ if __name__ == "__main__":
     # entry points that do not come through here; a second call changes nothing).
     prepare_qt_environment(headless=False)
     if sys.argv[1:2] == ["--snapshot"]:
-        # The export command renders PNG/PDF in a subprocess (mapper/__main__.py); a
+        # The export command renders PNG/PDF in a subprocess (mapper/cli/__init__.py); a
         # packaged app has no "python -m ui.snapshot", so it runs itself with --snapshot.
         from ui.snapshot import main as render
 

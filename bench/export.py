@@ -2,7 +2,7 @@
 
 The real window opens on the seed article (``Pipeline.blank``, no model) at its default
 size; once the map shows its pins, each export asks the live map for its view, composes
-the report page (``mapper.export``) and renders it offscreen (``ui.snapshot``), and writes
+the report page (``mapper.export.formats``) and renders it offscreen (``ui.snapshot``), and writes
 the file. Seconds, from the request until the file is written:
 
 - ``png_export_current_view_s``: the median of a few PNG exports of the current view at 1×

@@ -6,7 +6,7 @@ import random
 import time
 from typing import Any
 
-from mapper.gazetteer import Gazetteer, default_index_path
+from mapper.geo.gazetteer import Gazetteer, default_index_path
 
 
 def run() -> dict[str, Any]:

@@ -29,8 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mapper import mapview
 from mapper.atlas import Atlas
+from mapper.page import mapview
 from mapper.types import (
     Actor,
     ActorMention,

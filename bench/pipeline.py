@@ -14,12 +14,12 @@ from bench.corpus import make_corpus
 def run(count: int = 1000, sample: int = 200, rounds: int = 2) -> dict[str, Any]:
     """Measure on ``count`` synthetic articles (``sample`` of them, ``rounds`` times over, for
     the spaCy ratio)."""
-    from mapper import mapview
     from mapper.atlas import Atlas
-    from mapper.cache import AnalysisCache
-    from mapper.corrections import Corrections
+    from mapper.geo.corrections import Corrections
+    from mapper.page import mapview
     from mapper.pipeline import Pipeline, use_spawn
     from mapper.sources import read_article
+    from mapper.store.cache import AnalysisCache
 
     use_spawn()
     folder = Path(tempfile.mkdtemp(prefix="dateline-bench-"))

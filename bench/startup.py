@@ -55,7 +55,7 @@ def run_many(count: int = 1000) -> dict[str, Any]:
     drawing every pin), with a cache and settings of its own (not the user's).
     """
     from bench.corpus import make_corpus
-    from mapper.gazetteer import Gazetteer, default_index_path
+    from mapper.geo.gazetteer import Gazetteer, default_index_path
 
     folder = Path(tempfile.mkdtemp(prefix="dateline-bench-window-"))
     paths = make_corpus(folder / "articles", count)

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from mapper.bulk import collector_paused
 from mapper.filters import OPEN, Filter
+from mapper.store.gc_pause import collector_paused
 from mapper.types import (
     Actor,
     Article,

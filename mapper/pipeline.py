@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper.actors import ActorLexicon, find_actors
-from mapper.cache import AnalysisCache
-from mapper.corrections import Corrections, CorrectionsError, default_corrections_path
-from mapper.events import EventTagger, Taxonomy, load_taxonomy_or_default
-from mapper.gazetteer import Gazetteer
-from mapper.nlp import blank_nlp, load_nlp, model_identity, sentences_of
-from mapper.online import OnlineGeocoder, OnlineSettings
-from mapper.places import find_place_mentions
-from mapper.resolve import resolve_mentions
+from mapper.events.tagger import EventTagger
+from mapper.events.taxonomy import Taxonomy, load_taxonomy_or_default
+from mapper.geo.corrections import Corrections, CorrectionsError, default_corrections_path
+from mapper.geo.gazetteer import Gazetteer
+from mapper.geo.online import OnlineGeocoder, OnlineSettings
+from mapper.geo.places import find_place_mentions
+from mapper.geo.resolve import resolve_mentions
+from mapper.store.cache import AnalysisCache
+from mapper.text.actors import ActorLexicon, find_actors
+from mapper.text.nlp import blank_nlp, load_nlp, model_identity, sentences_of
 from mapper.types import Article, ArticleAnalysis
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ def online_geocoder(settings: OnlineSettings | None) -> OnlineGeocoder | None:
     """An online geocoder with its answer cache beside the gazetteer index, if enabled."""
     if settings is None or not settings.enabled:
         return None
-    from mapper.gazetteer import default_index_path
+    from mapper.geo.gazetteer import default_index_path
 
     return OnlineGeocoder(settings, default_index_path().parent / "online-geocoder.sqlite")
 
@@ -334,7 +335,7 @@ class Pipeline:
         whether online lookups are on: a change to any of them gives another
         fingerprint, so cached analyses made under the old one are not reused.
         """
-        from mapper.gazetteer import default_index_path
+        from mapper.geo.gazetteer import default_index_path
         from mapper.resources import resource_path
 
         hasher = hashlib.sha256()

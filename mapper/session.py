@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, ParamSpec
 
 from mapper.atlas import Atlas
-from mapper.corrections import Corrections, default_corrections_path
-from mapper.events import load_taxonomy_or_default
+from mapper.events.taxonomy import load_taxonomy_or_default
 from mapper.filters import Filter
-from mapper.online import OnlineSettings
+from mapper.geo.corrections import Corrections, default_corrections_path
+from mapper.geo.online import OnlineSettings
 from mapper.pipeline import Pipeline, online_geocoder  # cheap: spaCy loads with a model only
-from mapper.project import Project, ProjectError, load_project, recovery_path, save_project
+from mapper.store.project import Project, ProjectError, load_project, recovery_path, save_project
 
 if TYPE_CHECKING:
     from mapper.types import Article, ArticleAnalysis
@@ -423,7 +423,7 @@ class Session:
         were made by this very pipeline; the other articles are queued (analysed
         again, from the cache if there). Its filter and view wait in
         :attr:`pending_filter` and :attr:`pending_view` until its articles are
-        shown. Raises :class:`~mapper.project.ProjectError` (and changes nothing)
+        shown. Raises :class:`~mapper.store.project.ProjectError` (and changes nothing)
         when the file cannot be read.
         """
         project = load_project(path)

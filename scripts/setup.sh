@@ -17,4 +17,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 # Build the offline gazetteer index now (once, ~10 s) rather than at the app's first start.
-.venv/bin/python -c "from mapper.gazetteer import Gazetteer; Gazetteer.open().close()"
+.venv/bin/python -c "from mapper.geo.gazetteer import Gazetteer; Gazetteer.open().close()"

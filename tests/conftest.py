@@ -49,7 +49,7 @@ def qapp_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 @pytest.fixture(scope="session", autouse=True)
 def gazetteer_index() -> None:
     """Build the gazetteer index (first run only) before any test times a page or window."""
-    from mapper.gazetteer import Gazetteer
+    from mapper.geo.gazetteer import Gazetteer
 
     Gazetteer.open().close()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mapper.actors import ActorLexicon, slug
-from mapper.corrections import Corrections
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
 from mapper.sources import article_from_text, read_article, seed_paths
+from mapper.text.actors import ActorLexicon, slug
 from mapper.types import ArticleAnalysis
 
 SEED_PEOPLE = {

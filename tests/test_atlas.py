@@ -10,8 +10,8 @@ import pytest
 from atlas_factory import ROSA, UNION, Said, article, place
 
 from mapper.atlas import Atlas
-from mapper.bulk import collector_paused
 from mapper.filters import Filter
+from mapper.store.gc_pause import collector_paused
 from mapper.types import Actor
 
 CARACAS = place("gn:3646738", "Caracas", "city", 10.49, -66.88, "Venezuela", "VE")

@@ -31,10 +31,16 @@ from pathlib import Path
 
 import pytest
 
-import mapper.cache as cache_module
-import mapper.gazetteer as gazetteer_module
-from mapper.cache import AnalysisCache, default_cache_path, text_key
-from mapper.gazetteer import Gazetteer, IndexState, build_index, default_index_path, index_health
+import mapper.geo.gazetteer as gazetteer_module
+import mapper.store.cache as cache_module
+from mapper.geo.gazetteer import (
+    Gazetteer,
+    IndexState,
+    build_index,
+    default_index_path,
+    index_health,
+)
+from mapper.store.cache import AnalysisCache, default_cache_path, text_key
 from mapper.types import (
     Actor,
     ActorMention,
@@ -137,7 +143,7 @@ def cache_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "mapper.cache" and r.levelno == logging.WARNING
+        if r.name == "mapper.store.cache" and r.levelno == logging.WARNING
     ]
 
 
@@ -180,7 +186,7 @@ def test_an_old_pickle_cache_is_never_opened_and_is_deleted(
 
 
 def test_entries_round_trip_equal(analysis, folder) -> None:
-    from mapper.corrections import Corrections
+    from mapper.geo.corrections import Corrections
     from mapper.pipeline import Pipeline
     from mapper.sources import read_article, seed_paths
 
@@ -319,7 +325,7 @@ def test_a_cache_folder_that_cannot_be_made_means_no_cache_not_a_crash(
 def test_the_cli_extracts_with_a_cache_folder_that_cannot_be_made(
     folder, monkeypatch, capsys, caplog
 ) -> None:
-    from mapper.__main__ import main
+    from mapper.cli import main
     from mapper.sources import seed_paths
 
     blocker = folder / "a-file"
@@ -605,7 +611,7 @@ def test_an_unwritable_cache_folder_gets_a_temporary_index(
     assert tiny_gazetteer == ["built"]
     (temporary,) = gazetteer_module._temporary_indexes.values()
     assert temporary.is_relative_to(tempfile.gettempdir())
-    warnings = [r.getMessage() for r in caplog.records if r.name == "mapper.gazetteer"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "mapper.geo.gazetteer"]
     assert len(warnings) == 1 and "temporary" in warnings[0]
     first.close()
     second.close()
@@ -615,7 +621,7 @@ def run_python(script: str, env: dict[str, str]) -> subprocess.Popen[str]:
     preamble = f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        import mapper.gazetteer as g
+        import mapper.geo.gazetteer as g
         TINY_PLACES, TINY_NAMES = {TINY_PLACES!r}, {TINY_NAMES!r}
     """
     code = textwrap.dedent(preamble) + textwrap.dedent(script)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from test_project_hostile import gzip_bomb, run_limited
 
-from mapper.__main__ import main
-from mapper.corrections import Corrections
+from mapper.cli import main
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
-from mapper.project import Project, save_project
 from mapper.sources import article_from_text, seed_paths
+from mapper.store.project import Project, save_project
 
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = "Protesters marched in Caracas and Lima on Monday."
@@ -317,7 +317,7 @@ def test_a_gzip_bomb_given_to_the_cli_is_refused_fast_in_little_memory(tmp_path:
     started = time.monotonic()
     done = run_limited(
         """
-        from mapper.__main__ import main
+        from mapper.cli import main
         sys.exit(main(["extract", "--no-model", sys.argv[1]]))
     """,
         str(path),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper.corrections import Corrections, CorrectionsError, candidates_for, describe
+from mapper.geo.corrections import Corrections, CorrectionsError, candidates_for, describe
 from mapper.pipeline import Pipeline
 from mapper.sources import article_from_text, seed_paths
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper.evaluate import Score, great_circle_km, read_corpus, score_article
+from mapper.cli.evaluate import Score, great_circle_km, read_corpus, score_article
 from mapper.types import Place, PlaceMention, ResolvedMention, Sentence
 
 TEXT = "Protests in Caracas spread to Valencia. Venezuelan troops stayed."

@@ -8,20 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from mapper.evaluate_events import evaluate_events
-from mapper.events import (
-    EventTagger,
+from mapper.cli.evaluate_events import evaluate_events
+from mapper.events.inflection import phrase_variants, regular_forms, word_forms
+from mapper.events.tagger import EventTagger
+from mapper.events.taxonomy import (
     Taxonomy,
     TaxonomyError,
     default_taxonomy_path,
     load_taxonomy,
     load_taxonomy_or_default,
-    phrase_variants,
-    regular_forms,
     user_taxonomy_path,
-    word_forms,
 )
-from mapper.nlp import blank_nlp, sentences_of
+from mapper.text.nlp import blank_nlp, sentences_of
 from mapper.types import EventTag
 
 DESIGN_ORDER = [
@@ -199,7 +197,7 @@ def test_tags_point_at_their_trigger_and_come_sorted(seed_tags) -> None:
 
 @pytest.mark.model
 def test_seed_tags_are_the_same_with_the_model(tagger: EventTagger, seed_tags) -> None:
-    from mapper.nlp import load_nlp
+    from mapper.text.nlp import load_nlp
 
     text, _ = seed_tags
     doc = load_nlp()(text)

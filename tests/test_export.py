@@ -19,9 +19,10 @@ import pytest
 from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
-from mapper import export, mapview
 from mapper.atlas import Atlas
+from mapper.export import formats as export
 from mapper.filters import NO_EVENT, OPEN, Filter
+from mapper.page import mapview
 
 KML = "{http://www.opengis.net/kml/2.2}"
 HOSTILE_SCRIPT = "</script><script>window.__pwned=1</script>"

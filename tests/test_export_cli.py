@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mapper import export
-from mapper.__main__ import main
+from mapper.cli import main
+from mapper.export import formats as export
 from mapper.sources import seed_paths
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -32,8 +32,8 @@ import pytest
 from atlas_factory import EVENT_TYPES, OffscreenPage, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
-from mapper import export
 from mapper.atlas import Atlas
+from mapper.export import formats as export
 from mapper.sources import seed_paths
 from mapper.types import Actor
 
@@ -265,7 +265,7 @@ import sys
 sys.path.insert(0, {tests!r})
 from atlas_factory import EVENT_TYPES
 from test_export_hostile import hostile_atlas
-from mapper import export
+from mapper.export import formats as export
 options = {{}} if sys.argv[1] == "write_csv" else {{"event_types": EVENT_TYPES}}
 try:
     getattr(export, sys.argv[1])(sys.argv[2], hostile_atlas(), **options)
@@ -400,7 +400,7 @@ def test_a_png_or_pdf_export_to_a_full_disk_leaves_no_partial_file(
     name: str,
 ) -> None:
     """``mapper export`` to PNG and PDF, its renderer's writes failing with EFBIG."""
-    from mapper.__main__ import main
+    from mapper.cli import main
 
     limit = [4096]
     run = subprocess.run

@@ -18,11 +18,12 @@ PACKAGE_DIR = Path(mapper.__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
 
 #: Modules that make an analysis (by their last name, wherever they live in the package).
-STAGES = {"pipeline", "nlp", "nlp_components", "places", "resolve", "actors", "events",
-          "gazetteer", "corrections", "online", "types", "serialize"}
+STAGES = {"pipeline", "nlp", "nlp_components", "places", "resolve", "actors", "tagger",
+          "taxonomy", "inflection", "gazetteer", "corrections", "online", "types", "serialize",
+          "errors"}
 #: Modules that only show, export or store analyses, or drive the pipeline.
-NOT_STAGES = {"export", "mapview", "atlas", "filters", "session", "project", "extract",
-              "evaluate", "evaluate_events", "__main__"}
+NOT_STAGES = {"formats", "mapview", "atlas", "filters", "session", "project", "jsonl",
+              "evaluate", "evaluate_events", "__main__", "cli", "export", "page"}
 
 
 def last_names(modules: dict[str, Path]) -> set[str]:
@@ -60,7 +61,7 @@ def test_editing_an_exporter_keeps_the_cache_key_editing_a_stage_changes_it(
     before = code_digest(package, root)
     assert before == code_digest(PACKAGE_DIR, root) == pipeline._code_digest()
 
-    for stem in ("export", "mapview", "__main__", "session", "atlas"):
+    for stem in ("formats", "mapview", "__main__", "session", "atlas"):
         edit(package, stem)
     assert code_digest(package, root) == before
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from geopy.geocoders.base import Geocoder
 
-from mapper.gazetteer import Gazetteer, OfflineGeocoder, build_index, normalize_name
+from mapper.geo.gazetteer import Gazetteer, OfflineGeocoder, build_index, normalize_name
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from atlas_factory import ROSA, Said, article, place
 
-from mapper import mapview
 from mapper.atlas import Atlas
+from mapper.page import mapview
 from mapper.types import Actor, ActorMention, ArticleAnalysis, EventTag
 
 CARACAS = place("gn:3646738", "Caracas", "city", 10.488, -66.879, "Venezuela")
@@ -457,7 +457,7 @@ def test_page_script_exposes_the_api_the_window_calls() -> None:
 
 def test_mapview_does_not_import_qt() -> None:
     code = (
-        "import sys, mapper.mapview; "
+        "import sys, mapper.page.mapview; "
         "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

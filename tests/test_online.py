@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from geopy.exc import GeocoderUnavailable
 
-from mapper.corrections import Corrections
-from mapper.online import OnlineGeocoder, OnlineSettings
+from mapper.geo.corrections import Corrections
+from mapper.geo.online import OnlineGeocoder, OnlineSettings
+from mapper.geo.places import UNKNOWN_SOURCE
+from mapper.geo.resolve import resolve_mentions
 from mapper.pipeline import Pipeline
-from mapper.places import UNKNOWN_SOURCE
-from mapper.resolve import resolve_mentions
 from mapper.types import PlaceMention, Sentence
 
 TEXT = "Shelling hit Qwxzzyville and Caracas."

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article
 
-from mapper import mapview
 from mapper.atlas import Atlas
 from mapper.filters import NO_EVENT, Filter
+from mapper.page import mapview
 from mapper.types import Actor, Place
 from ui.qt import QtCore, QtWebEngineCore
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mapper.atlas import Atlas
-from mapper.corrections import Corrections
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
 from mapper.sources import article_from_text, read_article, seed_paths
 from mapper.types import ArticleAnalysis

@@ -11,13 +11,13 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from mapper.cache import AnalysisCache, text_key
-from mapper.corrections import Corrections
 from mapper.filters import Filter
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
-from mapper.project import Project, ProjectError, load_project, save_project
-from mapper.serialize import analysis_from_dict, analysis_to_dict
 from mapper.sources import article_from_text, read_article, seed_paths
+from mapper.store.cache import AnalysisCache, text_key
+from mapper.store.project import Project, ProjectError, load_project, save_project
+from mapper.store.serialize import analysis_from_dict, analysis_to_dict
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +68,9 @@ def test_a_pipeline_change_invalidates_the_cache(pipeline, seed_analysis, tmp_pa
 def test_a_bulk_read_keeps_order_and_treats_damaged_entries_as_misses(
     pipeline, tmp_path, monkeypatch
 ) -> None:
-    import mapper.cache
+    import mapper.store.cache
 
-    monkeypatch.setattr(mapper.cache, "_KEYS_PER_QUERY", 2)  # several queries for five
+    monkeypatch.setattr(mapper.store.cache, "_KEYS_PER_QUERY", 2)  # several queries for five
     cache = AnalysisCache(tmp_path / "cache.sqlite")
     fingerprint = pipeline.fingerprint()
     articles = [article_from_text(f"Protesters gathered in {city} on day {n}.")
@@ -146,7 +146,7 @@ def test_a_save_killed_midway_leaves_the_previous_project_intact(seed_analysis, 
     script = textwrap.dedent(f"""
         import os, signal, gzip
         from pathlib import Path
-        import mapper.project as project
+        import mapper.store.project as project
         from mapper.sources import article_from_text
         real_write = gzip.GzipFile.write
         def write_then_die(self, data):
@@ -163,7 +163,7 @@ def test_a_save_killed_midway_leaves_the_previous_project_intact(seed_analysis, 
 
 
 def test_reopening_cached_articles_does_not_load_the_model(pipeline, tmp_path) -> None:
-    from mapper.nlp import blank_nlp
+    from mapper.text.nlp import blank_nlp
 
     loads: list[str] = []
 
@@ -193,7 +193,7 @@ def test_reopening_cached_articles_does_not_load_the_model(pipeline, tmp_path) -
 @pytest.mark.model
 def test_the_model_is_known_before_it_is_loaded() -> None:
     """The fingerprint made before loading the model is the one made after: same cache keys."""
-    from mapper.nlp import load_nlp, model_identity
+    from mapper.text.nlp import load_nlp, model_identity
 
     lazy = Pipeline.load(corrections=Corrections())
     assert not lazy.model_loaded
@@ -204,7 +204,7 @@ def test_the_model_is_known_before_it_is_loaded() -> None:
 
 
 def test_a_project_is_encoded_in_pieces_to_the_same_json(seed_analysis) -> None:
-    from mapper.project import _json_pieces, to_json
+    from mapper.store.project import _json_pieces, to_json
 
     data = to_json(Project(articles=(seed_analysis.article,), analyses=(seed_analysis,),
                            view=(10.5, -66.9, 6.0)))

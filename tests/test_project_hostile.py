@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapper.corrections import Corrections
 from mapper.filters import Filter
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import MAX_PLACE_MENTIONS, Pipeline
-from mapper.project import (
+from mapper.sources import MAX_TEXT_CHARS, article_from_text
+from mapper.store.project import (
     MAX_PROJECT_DEPTH,
     Project,
     ProjectError,
@@ -37,8 +38,7 @@ from mapper.project import (
     save_project,
     to_json,
 )
-from mapper.safejson import JsonLimitError, loads_bounded, without_lone_surrogates
-from mapper.sources import MAX_TEXT_CHARS, article_from_text
+from mapper.store.safejson import JsonLimitError, loads_bounded, without_lone_surrogates
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
@@ -429,7 +429,7 @@ def test_a_damaged_analysis_is_dropped_and_its_article_kept(
     data: dict[str, Any], project: Project, tmp_path: Path, caplog, mutate, problem: str
 ) -> None:
     mutate(data)
-    with caplog.at_level(logging.WARNING, logger="mapper.project"):
+    with caplog.at_level(logging.WARNING, logger="mapper.store.project"):
         opened = load_project(write(tmp_path / "p.dateline", data))
     assert opened.articles == project.articles  # the user's work is all there
     assert opened.analyses == project.analyses[:1]  # the damaged one will be redone
@@ -446,7 +446,7 @@ def test_mentions_past_the_pipeline_cap_drop_the_analysis(
 ) -> None:
     places = data["analyses"][1]["places"]
     data["analyses"][1]["places"] = (places * 30_000)[:30_000]
-    with caplog.at_level(logging.WARNING, logger="mapper.project"):
+    with caplog.at_level(logging.WARNING, logger="mapper.store.project"):
         opened = load_project(write(tmp_path / "p.dateline", data))
     assert len(opened.analyses) == 1
     assert "analyses[1].places has more than 5,000 items (30,000)" in caplog.text
@@ -460,7 +460,7 @@ def test_an_actor_mention_of_no_actor_drops_the_analysis(data: dict[str, Any]) -
 
 def test_many_damaged_analyses_make_one_warning(data: dict[str, Any], caplog) -> None:
     data["analyses"] = [data["analyses"][1]] * 5_000  # one valid, 4,999 repeats
-    with caplog.at_level(logging.WARNING, logger="mapper.project"):
+    with caplog.at_level(logging.WARNING, logger="mapper.store.project"):
         opened = from_json(data)
     assert len(opened.analyses) == 1
     assert len(caplog.records) == 1 and "4999 damaged analyses" in caplog.text
@@ -607,7 +607,7 @@ def test_a_gzip_bomb_is_refused_fast_in_little_memory(tmp_path: Path) -> None:
     done = run_limited(
         """
         from pathlib import Path
-        from mapper.project import ProjectError, load_project
+        from mapper.store.project import ProjectError, load_project
         try:
             load_project(Path(sys.argv[1]))
         except ProjectError as error:
@@ -627,7 +627,7 @@ def test_importing_the_project_reader_fits_well_under_the_limit() -> None:
     """The bomb test's 1.5 GiB is about the reading, not the imports (~50 MB)."""
     done = run_limited(
         """
-        import mapper.project
+        import mapper.store.project
         peak = [line for line in open("/proc/self/status") if line.startswith("VmPeak")]
         print(int(peak[0].split()[1]) * 1024)
     """,

@@ -14,8 +14,8 @@ from badinput import HOSTILE_HTML, make_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapper.corrections import Corrections
-from mapper.extract import analysis_to_json
+from mapper.cli.jsonl import analysis_to_json
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
 from mapper.sources import SourceError, decode_text, html_to_text, read_article
 

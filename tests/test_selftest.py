@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper import gazetteer
+from mapper.geo import gazetteer
 from ui import environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +76,8 @@ def test_a_project_given_on_the_command_line_opens_as_a_double_click_would(
     tmp_path: Path,
 ) -> None:
     # The .desktop file runs "dateline %F" with the .dateline projects double-clicked.
-    from mapper.project import Project, save_project
     from mapper.sources import read_article, seed_paths
+    from mapper.store.project import Project, save_project
 
     project = tmp_path / "Venezuela.dateline"
     save_project(project, Project(articles=(read_article(seed_paths()[0]),)))

@@ -8,12 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from mapper.corrections import Corrections
 from mapper.filters import Filter
+from mapper.geo.corrections import Corrections
 from mapper.pipeline import Pipeline
-from mapper.project import Project, ProjectError, load_project, save_project
 from mapper.session import RECENT_LIMIT, Event, Session, remember_recent
 from mapper.sources import article_from_text
+from mapper.store.project import Project, ProjectError, load_project, save_project
 from mapper.types import Article, ArticleAnalysis
 
 LIMA = "Protests in Lima, Peru, drew thousands on Monday."

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mapper.atlas import Atlas
-from mapper.export import ReportOptions, build_report_page
+from mapper.export.formats import ReportOptions, build_report_page
 from mapper.filters import OPEN
 from ui import snapshot
 from ui.qt import QtCore, QtGui
@@ -255,7 +255,7 @@ def test_python_asks_the_page_through_the_dateline_api_only():
     """Every script run in a page is a js_call of window.Dateline (MapPage.call)."""
     import re
 
-    from mapper.mapview import JS_API, page_script
+    from mapper.page.mapview import JS_API, page_script
 
     for path in sorted((ROOT / "ui").glob("*.py")):
         runs = re.findall(r"\brunJavaScript\(\s*(\w+)", path.read_text(encoding="utf-8"))

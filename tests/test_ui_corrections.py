@@ -8,7 +8,7 @@ import pytest
 from conftest import close_window, open_window
 from test_ui import pin_ids, place_id, run_js, wait_until_mapped
 
-from mapper.corrections import Corrections, default_corrections_path
+from mapper.geo.corrections import Corrections, default_corrections_path
 from ui.qt import QtCore, QtWidgets
 
 
@@ -119,7 +119,7 @@ def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
     Before, the project's corrections joined the user's and were written to the user's
     file at their next correction, changing every later article and the CLI.
     """
-    from mapper.project import Project, save_project
+    from mapper.store.project import Project, save_project
 
     assert "Caracas" in {p.name for p in window.atlas.places()}
     path = tmp_path / "colleague.dateline"
@@ -149,7 +149,7 @@ def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
     again = tmp_path / "again.dateline"
     window.save_project(again)
     qtbot.waitUntil(lambda: again.exists(), timeout=10_000)
-    from mapper.project import load_project
+    from mapper.store.project import load_project
 
     carried = load_project(again).corrections
     assert "Caracas" in carried and "Cuba" in carried

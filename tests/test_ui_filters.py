@@ -103,7 +103,7 @@ def test_with_the_model_a_person_filters_the_map(qtbot, seed_paths):
 def test_reloaded_event_types_retag_the_open_articles(qtbot, window):
     """Settings ▸ Event Types ▸ Reload: a type added to the user's file lists, counts and
     tags the seed's sentences (the tagger is rebuilt off the UI thread)."""
-    from mapper.events import default_taxonomy_path, user_taxonomy_path
+    from mapper.events.taxonomy import default_taxonomy_path, user_taxonomy_path
 
     def listed() -> list[str]:
         panel = window.filter_panel

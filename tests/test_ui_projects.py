@@ -219,7 +219,7 @@ def test_a_change_made_during_a_save_stays_unsaved(qtbot, window, tmp_path, monk
 
 
 def test_a_background_autosave_never_outlives_the_save_after_it(qtbot, window, tmp_path):
-    from mapper.project import recovery_path
+    from mapper.store.project import recovery_path
 
     extra = tmp_path / "quito.txt"
     extra.write_text("Talks in Quito, Ecuador.", encoding="utf-8")

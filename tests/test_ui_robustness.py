@@ -8,7 +8,7 @@ from badinput import make_corpus
 from conftest import PAGE_TIMEOUT_MS, close_window, open_window
 from test_ui import click_pin, pin_ids, popup_text, run_js, wait_until_mapped
 
-from mapper.project import recovery_path
+from mapper.store.project import recovery_path
 from ui.qt import QtWidgets
 
 VECTORS = (

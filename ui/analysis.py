@@ -14,13 +14,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from mapper.cache import AnalysisCache
 from mapper.session import Session
+from mapper.store.cache import AnalysisCache
 from ui.qt import QtCore, isValid
 from ui.worker import AnalysisThread, AnalysisWorker, PipelineFactory
 
 if TYPE_CHECKING:
-    from mapper.corrections import Corrections
+    from mapper.geo.corrections import Corrections
     from mapper.pipeline import Pipeline
     from mapper.types import ArticleAnalysis
 

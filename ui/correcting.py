@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper.corrections import CorrectionsError
+from mapper.geo.corrections import CorrectionsError
 from mapper.session import Session
 from ui.corrections import FORGET, build_correction_menu
 from ui.messages import show_error, show_status

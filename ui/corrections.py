@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from mapper.corrections import Corrections, candidates_for
-from mapper.gazetteer import Gazetteer
+from mapper.geo.corrections import Corrections, candidates_for
+from mapper.geo.gazetteer import Gazetteer
 from mapper.types import Place
 from ui.qt import QtGui, QtWidgets
 

@@ -1,6 +1,6 @@
 """File ▸ Export…: the map as a report (PNG, PDF) or as data (HTML, GeoJSON, CSV, KML).
 
-A report is the page :func:`mapper.export.build_report_page` composes (title, map, legend,
+A report is the page :func:`mapper.export.formats.build_report_page` composes (title, map, legend,
 scale bar, credits, date) rendered offscreen by :mod:`ui.snapshot`. "Current view" means
 what the window shows: the map's centre and zoom (``Dateline.viewState()`` of the live
 page), the window's filter and event types, and the map's size on screen for the map part
@@ -39,7 +39,7 @@ from ui.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from mapper.export import ReportOptions
+    from mapper.export.formats import ReportOptions
     from ui.mapwidget import MapView
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ FORMATS = (
     ExportFormat("kml", "KML (Google Earth)", ".kml", "KML (*.kml)"),
 )
 FORMATS_BY_KEY = {f.key: f for f in FORMATS}
-#: Formats rendered from the report page (the others are written by mapper.export).
+#: Formats rendered from the report page (the others are written by mapper.export.formats).
 REPORT_FORMATS = frozenset({"png", "pdf"})
 #: Option changes settle this long before the preview is rendered again.
 PREVIEW_DELAY_MS = 300
@@ -201,8 +201,8 @@ def fitted_view(
 def report_options(
     state: MapState, settings: ReportSettings, frame: int | None = None
 ) -> ReportOptions:
-    """The :class:`mapper.export.ReportOptions` of a report of what the window shows."""
-    from mapper.export import ReportOptions
+    """The :class:`mapper.export.formats.ReportOptions` of a report of what the window shows."""
+    from mapper.export.formats import ReportOptions
 
     if settings.paper is not None:
         width, height = paper_size_px(settings.paper, settings.orientation)
@@ -290,7 +290,7 @@ class ReportRenderer(QtCore.QObject):
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _render(self, options: ReportOptions) -> None:
-        from mapper.export import ExportError, write_report_page
+        from mapper.export.formats import ExportError, write_report_page
 
         state = self._state
         assert state is not None
@@ -346,7 +346,7 @@ def write_data(
     excel_bom: bool = False,
 ) -> Path:
     """Write a data format (html, geojson, csv, kml); raises ExportError for the user."""
-    from mapper import export
+    from mapper.export import formats as export
 
     if key == "html":
         options = replace(report_options(state, settings), view=state.view)
@@ -364,7 +364,7 @@ def write_data(
 
 def summary_text(state: MapState) -> str:
     """How much passes the window's filter: places, mentions, articles."""
-    from mapper.export import source_list
+    from mapper.export.formats import source_list
 
     atlas, where = state.atlas, state.where
     places = len(atlas.places(where=where))
@@ -640,7 +640,7 @@ class ExportDialog(QtWidgets.QDialog):
         if self._closed:
             return
         self.state = state
-        from mapper.export import credits
+        from mapper.export.formats import credits
 
         self.credits_label.setText(" · ".join(credits(state.web_tiles)))
         width, height = state.map_size
@@ -828,7 +828,7 @@ class ExportDialog(QtWidgets.QDialog):
             self.last_path = path
             self.renderer.start(state, settings, path)  # drops a preview being drawn
             return
-        from mapper.export import ExportError
+        from mapper.export.formats import ExportError
 
         try:
             written = write_data(key, path, state, settings, excel_bom=self.bom_check.isChecked())

@@ -32,7 +32,7 @@ from ui.qt import QtCore, QtGui, QtWidgets, isValid
 from ui.worker import PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
-    from mapper.mapview import PinsEncoder
+    from mapper.page.mapview import PinsEncoder
     from ui.export_dialog import ExportDialog, MapImageCopier
 
 log = logging.getLogger(__name__)
@@ -459,7 +459,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _show_atlas(self) -> None:
         """Show the atlas as it is now: lists, pins, counts and the open place."""
         # Lazy: folium (~0.4 s) loads with the first pins, after the window is up.
-        from mapper.mapview import PinsEncoder
+        from mapper.page.mapview import PinsEncoder
 
         self.session.forget_missing_article()
         self.article_list.set_articles(self.atlas.articles)

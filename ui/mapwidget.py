@@ -1,4 +1,4 @@
-"""The map: the Leaflet page from :mod:`mapper.mapview` in a QWebEngineView, kept offline."""
+"""The map: the Leaflet page from :mod:`mapper.page.mapview` in a QWebEngineView, kept offline."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from ui.qt import (
     isValid,
 )
 
-if TYPE_CHECKING:  # mapper.mapview imports folium: loaded when the page is built
-    from mapper.mapview import EncodedJson
+if TYPE_CHECKING:  # mapper.page.mapview imports folium: loaded when the page is built
+    from mapper.page.mapview import EncodedJson
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +117,10 @@ class MapPage(QtWebEngineCore.QWebEnginePage):
     def call(
         self, function: str, *args: object, callback: Callable[[object], None] | None = None
     ) -> None:
-        """Run ``Dateline.<function>(args…)`` in the page now (:func:`mapper.mapview.js_call`:
+        """Run ``Dateline.<function>(args…)`` in the page now (:func:`mapper.page.mapview.js_call`:
         the arguments go as escaped JSON); ``callback`` gets its result (``None`` when the
         page has no such function yet). The one way Python asks anything of the page."""
-        from mapper.mapview import js_call
+        from mapper.page.mapview import js_call
 
         script = js_call(function, *args)
         if callback is None:
@@ -214,7 +214,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
 
     def load_map(self) -> None:
         """Write the map page (no pins yet) and load it."""
-        from mapper import mapview
+        from mapper.page import mapview
 
         index = mapview.write_page(self._folder, bridge=True)
         url = QtCore.QUrl.fromLocalFile(str(index))
@@ -223,7 +223,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
 
     def set_pins(self, pins: dict[str, Any] | EncodedJson) -> None:
         """Show these pins (a GeoJSON FeatureCollection, or its text from
-        :class:`~mapper.mapview.PinsEncoder`); sent once the page is ready."""
+        :class:`~mapper.page.mapview.PinsEncoder`); sent once the page is ready."""
         self._pins = pins
         if self.is_ready:
             self._send_pins()

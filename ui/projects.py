@@ -14,9 +14,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapper.project import ProjectError
 from mapper.session import Session
 from mapper.sources import SUPPORTED_SUFFIXES
+from mapper.store.project import ProjectError
 from ui import app_info
 from ui.messages import show_error, show_status
 from ui.qt import QtCore, QtWidgets, isValid

@@ -2,7 +2,7 @@
 
 A 1,000-article project takes over a second to encode and compress; written on
 the UI thread, every Save and every autosave froze the window for that long.
-The :class:`~mapper.project.Project` handed over is immutable, so the thread
+The :class:`~mapper.store.project.Project` handed over is immutable, so the thread
 needs nothing else from the window. One thread and a queue keep the writes in
 order: an autosave asked before a Save is on disk before the Save, so the
 window's clean-up after the Save (removing the recovery copy) is never undone
@@ -16,7 +16,7 @@ import queue
 import threading
 from pathlib import Path
 
-from mapper.project import Project, ProjectError, save_project
+from mapper.store.project import Project, ProjectError, save_project
 from ui.qt import QtCore
 
 log = logging.getLogger(__name__)

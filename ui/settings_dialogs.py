@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mapper.events import default_taxonomy_path, user_taxonomy_path
+from mapper.events.taxonomy import default_taxonomy_path, user_taxonomy_path
 from ui import app_info
 from ui.qt import QtCore, QtGui, QtWidgets
 

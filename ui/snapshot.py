@@ -1,6 +1,6 @@
 """Report pages to PNG and PDF, rendered offscreen by the same engine as the map.
 
-A report page (``mapper.export.build_report_page``) is a standalone HTML composition
+A report page (``mapper.export.formats.build_report_page``) is a standalone HTML composition
 of a fixed size in CSS pixels that sets ``window.datelineReady = true`` once it is fully
 drawn. :class:`Snapshotter` loads such a page in a web view that is never shown on
 screen (an off-the-record profile behind the map's offline request interceptor), waits
@@ -21,7 +21,7 @@ export`` CLI runs as a subprocess::
 
 It exits 0 on success, or non-zero with one line on stderr.
 
-Files are written whole or not at all (:func:`mapper.export.write_atomically`): the image
+Files are written whole or not at all (:func:`mapper.export.formats.write_atomically`): the image
 is encoded and the PDF printed in memory, then written to a temporary file beside the
 target and renamed over it. When the write fails (a full disk, a file too large, no
 permission) nothing is left behind, a file already there is left as it was, and the
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from mapper.export import ExportError, write_atomically
+from mapper.export.formats import ExportError, write_atomically
 from ui.environment import prepare_qt_environment, quiet_qt_messages
 from ui.mapwidget import MapPage, OfflineInterceptor
 from ui.qt import QtCore, QtGui, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid

@@ -21,9 +21,9 @@ from mapper.types import Article
 from ui.qt import QtCore
 
 if TYPE_CHECKING:
-    from mapper.cache import AnalysisCache
-    from mapper.corrections import Corrections
+    from mapper.geo.corrections import Corrections
     from mapper.pipeline import Pipeline
+    from mapper.store.cache import AnalysisCache
     from mapper.types import ArticleAnalysis
 
 log = logging.getLogger(__name__)

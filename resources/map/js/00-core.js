@@ -2,7 +2,7 @@
  * Dateline map page: offline basemap, pins, popups, filters, legend, and the narrow
  * bridge to Python.
  *
- * The files of resources/map/js are one script in parts: mapper/mapview.py
+ * The files of resources/map/js are one script in parts: mapper/page/mapview.py
  * (PAGE_SCRIPTS) joins them in a fixed order, this one first, inside a single
  * strict-mode function, so they share one scope and define no global but
  * window.Dateline (and window.datelineReady). What a file runs as it loads may use only
@@ -21,7 +21,7 @@
  * from one of them. A place stays on the map while at least one of its excerpts passes;
  * its size, colour, counts and popup follow the passing excerpts only.
  *
- * Exports (mapper/export.py) embed the pins with a filter and, optionally, a view in the
+ * Exports (mapper/export/formats.py) embed the pins with a filter and, optionally, a view in the
  * page config; with config.static (report mode, for snapshots) nothing animates, the
  * legend stays open and lists only the colours on the map, and window.datelineReady is
  * set only once everything is drawn and framed.

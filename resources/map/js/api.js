@@ -1,4 +1,4 @@
-// What Python calls (mapper.mapview.JS_API, through js_call), the Qt WebChannel bridge,
+// What Python calls (mapper.page.mapview.JS_API, through js_call), the Qt WebChannel bridge,
 // and window.Dateline. Joined last.
 
 // Show these pins (a FeatureCollection from mapview.pins_feature_collection), under the

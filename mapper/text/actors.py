@@ -32,9 +32,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mapper.gazetteer import Gazetteer
-from mapper.nlp import entities_of, text_of, token_view
+from mapper.geo.gazetteer import Gazetteer
 from mapper.resources import resource_path
+from mapper.text.nlp import entities_of, text_of, token_view
 from mapper.types import Actor, ActorKind, ActorMention, ResolvedMention
 
 if TYPE_CHECKING:

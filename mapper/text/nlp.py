@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mapper.errors import DatelineError
 from mapper.types import Sentence
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ UNUSED_COMPONENTS: tuple[str, ...] = ("parser", "tagger", "attribute_ruler", "le
 MAX_TEXT_CHARS = 1_100_000
 
 
-class ModelUnavailableError(RuntimeError):
+class ModelUnavailableError(DatelineError, RuntimeError):
     """No English spaCy model is installed (or the named one is missing)."""
 
 
@@ -211,4 +212,4 @@ def sentences_of(doc: Doc) -> list[Sentence]:
 
 def _register_components() -> None:
     """Register our spaCy components (importing the module registers them, once)."""
-    import mapper.nlp_components  # noqa: F401 -- imported for its registrations
+    import mapper.text.nlp_components  # noqa: F401 -- imported for its registrations

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mapper.errors import DatelineError
+
 #: The bytes the depth scan keeps: string quotes and brackets.
 _STRUCTURE = b'"[]{}'
 _NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in _STRUCTURE)
@@ -43,7 +45,7 @@ _OPEN_FLAGS = (
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class JsonLimitError(ValueError):
+class JsonLimitError(DatelineError, ValueError):
     """Input that is not JSON, or passes one of the reader's bounds; ``str(error)`` says which."""
 
 

@@ -13,7 +13,7 @@ intact.
 
 Reading trusts nothing in the file (it may come from anyone): the size on disk,
 the inflated size, the nesting and the integers are bounded before anything is
-built (:mod:`mapper.safejson`), then every field is checked — types, ranges,
+built (:mod:`mapper.store.safejson`), then every field is checked — types, ranges,
 offsets within the text — and the first bad one is named in one line. Analyses
 are re-checked too; one that fails is dropped and its article analysed again.
 """
@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mapper.bulk import collector_paused
-from mapper.corrections import Corrections, CorrectionsError
+from mapper.errors import DatelineError
 from mapper.filters import Filter
-from mapper.safejson import JsonLimitError, loads_bounded, read_bounded
-from mapper.serialize import (
+from mapper.geo.corrections import Corrections, CorrectionsError
+from mapper.sources import printable
+from mapper.store.gc_pause import collector_paused
+from mapper.store.safejson import JsonLimitError, loads_bounded, read_bounded
+from mapper.store.serialize import (
     MAX_ID_CHARS,
     FormatError,
     PlacePool,
@@ -49,7 +51,6 @@ from mapper.serialize import (
     read_str,
     value_of,
 )
-from mapper.sources import printable
 from mapper.types import Article, ArticleAnalysis
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ _INFLATE_STEP_BYTES = 16 * 1024 * 1024
 VIEW_ZOOM_RANGE = (0.0, 30.0)
 
 
-class ProjectError(Exception):
+class ProjectError(DatelineError):
     """A project file could not be read or written; ``str(error)`` says why, for the user."""
 
 
@@ -248,7 +249,7 @@ def _usable_analyses(value: Any, articles: dict[str, Article]) -> Iterator[Artic
                     "analysed again (the first: %s)", len(dropped), dropped[0])
 
 
-class _UnreadableError(Exception):
+class _UnreadableError(DatelineError):
     """A part of a project that its own reader refused (its message names the part)."""
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from mapper.gazetteer import Gazetteer, NameMatch
-from mapper.nlp import TokenView, entities_of, text_of, token_view
+from mapper.geo.gazetteer import Gazetteer, NameMatch
+from mapper.text.nlp import TokenView, entities_of, text_of, token_view
 from mapper.types import PlaceMention
 
 if TYPE_CHECKING:

@@ -41,9 +41,9 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from mapper.atlas import Atlas, Excerpt
-from mapper.bulk import collector_paused
 from mapper.filters import Filter
 from mapper.resources import resource_path, resources_dir
+from mapper.store.gc_pause import collector_paused
 from mapper.types import Place
 
 __all__ = [

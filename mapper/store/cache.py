@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
 
-from mapper.bulk import collector_paused
+from mapper.errors import DatelineError
+from mapper.store.gc_pause import collector_paused
 from mapper.types import (
     Actor,
     ActorKind,
@@ -199,7 +200,7 @@ class AnalysisCache:
         """The stored analyses of these articles, in their order (None where there is none).
 
         One query per few hundred articles, and the records rebuilt with the
-        garbage collector paused (see :mod:`mapper.bulk`): reopening a thousand
+        garbage collector paused (see :mod:`mapper.store.gc_pause`): reopening a thousand
         articles is a bulk read, not a thousand small ones. An entry that cannot
         be read back is a miss (the article is analysed again, and stored anew).
         """
@@ -343,7 +344,7 @@ _ACTOR_MENTION_COLUMNS = (_TEXT, _INT, _INT, _TEXT)  # actor_id, start, end, sur
 _EVENT_COLUMNS = (_TEXT, _NUMBER, _TEXT, _INT, _INT, _INT)
 
 
-class DamagedEntryError(ValueError):
+class DamagedEntryError(DatelineError, ValueError):
     """A cache entry that is not an analysis in our layout."""
 
 

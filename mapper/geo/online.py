@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapper.gazetteer import normalize_name
+from mapper.geo.gazetteer import normalize_name
 from mapper.types import Place
 
 log = logging.getLogger(__name__)

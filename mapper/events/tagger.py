@@ -1,13 +1,14 @@
 """Event types: which kinds of event a sentence describes, with a score and the words that say so.
 
 The taxonomy (types, patterns, colours, icons) is data: ``resources/event_types.toml``,
-which users may edit or replace with their own copy (:func:`user_taxonomy_path`).
-Its header comment documents the format; docs/EVENTS.md the scoring rules.
+which users may edit or replace with their own copy (:mod:`mapper.events.taxonomy` reads
+and checks it). Its header comment documents the format; docs/EVENTS.md the scoring rules.
 
 Matching works on lower-case token forms only, so it gives the same result with
 the trained model and with the blank pipeline (neither has lemmas or tags):
 patterns are written as base forms and the loader expands their inflections
-(regular English rules plus the file's ``[inflections]`` table). One spaCy
+(:mod:`mapper.events.inflection`: regular English rules plus the file's ``[inflections]``
+table). One spaCy
 ``PhraseMatcher`` holds every form of every pattern; patterns with gaps
 (``"kill ... civilian"``) are matched part by part and joined here.
 
@@ -34,40 +35,23 @@ says which: a battle outranks the shelling that came with it).
 from __future__ import annotations
 
 import bisect
-import itertools
-import math
-import os
-import re
-import tomllib
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from mapper.nlp import TokenView, text_of, token_view
-from mapper.resources import resource_path
+from mapper.events.inflection import parse_pattern, phrase_variants
+from mapper.events.taxonomy import Taxonomy
+from mapper.text.nlp import TokenView, text_of, token_view
 from mapper.types import EventTag, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-#: The file name of the taxonomy, in resources/ and in the user's data folder.
-TAXONOMY_FILE = "event_types.toml"
-#: Where event icons live, relative to resources/.
-ICON_DIR = "map/icons"
-#: The only format version so far.
-FORMAT_VERSION = 1
 
-#: Weight of a pattern written without ``|weight``.
-DEFAULT_WEIGHT = 0.6
-#: Lowest and highest weight a pattern may carry.
-MIN_WEIGHT, MAX_WEIGHT = 0.05, 1.0
 #: A sentence gets a type when its combined score reaches this.
 MIN_SCORE = 0.2
 #: Most tokens ``...`` in a pattern may stand for ("killed at least 4 pro-Hadi soldiers").
 MAX_GAP = 6
-#: Most inflected variants one pattern (or one part of a gapped pattern) may expand to.
-MAX_VARIANTS = 5000
 #: A type whose strongest match counts at least this in a sentence (a typical pattern, not
 #: weakened by context) damps the types it outranks there …
 OUTRANK_MIN_STRENGTH = 0.6
@@ -83,13 +67,6 @@ ALLEGED_FACTOR = 0.6
 TOPIC_FACTOR = 0.5
 DISASTER_FACTOR = 0.3
 
-#: Words that are never inflected in a pattern ("front" keeps "in front of" as it is).
-FUNCTION_WORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "to", "into", "onto", "from", "by", "with",
-    "without", "for", "and", "or", "as", "up", "down", "out", "off", "over", "under", "against",
-    "between", "through", "during", "after", "before", "near", "his", "her", "its", "their",
-    "our", "my", "your", "any", "no", "not", "this", "that", "these", "those", "front",
-})
 
 #: Determiner-like negations: they negate the next few words (a noun phrase).
 _NEGATE_NOUN = frozenset({
@@ -160,339 +137,6 @@ _OPEN_QUOTES = frozenset({"“", "«", "„"})
 _CLOSE_QUOTES = frozenset({"”", "»"})
 _STRAIGHT_QUOTES = frozenset({'"'})
 
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_ICON = re.compile(r"^[A-Za-z0-9_-]+\.svg$")
-_TYPE_KEYS = ("name", "acled", "color", "icon", "description", "outranks", "patterns")
-_TOP_KEYS = ("version", "inflections", "types")
-_VOWELS = frozenset("aeiou")
-_GAP = "..."
-
-
-class TaxonomyError(Exception):
-    """An event-types file that cannot be used; ``str(error)`` names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class EventType:
-    """One kind of event, as defined in the taxonomy file."""
-
-    name: str
-    acled: bool  # one of the six ACLED event types
-    color: str  # "#rrggbb"
-    icon: str  # a file name under resources/map/icons/
-    description: str
-    patterns: tuple[str, ...]  # as written in the file ("general strike|0.95")
-    outranks: tuple[str, ...] = ()  # types it damps in a sentence where it is clear
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """The event types in legend order, the file they came from and its irregular forms."""
-
-    types: tuple[EventType, ...]
-    source: Path
-    # base form -> extra inflected forms (the file's [inflections] table)
-    inflections: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-
-    def names(self) -> list[str]:
-        """The type names in the file's order."""
-        return [t.name for t in self.types]
-
-    def get(self, name: str) -> EventType:
-        """The type called ``name``; ``KeyError`` if there is none."""
-        for event_type in self.types:
-            if event_type.name == name:
-                return event_type
-        raise KeyError(name)
-
-    def icon_path(self, name: str) -> Path:
-        """The icon file of the type called ``name``."""
-        return resource_path(f"{ICON_DIR}/{self.get(name).icon}")
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-
-
-def default_taxonomy_path() -> Path:
-    """The taxonomy shipped with the app (``resources/event_types.toml``)."""
-    return resource_path(TAXONOMY_FILE)
-
-
-def user_taxonomy_path() -> Path:
-    """Where the user's own taxonomy goes (env ``DATELINE_DATA_DIR`` overrides the folder)."""
-    from platformdirs import user_data_dir
-
-    root = os.environ.get("DATELINE_DATA_DIR") or user_data_dir("dateline", "Dateline")
-    return Path(root) / TAXONOMY_FILE
-
-
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Read and check a taxonomy file; raise :class:`TaxonomyError` if it cannot be used.
-
-    Without ``path``: the user's file if there is one, else the default.
-    """
-    if path is None:
-        user = user_taxonomy_path()
-        path = user if user.is_file() else default_taxonomy_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaxonomyError(f"Event types file {path}: the file does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise TaxonomyError(f"Event types file {path} cannot be read: {error}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        # The message ends with "(at line L, column C)".
-        raise TaxonomyError(f"Event types file {path} is not valid TOML: {error}.") from None
-    return _Checker(path, text).taxonomy(data)
-
-
-def load_taxonomy_or_default(path: Path | None = None) -> tuple[Taxonomy, str | None]:
-    """The taxonomy to use, never failing on a user's file.
-
-    Returns ``(taxonomy, None)`` when ``path`` (or, without it, the user's file
-    or the default) loads, else ``(default taxonomy, error message)`` so the
-    window can say what is wrong and carry on with the default.
-    """
-    try:
-        return load_taxonomy(path), None
-    except TaxonomyError as error:
-        return load_taxonomy(default_taxonomy_path()), str(error)
-
-
-class _Checker:
-    """Turns parsed TOML into a :class:`Taxonomy`, with messages that point into the file."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-
-    def fail(self, problem: str, near: str | None = None) -> TaxonomyError:
-        where = ""
-        if near is not None:
-            for number, line in enumerate(self.lines, start=1):
-                if near in line:
-                    where = f", line {number}"
-                    break
-        return TaxonomyError(f"Event types file {self.path}{where}: {problem}")
-
-    def taxonomy(self, data: dict[str, Any]) -> Taxonomy:
-        unknown = sorted(set(data) - set(_TOP_KEYS))
-        if unknown:
-            raise self.fail(
-                f"unknown setting {unknown[0]!r} (expected: {', '.join(_TOP_KEYS)}).", unknown[0]
-            )
-        version = data.get("version", FORMAT_VERSION)
-        if version != FORMAT_VERSION:
-            raise self.fail(f"version {version!r} is not supported (expected {FORMAT_VERSION}).",
-                            "version")
-        inflections = self.inflections(data.get("inflections", {}))
-        raw_types = data.get("types")
-        if not isinstance(raw_types, list) or not raw_types:
-            raise self.fail("no event types: add at least one [[types]] table.")
-        types: list[EventType] = []
-        for number, raw in enumerate(raw_types, start=1):
-            event_type = self.event_type(raw, number, inflections)
-            if any(t.name == event_type.name for t in types):
-                raise self.fail(f"the type name {event_type.name!r} is used twice.",
-                                f'"{event_type.name}"')
-            types.append(event_type)
-        names = {t.name for t in types}
-        for event_type in types:
-            for other in event_type.outranks:
-                if other not in names or other == event_type.name:
-                    raise self.fail(
-                        f"type {event_type.name!r}: outranks {other!r}, which is not another "
-                        "type of this file.", f'"{other}"' if other in names else other,
-                    )
-        return Taxonomy(tuple(types), self.path, inflections)
-
-    def inflections(self, raw: object) -> dict[str, tuple[str, ...]]:
-        if not isinstance(raw, dict):
-            raise self.fail("[inflections] must be a table of word = [forms].", "inflections")
-        table: dict[str, tuple[str, ...]] = {}
-        for word, forms in raw.items():
-            if not isinstance(forms, list) or not all(
-                isinstance(f, str) and f.strip() for f in forms
-            ):
-                raise self.fail(f"inflections of {word!r} must be a list of words.", word)
-            table[word.lower()] = tuple(f.strip().lower() for f in forms)
-        return table
-
-    def event_type(
-        self, raw: object, number: int, inflections: Mapping[str, tuple[str, ...]]
-    ) -> EventType:
-        label = f"event type #{number}"
-        if not isinstance(raw, dict):
-            raise self.fail(f"{label} is not a table.")
-        name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise self.fail(f"{label} has no name (add name = \"...\").")
-        label, near = f"type {name!r}", f'"{name}"'
-        unknown = sorted(set(raw) - set(_TYPE_KEYS))
-        if unknown:
-            raise self.fail(
-                f"{label}: unknown key {unknown[0]!r} (expected: {', '.join(_TYPE_KEYS)}).",
-                unknown[0],
-            )
-        acled = raw.get("acled", False)
-        if not isinstance(acled, bool):
-            raise self.fail(f"{label}: acled must be true or false.", near)
-        color = raw.get("color")
-        if not isinstance(color, str) or not _COLOR.match(color):
-            raise self.fail(
-                f"{label}: color {color!r} is not a colour of the form \"#rrggbb\".",
-                str(color) if isinstance(color, str) else near,
-            )
-        icon = raw.get("icon")
-        if not isinstance(icon, str) or not _ICON.match(icon):
-            raise self.fail(f"{label}: icon {icon!r} is not an .svg file name.", near)
-        if not resource_path(f"{ICON_DIR}/{icon}").is_file():
-            known = sorted(p.name for p in resource_path(ICON_DIR).glob("*.svg"))
-            raise self.fail(
-                f"{label}: there is no icon {icon!r} (available: {', '.join(known)}).", icon
-            )
-        description = raw.get("description", "")
-        if not isinstance(description, str):
-            raise self.fail(f"{label}: description must be text.", near)
-        outranks = raw.get("outranks", [])
-        if not isinstance(outranks, list) or not all(isinstance(o, str) for o in outranks):
-            raise self.fail(f"{label}: outranks must be a list of type names.", near)
-        patterns = raw.get("patterns")
-        if not isinstance(patterns, list) or not patterns:
-            raise self.fail(f"{label} has no patterns (add patterns = [\"...\"]).", near)
-        for pattern in patterns:
-            if not isinstance(pattern, str):
-                raise self.fail(f"{label}: pattern {pattern!r} is not text.", near)
-            try:
-                parsed = parse_pattern(pattern)
-                for words in parsed.parts:
-                    count = math.prod(len(word_forms(w, inflections)) for w in words)
-                    if count > MAX_VARIANTS:
-                        raise ValueError(
-                            f"{count} inflected variants, more than {MAX_VARIANTS}: "
-                            "split it into several patterns"
-                        )
-            except ValueError as error:
-                raise self.fail(f"{label}: pattern {pattern!r}: {error}", pattern) from None
-        return EventType(
-            name=name.strip(), acled=acled, color=color.upper(), icon=icon,
-            description=description.strip(), patterns=tuple(patterns),
-            outranks=tuple(outranks),
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# Patterns and inflections
-
-
-@dataclass(frozen=True)
-class ParsedPattern:
-    """A pattern split into its parts (separated by ``...``), each a list of words."""
-
-    parts: tuple[tuple[str, ...], ...]
-    weight: float
-    text: str  # without the weight
-
-
-def parse_pattern(pattern: str) -> ParsedPattern:
-    """Split ``"kill/shoot ... civilian|0.7"`` into parts of words (``/`` joins alternatives)
-    and a weight; ``ValueError`` says what is wrong."""
-    body, bar, weight_text = pattern.partition("|")
-    weight = DEFAULT_WEIGHT
-    if bar:
-        try:
-            weight = float(weight_text)
-        except ValueError:
-            raise ValueError(f"the weight {weight_text!r} is not a number") from None
-        if not MIN_WEIGHT <= weight <= MAX_WEIGHT or math.isnan(weight):
-            raise ValueError(f"the weight must be between {MIN_WEIGHT} and {MAX_WEIGHT}")
-    body = " ".join(body.lower().split())
-    if not body:
-        raise ValueError("the pattern is empty")
-    parts = tuple(tuple(part.split()) for part in body.split(_GAP))
-    if any(not part for part in parts):
-        raise ValueError(f"{_GAP!r} must stand between words")
-    for part in parts:
-        for word in part:
-            if any(not alternative.lstrip("=") for alternative in word.split("/")):
-                raise ValueError(f"{word!r}: '=' and '/' must stand right next to words")
-    return ParsedPattern(parts, weight, body)
-
-
-def regular_forms(word: str) -> set[str]:
-    """A word and its regular English inflections (plural/3rd person, past, -ing).
-
-    Over-generates on purpose ("general" -> "generaled"): a form no article
-    contains costs nothing, a missing one loses a match.
-    """
-    if "-" in word.strip("-"):  # inflect the last part of a hyphenated word: cease-fire(s)
-        head, _, last = word.rpartition("-")
-        return {f"{head}-{form}" for form in regular_forms(last)}
-    forms = {word}
-    if len(word) < 3 or word in FUNCTION_WORDS or not word.isalpha():
-        return forms
-    if len(word) > 5 and word.endswith(("ing", "ed")):
-        return forms  # already inflected ("shelling", "displaced")
-    if word.endswith("man"):
-        forms.add(word[:-3] + "men")  # policeman -> policemen, woman -> women
-    consonant_y = word.endswith("y") and word[-2] not in _VOWELS
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(word + "es")
-    elif consonant_y:
-        forms.add(word[:-1] + "ies")
-    else:
-        forms.add(word + "s")
-    if word.endswith("ee"):
-        forms |= {word + "d", word + "ing"}  # agreed, agreeing
-    elif word.endswith("ie"):
-        forms |= {word + "d", word[:-2] + "ying"}  # died, dying
-    elif word.endswith("e"):
-        forms |= {word + "d", word[:-1] + "ing"}  # fired, firing
-    elif consonant_y:
-        forms |= {word[:-1] + "ied", word + "ing"}  # rallied, rallying
-    elif _doubles_final_consonant(word):
-        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # stabbed, stabbing
-    else:
-        forms |= {word + "ed", word + "ing"}
-    return forms
-
-
-def _doubles_final_consonant(word: str) -> bool:
-    """One-syllable consonant-vowel-consonant words double it: stab -> stabbed, ban -> banned."""
-    syllables = len(re.findall(r"[aeiou]+", word))
-    return (
-        syllables == 1
-        and word[-1] not in _VOWELS | {"w", "x", "y"}
-        and word[-2] in _VOWELS
-        and word[-3] not in _VOWELS
-    )
-
-
-def word_forms(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
-    """The forms a pattern word matches: each ``/`` alternative, as written if it starts
-    with ``=``, else with its regular and irregular inflections."""
-    forms: set[str] = set()
-    for alternative in word.split("/"):
-        if alternative.startswith("="):
-            forms.add(alternative[1:])
-        else:
-            forms |= regular_forms(alternative) | set(irregular.get(alternative, ()))
-    return forms
-
-
-def phrase_variants(words: Sequence[str], irregular: Mapping[str, Iterable[str]]) -> list[str]:
-    """Every combination of the words' forms ("hurl rock" -> "hurling rocks", …), capped
-    (the loader refuses patterns beyond the cap)."""
-    choices = [sorted(word_forms(word, irregular)) for word in words]
-    variants = (" ".join(combo) for combo in itertools.product(*choices))
-    return list(itertools.islice(variants, MAX_VARIANTS))
-
-
-# --------------------------------------------------------------------------------------------
-# Tagging
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapper.events import EventTagger
-from mapper.nlp import sentences_of
+from mapper.events.tagger import EventTagger
+from mapper.text.nlp import sentences_of
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -7,7 +7,7 @@ Reading checks every field (the ``read_*`` helpers, also used for project and
 corrections files): a value of the wrong type, out of range or inconsistent with
 the article's text raises :class:`FormatError` naming it, e.g.
 ``places[3].mention.end is not between 120 and 2,481``. Lone surrogates in strings
-are replaced by U+FFFD (:func:`~mapper.safejson.without_lone_surrogates`).
+are replaced by U+FFFD (:func:`~mapper.store.safejson.without_lone_surrogates`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast, get_args
 
-from mapper.safejson import without_lone_surrogates
+from mapper.errors import DatelineError
 from mapper.sources import MAX_TEXT_CHARS
+from mapper.store.safejson import without_lone_surrogates
 from mapper.types import (
     Actor,
     ActorKind,
@@ -43,7 +44,7 @@ MAX_ID_CHARS = 1_000
 _T = TypeVar("_T")
 
 
-class FormatError(ValueError):
+class FormatError(DatelineError, ValueError):
     """Data that is not what our format says; ``str(error)`` names the field and the problem
     ("places[3].mention.start is not a whole number")."""
 
@@ -138,7 +139,7 @@ def read_list(value: Any, where: str, max_items: int) -> list[Any] | tuple[Any, 
 
 def read_str(value: Any, where: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """``value`` if it is a string of at most ``max_chars``, lone surrogates replaced
-    (:func:`~mapper.safejson.without_lone_surrogates`), else :class:`FormatError`."""
+    (:func:`~mapper.store.safejson.without_lone_surrogates`), else :class:`FormatError`."""
     if not isinstance(value, str):
         raise FormatError(where, _missing_or("is not a string", value))
     if len(value) > max_chars:

@@ -12,7 +12,7 @@ Article text is untrusted and is escaped for each format: JSON by the encoder; C
 csv module's quoting, and cells that a spreadsheet would run as a formula are defused; KML
 through ElementTree, with descriptions (which Google Earth renders as HTML) escaped as
 HTML first; HTML pages only ever carry it as escaped text or inert JSON
-(:mod:`mapper.mapview`). Text extracted from PDFs also holds characters some formats
+(:mod:`mapper.page.mapview`). Text extracted from PDFs also holds characters some formats
 cannot carry at all, and every file is written valid whatever the text holds: lone
 surrogates (which have no UTF-8) become U+FFFD in every format, one for one, so offsets
 into the text stay right; KML and CSV also leave out the other characters XML 1.0
@@ -45,9 +45,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapper import mapview
 from mapper.atlas import Atlas, Excerpt
+from mapper.errors import DatelineError
 from mapper.filters import NO_EVENT, OPEN, Filter
+from mapper.page import mapview
 from mapper.types import Place
 
 __all__ = [
@@ -118,7 +119,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = {"\x0b": " ", "\x0c": " "}
 
 
-class ExportError(Exception):
+class ExportError(DatelineError):
     """An export could not be written; ``str(error)`` is the message for the user."""
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapper.gazetteer import Gazetteer, normalize_name
+from mapper.errors import DatelineError
+from mapper.geo.gazetteer import Gazetteer, normalize_name
 from mapper.types import Place
 
 FORMAT_VERSION = 1
@@ -38,7 +39,7 @@ _MAX_DEPTH = 8  # the format nests 3 deep
 _MAX_INT_DIGITS = 20  # the format has no numbers but its version
 
 
-class CorrectionsError(Exception):
+class CorrectionsError(DatelineError):
     """A corrections file could not be read; ``str(error)`` says why."""
 
 
@@ -111,7 +112,7 @@ class Corrections(Mapping[str, Correction]):
     def from_json(cls, data: Any) -> Corrections:
         """Parse the file content, every entry checked; raises :class:`CorrectionsError`
         (and nothing else) naming the first bad one."""
-        from mapper.serialize import FormatError, read_object, read_optional_str, read_str
+        from mapper.store.serialize import FormatError, read_object, read_optional_str, read_str
 
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             raise CorrectionsError("not a Dateline corrections file (version 1)")
@@ -152,8 +153,8 @@ class Corrections(Mapping[str, Correction]):
         Raises :class:`CorrectionsError` (and nothing else) for anything but a
         regular file of at most :data:`MAX_FILE_BYTES` of JSON in the format above.
         """
-        from mapper.safejson import JsonLimitError, loads_bounded, read_bounded
         from mapper.sources import printable
+        from mapper.store.safejson import JsonLimitError, loads_bounded, read_bounded
 
         name = printable(path.name)  # shown to the user: no control characters
         try:
@@ -185,7 +186,7 @@ def default_corrections_path() -> Path:
 
 def candidates_for(name: str, gazetteer: Gazetteer, limit: int = 8) -> list[Candidate]:
     """The places a name may refer to (or, for "Colombian", point at), most prominent first."""
-    from mapper.gazetteer import prior_rank
+    from mapper.geo.gazetteer import prior_rank
 
     places = sorted(
         {m.place.id: m.place for m in gazetteer.matches(name)}.values(),

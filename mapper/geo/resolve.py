@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from mapper.corrections import Corrections
-from mapper.gazetteer import Gazetteer, NameMatch
-from mapper.online import OnlineGeocoder
+from mapper.geo.corrections import Corrections
+from mapper.geo.gazetteer import Gazetteer, NameMatch
+from mapper.geo.online import OnlineGeocoder
 from mapper.types import Place, PlaceMention, ResolvedMention, Sentence
 
 _KIND_SCORE: dict[str, float] = {

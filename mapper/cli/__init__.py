@@ -1,0 +1,626 @@
+"""Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export`` and ``evaluate``.
+
+``extract`` prints one JSON object per article on stdout (see
+:func:`mapper.cli.jsonl.analysis_to_json`). ``export --to OUT`` writes the map of the
+articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export.formats`; PNG and PDF are
+rendered by ``ui.snapshot`` in a subprocess, so this package never imports Qt).
+Both take article files, folders of them and saved projects (``.dateline``: their
+articles, with their corrections applied to that run only). A file that cannot be
+read gives one line on stderr and the others go on; the exit status is 0 when every
+file was mapped, 1 when some failed, 2 on bad usage. Every message on stderr goes
+through :func:`_complain`, which escapes control characters (a file name can hold a
+newline or a terminal escape sequence).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mapper.cli.jsonl import analysis_to_json
+
+if TYPE_CHECKING:
+    from mapper.atlas import Atlas
+    from mapper.filters import Filter
+    from mapper.geo.corrections import Corrections
+    from mapper.pipeline import Pipeline
+    from mapper.store.cache import AnalysisCache
+    from mapper.store.project import Project
+    from mapper.types import Article, ArticleAnalysis
+
+#: What the FILE arguments of extract and export may be.
+_FILES_HELP = "article files, folders to read recursively, or saved projects (.dateline)"
+
+
+def _complain(message: str) -> None:
+    """Print one message for the user on stderr, as one line: every character the
+    terminal would act on (newline, escape, bidi override) is shown escaped."""
+    from mapper.sources import printable
+
+    print(f"dateline: {printable(message)}", file=sys.stderr)
+
+
+class _ComplainHandler(logging.Handler):
+    """The package's warnings ("corrections not applied: …"), through :func:`_complain`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _complain(record.getMessage())
+        except Exception:  # a logging failure must not end the run
+            self.handleError(record)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mapper", description="Dateline: map the places in news articles."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser(
+        "extract", help="print the places of each article as JSON (one object per line)"
+    )
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
+    extract.add_argument("--no-cache", action="store_true",
+                         help="analyse every article again instead of reusing cached results")
+    extract.add_argument("--format", choices=["jsonl", "json"], default="jsonl",
+                         help="jsonl: one object per line (default); json: one array")
+    evaluate = commands.add_parser(
+        "evaluate", help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML)"
+    )
+    evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml")
+    evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    extract.add_argument(
+        "--corrections", type=Path, metavar="FILE",
+        help="corrections file to apply (default: the ones saved from the window)",
+    )
+    extract.add_argument(
+        "--online", action="store_true",
+        help="ask Nominatim (OpenStreetMap) about names the offline gazetteer lacks "
+        "(needs the network; at most 1 request/s; answers cached)",
+    )
+    events = commands.add_parser(
+        "evaluate-events",
+        help="score event typing on ACLED-style JSONL (text + label per line)",
+    )
+    events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
+    events.add_argument("--limit", type=int, default=0, help="only the first N records")
+    events.add_argument("--json", action="store_true", help="print the report as JSON")
+    exporting = _export_parser(commands)
+    for command in (extract, evaluate, events, exporting):
+        model = command.add_mutually_exclusive_group()
+        model.add_argument("--model", help="spaCy model package (default: the installed one)")
+        model.add_argument("--no-model", action="store_true",
+                           help="use no language model: places from the gazetteer alone (fast)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from mapper.pipeline import use_spawn
+
+    use_spawn()
+    args = _parser().parse_args(argv)
+    handler = _ComplainHandler(logging.WARNING)
+    package_log = logging.getLogger("mapper")
+    package_log.addHandler(handler)
+    try:
+        return _run(args)
+    except MemoryError:
+        _complain("not enough memory for this input")
+        return 1
+    except RecursionError:
+        _complain("the input is nested too deeply to be read")
+        return 1
+    finally:
+        package_log.removeHandler(handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "extract":
+        return _extract(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
+    if args.command == "evaluate-events":
+        return _evaluate_events(args)
+    if args.command == "export":
+        return _export(args)
+    return 2  # pragma: no cover -- argparse rejects unknown commands
+
+
+@dataclass
+class _Inputs:
+    """The articles the FILE arguments hold, in order, and what their projects bring."""
+
+    #: (what extract reports as its "source", the article)
+    articles: list[tuple[str, Article]] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    failed: int = 0  # files (or folders) that gave nothing, each reported on stderr
+
+    def corrections(self) -> Corrections:
+        """The projects' corrections together (a later project's win on a name)."""
+        from mapper.geo.corrections import Corrections
+
+        merged = Corrections()
+        for project in self.projects:
+            merged = merged.merged(project.corrections)
+        return merged
+
+
+def _read_inputs(paths: Sequence[Path]) -> _Inputs:
+    """Read every FILE argument, reporting (on stderr) each that gives no article."""
+    from mapper.sources import SourceError, read_article, scan_paths
+    from mapper.store.project import SUFFIX, ProjectError, load_project
+
+    inputs = _Inputs()
+    for given in paths:
+        scan = scan_paths([given])
+        for skipped in scan.skipped:
+            _complain(skipped.message)
+            inputs.failed += 1
+        if not scan.found and not scan.skipped and given.is_dir():
+            _complain(f"{given}: no article files in this folder")
+            inputs.failed += 1
+        for path in scan.found:
+            if path.suffix.lower() == SUFFIX:
+                try:
+                    project = load_project(path)
+                except ProjectError as error:
+                    _complain(str(error))
+                    inputs.failed += 1
+                    continue
+                inputs.projects.append(project)
+                inputs.articles.extend((a.source or str(path), a) for a in project.articles)
+                continue
+            try:
+                inputs.articles.append((str(path), read_article(path)))
+            except SourceError as error:
+                _complain(str(error))
+                inputs.failed += 1
+    return inputs
+
+
+def _analysed(
+    pipeline: Pipeline, inputs: _Inputs, cache: AnalysisCache | None
+) -> Iterator[ArticleAnalysis]:
+    """The analysis of each input article, in order: a project's own when this very
+    pipeline made it (same fingerprint), else from the cache or made now."""
+    fingerprint = pipeline.fingerprint() if inputs.projects else ""
+    saved = {
+        analysis.article.id: analysis
+        for project in inputs.projects if project.fingerprint == fingerprint
+        for analysis in project.analyses
+    }
+
+    def reusable(article: Article) -> ArticleAnalysis | None:
+        found = saved.get(article.id)
+        return found if found is not None and found.article == article else None
+
+    articles = [article for _source, article in inputs.articles]
+    fresh = pipeline.analyze_many((a for a in articles if reusable(a) is None), cache=cache)
+    for article in articles:
+        found = reusable(article)
+        yield found if found is not None else next(fresh)
+
+
+def _load_pipeline(
+    args: argparse.Namespace, projects_corrections: Corrections | None = None
+) -> Pipeline | None:
+    """The pipeline the options ask for, or None (after a message) when it cannot load.
+
+    ``projects_corrections`` (from the projects among the inputs) are applied over the
+    user's (or ``--corrections``) for this run only: nothing is saved.
+    """
+    from mapper.geo.corrections import Corrections, CorrectionsError
+    from mapper.geo.online import OnlineSettings
+    from mapper.pipeline import Pipeline, load_user_corrections
+    from mapper.text.nlp import ModelUnavailableError
+
+    corrections: Corrections | None = None  # the user's saved ones
+    if args.command == "evaluate":
+        corrections = Corrections()  # scores must not depend on one user's corrections
+    elif args.corrections is not None:
+        if not args.corrections.exists():  # Corrections.load takes a missing file as none
+            _complain(f"{args.corrections.name}: corrections file not found")
+            return None
+        try:
+            corrections = Corrections.load(args.corrections)
+        except CorrectionsError as error:
+            _complain(str(error))
+            return None
+    if projects_corrections:
+        base = corrections if corrections is not None else load_user_corrections()
+        corrections = base.merged(projects_corrections)
+    try:
+        if args.no_model:
+            return Pipeline.blank(corrections=corrections)
+        online = OnlineSettings(enabled=bool(getattr(args, "online", False)))
+        return Pipeline.load(model=args.model, corrections=corrections, online=online)
+    except ModelUnavailableError as error:
+        _complain(str(error))
+        return None
+
+
+def _not_a_readable_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a corpus, or None: a named pipe would block forever."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return f"{path}: file not found"
+    except OSError as error:
+        return f"{path}: cannot be read ({error.strerror or error})"
+    if not stat.S_ISREG(status.st_mode):
+        return f"{path}: not a regular file"
+    return None
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from mapper.cli.evaluate import evaluate, read_corpus
+
+    problem = _not_a_readable_file(args.corpus)
+    if problem is not None:
+        _complain(problem)
+        return 1
+    try:
+        corpus = read_corpus(args.corpus)
+    except (OSError, ET.ParseError, ValueError) as error:
+        _complain(f"{args.corpus}: cannot read the corpus ({error})")
+        return 1
+    if args.limit:
+        corpus = corpus[: args.limit]
+    pipeline = _load_pipeline(args)
+    if pipeline is None:
+        return 1
+    report = evaluate(corpus, pipeline).report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for key, value in report.items():
+            if isinstance(value, dict):
+                print(f"{key}:")
+                for sub, text in value.items():
+                    print(f"  {sub:24} {text}")
+            elif isinstance(value, list):
+                print(f"{key}: " + ", ".join(f"{name} ×{n}" for name, n in value))
+            else:
+                print(f"{key:24} {value}")
+    return 0
+
+
+def _evaluate_events(args: argparse.Namespace) -> int:
+    from mapper.cli.evaluate_events import evaluate_events, print_report
+    from mapper.events.tagger import EventTagger
+    from mapper.events.taxonomy import load_taxonomy
+    from mapper.text.nlp import ModelUnavailableError, blank_nlp, load_nlp
+
+    problem = _not_a_readable_file(args.corpus)
+    if problem is not None:
+        _complain(problem)
+        return 1
+    try:
+        nlp = blank_nlp() if args.no_model else load_nlp(args.model)
+    except ModelUnavailableError as error:
+        _complain(str(error))
+        return 1
+    tagger = EventTagger(load_taxonomy())
+    try:
+        report = evaluate_events(args.corpus, tagger, nlp, args.limit)
+    except (OSError, ValueError) as error:
+        _complain(f"{args.corpus}: cannot read the records ({error})")
+        return 1
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from mapper.store.cache import AnalysisCache
+
+    inputs = _read_inputs(args.files)
+    if inputs.articles:
+        pipeline = _load_pipeline(args, inputs.corrections())
+        if pipeline is None:
+            return 1
+        objects = []
+        cache = None if args.no_cache else AnalysisCache()
+        analyses = _analysed(pipeline, inputs, cache)
+        for (source, _article), analysis in zip(inputs.articles, analyses, strict=True):
+            record = analysis_to_json(analysis, source=source)
+            if args.format == "jsonl":
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+            else:
+                objects.append(record)
+        if args.format == "json":
+            print(json.dumps(objects, ensure_ascii=False, indent=2))
+    return 1 if inputs.failed else 0
+
+
+# -- export --------------------------------------------------------------------------------
+
+#: Paper sizes in whole CSS pixels at 96 px to the inch, (width, height) in landscape.
+PAPER_PX = {"a4": (1123, 794), "letter": (1056, 816)}
+#: The sides a composition may have, in CSS pixels (the renderer's limit is 8000).
+MIN_SIDE_PX, MAX_SIDE_PX = 100, 8000
+#: How long the renderer may take for one PNG or PDF, in seconds.
+RENDER_TIMEOUT_S = 180
+_SUFFIX_FORMATS = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html",
+                   ".geojson": "geojson", ".csv": "csv", ".kml": "kml"}
+_NO_EVENT_NAMES = ("none", "no event type")
+
+
+def _side(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of pixels: {text!r}") from None
+    if not MIN_SIDE_PX <= value <= MAX_SIDE_PX:
+        raise argparse.ArgumentTypeError(f"must be {MIN_SIDE_PX} to {MAX_SIDE_PX} pixels")
+    return value
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value not in (1.0, 2.0):
+        raise argparse.ArgumentTypeError(f"must be 1 or 2, not {text!r}")
+    return value
+
+
+def _export_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    export = commands.add_parser(
+        "export",
+        help="write the map of some articles as PNG, PDF, HTML, GeoJSON, CSV or KML",
+        description="Write the map of the articles to OUT; its suffix picks the format "
+        "(.png, .pdf, .html, .geojson, .csv, .kml). PNG and PDF are rendered offscreen, "
+        "with no window. --actor and --event-type narrow the map as the window's filters do.",
+    )
+    export.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
+    export.add_argument("--to", required=True, type=Path, metavar="OUT",
+                        help="the file to write: .png, .pdf, .html, .geojson, .csv or .kml")
+    export.add_argument("--title", default="", help="title above the map (PNG, PDF, HTML)")
+    export.add_argument("--subtitle", default="", help="subtitle under the title")
+    export.add_argument("--actor", action="append", default=[], metavar="A",
+                        help="only what names this actor (its name, any case, or its id); "
+                        "repeat for any of several")
+    export.add_argument("--event-type", action="append", default=[], metavar="T",
+                        help="only this kind of event (a name of the taxonomy, any case; "
+                        "'none' for sentences of no type); repeat for any of several")
+    export.add_argument("--width", type=_side, metavar="W",
+                        help="width of the picture in CSS pixels (PNG, PDF; default 1200, "
+                        "or the paper's for a PDF)")
+    export.add_argument("--height", type=_side, metavar="H",
+                        help="height in CSS pixels (default 800, or the paper's)")
+    export.add_argument("--scale", type=_scale, metavar="S",
+                        help="pixels per CSS pixel of a PNG: 1 (default) or 2")
+    export.add_argument("--paper", choices=sorted(PAPER_PX),
+                        help="PDF paper (default a4, unless --width/--height set the page)")
+    export.add_argument("--orientation", choices=["landscape", "portrait"],
+                        help="PDF paper orientation (default landscape)")
+    export.add_argument("--excel-bom", action="store_true",
+                        help="CSV: start with the byte-order mark Excel needs to read UTF-8")
+    export.add_argument("--corrections", type=Path, metavar="FILE",
+                        help="corrections file to apply (default: the ones saved from the window)")
+    export.add_argument("--no-cache", action="store_true",
+                        help="analyse every article again instead of reusing cached results")
+    return export
+
+
+def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """(format, None), or (None, the reason the options do not fit the output)."""
+    out: Path = args.to
+    fmt = _SUFFIX_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        return None, (
+            f"cannot export to {out.name}: unknown format {out.suffix or '(no suffix)'} "
+            "(use .png, .pdf, .html, .geojson, .csv or .kml)"
+        )
+    if fmt not in ("png", "pdf") and (
+        args.width is not None or args.height is not None or args.scale is not None
+    ):
+        return None, "--width, --height and --scale apply to PNG and PDF exports"
+    if fmt != "pdf" and (args.paper is not None or args.orientation is not None):
+        return None, "--paper and --orientation apply to PDF exports"
+    if fmt == "pdf" and args.scale is not None:
+        return None, "--scale applies to PNG exports (a PDF is drawn as vectors)"
+    if fmt != "csv" and args.excel_bom:
+        return None, "--excel-bom applies to CSV exports"
+    return fmt, None
+
+
+def _known(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return f"{shown}, … ({len(names)} in all)" if len(names) > limit else shown
+
+
+def _export_filter(
+    atlas: Atlas, type_names: Sequence[str], actors: Sequence[str], event_types: Sequence[str]
+) -> tuple[Filter | None, str | None]:
+    """The Filter the options ask for, or (None, why not) when one names nothing known.
+
+    An actor matches by id, name or alias, in any case; an event type by name, in any
+    case ("none" stands for sentences of no type). Several values of one option are
+    alternatives; the two options must both hold (the window's filter rule).
+    """
+    from mapper.filters import NO_EVENT, Filter
+
+    actor_ids: set[str] | None = None
+    if actors:
+        actor_ids = set()
+        known = atlas.actors
+        for wanted in actors:
+            key = wanted.strip().casefold()
+            found = {
+                a.id for a in known
+                if key in (a.id.casefold(), a.name.casefold())
+                or key in (alias.casefold() for alias in a.aliases)
+            }
+            if not found:
+                listed = _known([a.name for a in known]) or "none in these articles"
+                return None, f"no actor named {wanted!r} (known: {listed})"
+            actor_ids |= found
+    types: set[str] | None = None
+    if event_types:
+        types = set()
+        names = [
+            n for n in dict.fromkeys([*type_names, *atlas.event_type_counts()]) if n != NO_EVENT
+        ]
+        for wanted in event_types:
+            key = wanted.strip().casefold()
+            if key in _NO_EVENT_NAMES:
+                types.add(NO_EVENT)
+                continue
+            match = [n for n in names if n.casefold() == key]
+            if not match:
+                return None, f"no event type named {wanted!r} (known: {_known(names)}, none)"
+            types.update(match)
+    return Filter.of(actors=actor_ids, event_types=types), None
+
+
+def _export(args: argparse.Namespace) -> int:
+    from mapper.atlas import Atlas
+    from mapper.export import formats as exports
+    from mapper.sources import printable
+    from mapper.store.cache import AnalysisCache
+
+    fmt, problem = _export_usage(args)
+    if fmt is None:
+        _complain(str(problem))
+        return 2
+    out: Path = args.to
+    if not out.parent.is_dir():
+        _complain(f"cannot write {out}: the folder {out.parent} does not exist")
+        return 1
+    inputs = _read_inputs(args.files)
+    if not inputs.articles:
+        _complain("no article to export")
+        return 1
+    pipeline = _load_pipeline(args, inputs.corrections())
+    if pipeline is None:
+        return 1
+    cache = None if args.no_cache else AnalysisCache()
+    atlas = Atlas(_analysed(pipeline, inputs, cache))
+    event_types = [(t.name, t.color) for t in pipeline.taxonomy.types]
+    where, problem = _export_filter(atlas, pipeline.taxonomy.names(), args.actor, args.event_type)
+    if where is None:
+        _complain(str(problem))
+        return 1
+    places = sum(
+        1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
+    )
+    sources = len(exports.source_list(atlas, where))
+    if not places:
+        _complain("no place passes the filter; the export is empty")
+    try:
+        if fmt == "geojson":
+            exports.write_geojson(out, atlas, where, event_types)
+        elif fmt == "csv":
+            exports.write_csv(out, atlas, where, excel_bom=args.excel_bom)
+        elif fmt == "kml":
+            exports.write_kml(out, atlas, where, event_types, title=args.title)
+        elif fmt == "html":
+            options = exports.ReportOptions(title=args.title, subtitle=args.subtitle)
+            exports.write_html(out, atlas, where, event_types, options)
+        else:
+            problem = _render(fmt, args, atlas, where, event_types)
+            if problem is not None:
+                _complain(f"cannot render {out}: {problem}")
+                return 1
+    except exports.ExportError as error:
+        _complain(str(error))
+        return 1
+    print(f"wrote {printable(str(out))} ({places} place{'' if places == 1 else 's'}, "
+          f"{sources} article{'' if sources == 1 else 's'})")
+    return 1 if inputs.failed else 0
+
+
+def _render(
+    fmt: str,
+    args: argparse.Namespace,
+    atlas: Atlas,
+    where: Filter,
+    event_types: Sequence[tuple[str, str]],
+) -> str | None:
+    """Render the report page to ``args.to`` with ``ui.snapshot`` in a subprocess.
+
+    Returns None on success, else the reason it failed (the renderer's one line).
+    """
+    from mapper.export import formats as exports
+
+    paper: str | None = args.paper
+    orientation: str = args.orientation or "landscape"
+    if fmt == "pdf" and args.width is None and args.height is None:
+        paper = paper or "a4"  # no size given: the page is the paper
+    if paper is not None:
+        long_side, short_side = PAPER_PX[paper]
+        landscape = orientation == "landscape"
+        default = (long_side, short_side) if landscape else (short_side, long_side)
+    else:
+        default = (exports.ReportOptions.width, exports.ReportOptions.height)
+    width = args.width or default[0]
+    height = args.height or default[1]
+    options = exports.ReportOptions(
+        title=args.title, subtitle=args.subtitle, width=width, height=height
+    )
+    with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
+        page = exports.write_report_page(
+            Path(folder) / "report.html", atlas, where, event_types, options
+        )
+        # A packaged app has no Python to run "-m ui.snapshot" with: there sys.executable
+        # is Dateline itself, which renders when its first argument is --snapshot (main.py).
+        renderer = ["--snapshot"] if getattr(sys, "frozen", False) else ["-m", "ui.snapshot"]
+        command = [
+            sys.executable, *renderer,
+            "--page", str(page),
+            "--out", str(Path(args.to).absolute()),
+            "--width", str(width),
+            "--height", str(height),
+            "--scale", f"{args.scale or 1:g}",
+        ]
+        if fmt == "pdf" and paper is not None:
+            command += ["--paper", paper, "--orientation", orientation]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, env=_renderer_environment(),
+                timeout=RENDER_TIMEOUT_S, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return f"the renderer did not finish within {RENDER_TIMEOUT_S} s"
+        except OSError as error:
+            return f"the renderer could not start ({error.strerror or error})"
+    if done.returncode != 0:
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        return lines[-1] if lines else f"the renderer failed (exit status {done.returncode})"
+    if not Path(args.to).is_file():
+        return "the renderer wrote nothing"
+    return None
+
+
+def _renderer_environment() -> dict[str, str]:
+    """The renderer's environment: able to import ``ui`` beside ``mapper``.
+
+    The renderer sets Qt up itself (``ui.environment.prepare_qt_environment``, headless).
+    """
+    env = dict(os.environ)
+    root = Path(__file__).resolve().parents[2]  # mapper/cli/__init__.py: the checkout
+    if (root / "ui" / "__init__.py").is_file():
+        paths = [str(root), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
+

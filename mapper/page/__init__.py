@@ -1,0 +1,1 @@
+"""The map page: its assets, the pins payload and the folium page build."""

@@ -1,0 +1,1 @@
+"""Text analysis: the spaCy pipeline and our components, and the actors found in it."""

@@ -25,8 +25,13 @@ def main() -> None:
     from bench import export, gazetteer, page, pipeline, startup
 
     results: dict[str, object] = {}
-    for name, module in (("pipeline", pipeline), ("startup", startup), ("page", page),
-                         ("gazetteer", gazetteer), ("export", export)):
+    for name, module in (
+        ("pipeline", pipeline),
+        ("startup", startup),
+        ("page", page),
+        ("gazetteer", gazetteer),
+        ("export", export),
+    ):
         print(f"bench: {name}…", file=sys.stderr, flush=True)
         results.update(module.run())
         if module is startup:

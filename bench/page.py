@@ -61,8 +61,32 @@ EVENT_TYPES: tuple[tuple[str, str], ...] = (
 TIMEOUT_S = 120.0
 RUNS = 3
 
-_SYLLABLES = ("ka", "ra", "to", "mi", "sa", "lo", "ve", "na", "du", "bel", "gor", "an", "ri",
-              "tes", "qu", "zan", "ol", "me", "ha", "vik", "po", "lin", "dor", "as")
+_SYLLABLES = (
+    "ka",
+    "ra",
+    "to",
+    "mi",
+    "sa",
+    "lo",
+    "ve",
+    "na",
+    "du",
+    "bel",
+    "gor",
+    "an",
+    "ri",
+    "tes",
+    "qu",
+    "zan",
+    "ol",
+    "me",
+    "ha",
+    "vik",
+    "po",
+    "lin",
+    "dor",
+    "as",
+)
 _OPENINGS = (
     "{actor} said that crowds in {place} {verb} {when}.",
     "Reports from {place} say {actor} {verb} {when}, with more expected.",
@@ -81,8 +105,16 @@ _VERBS = {
     "Humanitarian & economy": "reported fuel shortages",
     "": "met quietly",
 }
-_WHEN = ("on Monday", "late on Tuesday", "overnight", "this week", "on Friday morning",
-         "at dawn", "during the weekend", "for a third day")
+_WHEN = (
+    "on Monday",
+    "late on Tuesday",
+    "overnight",
+    "this week",
+    "on Friday morning",
+    "at dawn",
+    "during the weekend",
+    "for a third day",
+)
 
 
 # -- the synthetic atlas ------------------------------------------------------------------
@@ -343,8 +375,9 @@ def _dateline_figures(folder: Path) -> dict[str, Any]:
                 shown = view.js(mapview.js_call("setFilter", filters[0]))
         finally:
             view.close()
-    excerpts = len({e for f in pins["features"] for e in (x["id"] for x in
-                                                          f["properties"]["excerpts"])})
+    excerpts = len(
+        {e for f in pins["features"] for e in (x["id"] for x in f["properties"]["excerpts"])}
+    )
     return {
         "page_ready_20k_s": round(statistics.median(ready_s), 3),
         "page_ready_20k_runs_s": [round(s, 3) for s in ready_s],

@@ -31,7 +31,12 @@ def _launch_once(
     started = time.time()
     result = subprocess.run(
         [sys.executable, str(_ROOT / "main.py"), "--startup-report", *map(str, files)],
-        capture_output=True, text=True, timeout=timeout, check=True, env=env, cwd=_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+        env=env,
+        cwd=_ROOT,
     )
     line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
     times = json.loads(line)
@@ -65,8 +70,10 @@ def run_many(count: int = 1000) -> dict[str, Any]:
     index = default_index_path()
     (folder / "cache").mkdir()
     shutil.copy2(index, folder / "cache" / index.name)
-    private = {"DATELINE_CACHE_DIR": str(folder / "cache"),
-               "DATELINE_DATA_DIR": str(folder / "data")}
+    private = {
+        "DATELINE_CACHE_DIR": str(folder / "cache"),
+        "DATELINE_DATA_DIR": str(folder / "data"),
+    }
     _window, analysed = _launch_once(paths, private, timeout=600)
     reopens = [_launch_once(paths, private)[1] for _ in range(2)]
     return {

@@ -297,9 +297,9 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
         mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
         first = bisect.bisect_left(actor_starts, sentence.start)
         last = bisect.bisect_left(actor_starts, sentence.end)
-        actor_ids = tuple(dict.fromkeys(
-            m.actor_id for m in actor_mentions[first:last] if m.end <= sentence.end
-        ))
+        actor_ids = tuple(
+            dict.fromkeys(m.actor_id for m in actor_mentions[first:last] if m.end <= sentence.end)
+        )
         events = sorted(events_of.get(sentence, ()), key=lambda e: -e.score)
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",

@@ -139,7 +139,8 @@ def _imports_of(tree: ast.Module, here: str) -> Iterator[str]:
             continue
         # Statements hold imports, expressions never do: they are not searched.
         nodes.extend(
-            child for child in ast.iter_child_nodes(node)
+            child
+            for child in ast.iter_child_nodes(node)
             if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
         )
         if isinstance(node, ast.Import):
@@ -228,8 +229,11 @@ class Pipeline:
         self.gazetteer = gazetteer
         self.model_name = model_name
         self.model_version = (
-            model_version if model_version is not None
-            else str(nlp.meta.get("version", "")) if nlp is not None else ""
+            model_version
+            if model_version is not None
+            else str(nlp.meta.get("version", ""))
+            if nlp is not None
+            else ""
         )
         self.corrections = corrections or Corrections()
         self.online = online
@@ -301,13 +305,25 @@ class Pipeline:
         geocoder = online_geocoder(online)
         identity = model_identity(model)
         if identity is not None:  # the model loads when an article first needs it
-            return cls(None, gazetteer, model_name=identity[0], model_version=identity[1],
-                       load_model=lambda: load_nlp(model), corrections=chosen, online=geocoder)
+            return cls(
+                None,
+                gazetteer,
+                model_name=identity[0],
+                model_version=identity[1],
+                load_model=lambda: load_nlp(model),
+                corrections=chosen,
+                online=geocoder,
+            )
         report("Loading the language model…")
         nlp = load_nlp(model)
         meta = nlp.meta
-        return cls(nlp, gazetteer, model_name=f"{meta.get('lang')}_{meta.get('name')}",
-                   corrections=chosen, online=geocoder)
+        return cls(
+            nlp,
+            gazetteer,
+            model_name=f"{meta.get('lang')}_{meta.get('name')}",
+            corrections=chosen,
+            online=geocoder,
+        )
 
     @classmethod
     def blank(
@@ -347,7 +363,8 @@ class Pipeline:
             default_index_path().name,
             json.dumps(self.corrections.to_json(), sort_keys=True),
             self.taxonomy.source.read_text(encoding="utf-8")
-            if self.taxonomy.source.is_file() else repr(self.taxonomy),
+            if self.taxonomy.source.is_file()
+            else repr(self.taxonomy),
             resource_path("actors.toml").read_text(encoding="utf-8"),
             "online" if self.online is not None and self.online.settings.enabled else "offline",
         ):
@@ -388,8 +405,11 @@ class Pipeline:
             n_process = 2 if many and self.model_name != "blank" and _can_spawn() else 1
         # The context travels with each text (through worker processes, as a copy):
         # the article's position, to check that nlp.pipe kept the order.
-        missing = ((a.text, i) for i, (a, hit) in enumerate(zip(articles, cached, strict=True))
-                   if hit is None)
+        missing = (
+            (a.text, i)
+            for i, (a, hit) in enumerate(zip(articles, cached, strict=True))
+            if hit is None
+        )
         docs: Iterator[tuple[Doc, int]] | None = None  # started at the first miss, not before
         try:
             for position, (article, hit) in enumerate(zip(articles, cached, strict=True)):
@@ -399,8 +419,9 @@ class Pipeline:
                 if docs is None:
                     if not self.model_loaded and progress is not None:
                         progress("Loading the language model…")
-                    docs = self.nlp.pipe(missing, as_tuples=True, batch_size=batch_size,
-                                         n_process=n_process)
+                    docs = self.nlp.pipe(
+                        missing, as_tuples=True, batch_size=batch_size, n_process=n_process
+                    )
                 doc, same = next(docs)
                 assert same == position  # nlp.pipe keeps the order of its input
                 analysis = self._analysis(article, doc)
@@ -419,8 +440,10 @@ class Pipeline:
         notes: tuple[str, ...] = ()
         if len(mentions) > MAX_PLACE_MENTIONS:
             # A list of thousands of places is not news: keep the first ones, say so.
-            notes = (f"only the first {MAX_PLACE_MENTIONS:,} of {len(mentions):,} place "
-                     "mentions were mapped",)
+            notes = (
+                f"only the first {MAX_PLACE_MENTIONS:,} of {len(mentions):,} place "
+                "mentions were mapped",
+            )
             mentions = mentions[:MAX_PLACE_MENTIONS]
         resolved = resolve_mentions(
             article.text, mentions, sentences, self.gazetteer, self.corrections, online

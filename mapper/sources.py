@@ -54,8 +54,7 @@ class SourceError(DatelineError):
 #: escape), DEL, C1 controls, lone surrogates (undecodable bytes in a file name) and
 #: the bidi controls that can make "gpj.txt" display as "txt.jpg".
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -128,8 +127,11 @@ def scan_folder(folder: Path) -> FolderScan:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
             reason = error.strerror or str(error)
-            skipped.append(SkippedFile(current, f"{printable(current.name)}: folder cannot "
-                                                f"be read ({reason}), skipped"))
+            skipped.append(
+                SkippedFile(
+                    current, f"{printable(current.name)}: folder cannot be read ({reason}), skipped"
+                )
+            )
             continue
         subfolders: list[Path] = []
         for entry in entries:
@@ -140,8 +142,13 @@ def scan_folder(folder: Path) -> FolderScan:
                 subfolders.append(path)
             elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
                 if _links_outside(entry, path, root):
-                    skipped.append(SkippedFile(path, f"{printable(entry.name)}: a link to a "
-                                                     "file outside the folder, skipped"))
+                    skipped.append(
+                        SkippedFile(
+                            path,
+                            f"{printable(entry.name)}: a link to a "
+                            "file outside the folder, skipped",
+                        )
+                    )
                 else:
                     found.append(path)
         # Reversed onto the stack so sub-folders come out in name order, after the
@@ -206,8 +213,10 @@ def article_from_text(text: str, *, source: str = "", title: str | None = None) 
     Raises :class:`SourceError` when the text is longer than :data:`MAX_TEXT_CHARS`.
     """
     if len(text) > MAX_TEXT_CHARS:
-        raise SourceError(f"{printable(source) or 'text'}: too long for one article "
-                          f"({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})")
+        raise SourceError(
+            f"{printable(source) or 'text'}: too long for one article "
+            f"({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})"
+        )
     return Article(
         id=article_id_for(text),
         title=title or title_from_text(text) or (Path(source).stem if source else "Untitled"),
@@ -296,19 +305,23 @@ def _read_regular_file(path: Path, name: str) -> bytes:
         status = os.fstat(handle.fileno())
         _refuse_unless_regular(status, name)
         if status.st_size > MAX_FILE_BYTES:
-            raise SourceError(f"{name}: too large ({status.st_size / 1e6:.1f} MB; "
-                              f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB per article)")
+            raise SourceError(
+                f"{name}: too large ({status.st_size / 1e6:.1f} MB; "
+                f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB per article)"
+            )
         raw = handle.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise SourceError(f"{name}: too large (over the limit of "
-                          f"{MAX_FILE_BYTES / 1e6:.0f} MB per article)")
+        raise SourceError(
+            f"{name}: too large (over the limit of {MAX_FILE_BYTES / 1e6:.0f} MB per article)"
+        )
     return raw
 
 
 def _refuse_unless_regular(status: os.stat_result, name: str) -> None:
     if not stat.S_ISREG(status.st_mode):
-        kind = next((kind for is_kind, kind in _FILE_KINDS if is_kind(status.st_mode)),
-                    "a special file")
+        kind = next(
+            (kind for is_kind, kind in _FILE_KINDS if is_kind(status.st_mode)), "a special file"
+        )
         raise SourceError(f"{name}: not a regular file ({kind})")
 
 
@@ -409,8 +422,26 @@ class _PlainText(HTMLParser):
     """All visible text, one block element per paragraph; scripts and styles dropped."""
 
     _SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                        "tr", "section", "article", "blockquote", "header", "footer"})
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "section",
+            "article",
+            "blockquote",
+            "header",
+            "footer",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -129,8 +129,9 @@ class OffscreenPage:
             self.view.load(QtCore.QUrl.fromLocalFile(str(path)))
         assert load.args == [True]
         try:
-            qtbot.waitUntil(lambda: self.js("window.datelineReady === true") is True,
-                            timeout=PAGE_TIMEOUT_MS)
+            qtbot.waitUntil(
+                lambda: self.js("window.datelineReady === true") is True, timeout=PAGE_TIMEOUT_MS
+            )
         except qtbot.TimeoutError:
             errors = getattr(self.page, "errors", "not recorded")
             raise AssertionError(f"the page never got ready: {errors}") from None

@@ -10,6 +10,7 @@ HOSTILE_HTML = """<html><head><title>Breaking: <script>window.__pwned=1</script>
 <p><img src=x onerror="window.__pwned=3"> Officials in Lima met.</p>
 <p><a href="javascript:window.__pwned=4">Quito</a> said talks would resume.</p></body></html>"""
 
+
 #: name -> (content, expected outcome: None = maps fine, else a phrase of the error)
 def make_corpus(folder: Path) -> dict[str, str | None]:
     """Write the corpus into ``folder``; returns what each file should give."""
@@ -29,14 +30,25 @@ def make_corpus(folder: Path) -> dict[str, str | None]:
     put("latin1.txt", "Manifestation à Bogotá et à Québec.".encode("latin-1"), None)
     put("utf16.txt", "Protests in Kyiv and Lviv on Sunday.".encode("utf-16"), None)
     put("hostile.html", HOSTILE_HTML.encode(), None)
-    put("scripts.txt", ("مظاهرات في القاهرة. הפגנות בתל אביב. 🔥 Protests in Cairo 🇪🇬. "
-                        "Zoë met Ünal in Zürich; e\u0301\u0301 combining.").encode(), None)
+    put(
+        "scripts.txt",
+        (
+            "مظاهرات في القاهرة. הפגנות בתל אביב. 🔥 Protests in Cairo 🇪🇬. "
+            "Zoë met Ünal in Zürich; e\u0301\u0301 combining."
+        ).encode(),
+        None,
+    )
     cities = ["Lima", "Quito", "Paris", "Lyon", "Madrid", "Berlin", "Cairo", "Dakar"]
-    put("thousand_places.txt",
+    put(
+        "thousand_places.txt",
         " ".join(f"Troops moved through {cities[i % len(cities)]}." for i in range(1000)).encode(),
-        None)
-    put("long_sentence.txt", ("Protesters marched in Caracas " + "and kept marching " * 1200
-                              + "until dawn.").encode(), None)
+        None,
+    )
+    put(
+        "long_sentence.txt",
+        ("Protesters marched in Caracas " + "and kept marching " * 1200 + "until dawn.").encode(),
+        None,
+    )
     same = b"Thousands rallied in Havana on Monday."
     put("duplicate_a.txt", same, None)
     put("duplicate_b.txt", same, None)

@@ -24,8 +24,16 @@ from ui.qt import QtCore, QtWidgets, isValid
 #: Generous: the first page load in a session starts Chromium's processes.
 PAGE_TIMEOUT_MS = 30_000
 #: The virtual screen of the offscreen platform.
-SCREEN = {"name": "test-screen", "x": 0, "y": 0, "width": 1920, "height": 1200,
-          "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+SCREEN = {
+    "name": "test-screen",
+    "x": 0,
+    "y": 0,
+    "width": 1920,
+    "height": 1200,
+    "logicalDpi": 96,
+    "logicalBaseDpi": 96,
+    "dpr": 1,
+}
 
 
 @pytest.fixture(scope="session")

@@ -59,16 +59,18 @@ def test_surnames_join_the_full_name_whatever_the_model_said(seed: ArticleAnalys
 @pytest.mark.model
 def test_capital_speaking_for_its_state() -> None:
     pipeline = Pipeline.load(corrections=Corrections())
-    analysis = pipeline.analyze(article_from_text(
-        "Moscow warned of consequences. Tourists visited Moscow in May."))
+    analysis = pipeline.analyze(
+        article_from_text("Moscow warned of consequences. Tourists visited Moscow in May.")
+    )
     russia = [m for m in analysis.actor_mentions if m.actor_id == "state:RU"]
     assert [m.start for m in russia] == [0]  # the first Moscow speaks; the second is a place
 
 
 def test_groups_and_states_without_a_model() -> None:
     pipeline = Pipeline.blank(corrections=Corrections())
-    analysis = pipeline.analyze(article_from_text(
-        "Venezuelan troops fired tear gas at protesters in Caracas."))
+    analysis = pipeline.analyze(
+        article_from_text("Venezuelan troops fired tear gas at protesters in Caracas.")
+    )
     assert named(analysis, "state") == {"Venezuela"}
     assert named(analysis, "group") == {"troops", "protesters"}
     for mention in analysis.actor_mentions:

@@ -23,17 +23,34 @@ MADURO = Actor("person:nicolas-maduro", "Nicolas Maduro", "person")
 
 def _articles():
     return [
-        article("a1", "Rally", [
-            Said("Maduro spoke in Caracas.", [CARACAS], [MADURO_ALONE], ["Diplomacy & statements"]),
-            Said("Rosa Quispe marched in Bogota.", [BOGOTA], [ROSA], ["Protests"]),
-        ]),
-        article("a2", "Strike", [
-            Said("Miners Union struck in Bogota and Bogota.", [BOGOTA], [UNION], ["Protests"]),
-        ]),
+        article(
+            "a1",
+            "Rally",
+            [
+                Said(
+                    "Maduro spoke in Caracas.",
+                    [CARACAS],
+                    [MADURO_ALONE],
+                    ["Diplomacy & statements"],
+                ),
+                Said("Rosa Quispe marched in Bogota.", [BOGOTA], [ROSA], ["Protests"]),
+            ],
+        ),
+        article(
+            "a2",
+            "Strike",
+            [
+                Said("Miners Union struck in Bogota and Bogota.", [BOGOTA], [UNION], ["Protests"]),
+            ],
+        ),
         # Names Maduro in full: from now on "Maduro" of a1 is this Nicolas Maduro.
-        article("a3", "Visit", [
-            Said("Nicolas Maduro flew to Havana.", [HAVANA], [MADURO]),
-        ]),
+        article(
+            "a3",
+            "Visit",
+            [
+                Said("Nicolas Maduro flew to Havana.", [HAVANA], [MADURO]),
+            ],
+        ),
     ]
 
 
@@ -77,13 +94,16 @@ def test_replacing_and_removing_articles_update_every_answer() -> None:
     first, second, third = _articles()
     atlas = Atlas([first, second, third])
     assert atlas.mention_counts()[BOGOTA.id] == 3
-    rewritten = article("a2", "Strike, corrected", [Said("Miners Union met in Havana.",
-                                                         [HAVANA], [UNION])])
+    rewritten = article(
+        "a2", "Strike, corrected", [Said("Miners Union met in Havana.", [HAVANA], [UNION])]
+    )
     atlas.add(rewritten)
     assert atlas.mention_counts()[BOGOTA.id] == 1
     # A replaced article keeps its place in the order of articles.
     assert [e.article_title for e in atlas.excerpts_for_place(HAVANA.id)] == [
-        "Strike, corrected", "Visit"]
+        "Strike, corrected",
+        "Visit",
+    ]
     atlas.remove("a3")
     assert _answers(atlas) == _answers(Atlas([first, rewritten]))
     atlas.clear()

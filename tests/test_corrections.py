@@ -26,8 +26,8 @@ def places_of(pipeline: Pipeline, text: str) -> dict[str, str]:
 
 
 def test_round_trip_through_a_file(tmp_path: Path) -> None:
-    corrections = Corrections().with_correction("Valencia", "gn:2509954").with_correction(
-        "Bolton", None
+    corrections = (
+        Corrections().with_correction("Valencia", "gn:2509954").with_correction("Bolton", None)
     )
     path = tmp_path / "corrections.json"
     corrections.save(path)
@@ -54,11 +54,16 @@ def test_choosing_another_candidate_applies_to_every_article(
     gazetteer_pipeline: Pipeline,
 ) -> None:
     default = places_of(gazetteer_pipeline, VENEZUELAN)["Valencia"]
-    spanish = next(c.place for c in candidates_for("Valencia", gazetteer_pipeline.gazetteer)
-                   if c.place.country_code == "ES" and c.place.kind == "city")
+    spanish = next(
+        c.place
+        for c in candidates_for("Valencia", gazetteer_pipeline.gazetteer)
+        if c.place.country_code == "ES" and c.place.kind == "city"
+    )
     assert default != spanish.id
     corrected = Pipeline(
-        gazetteer_pipeline.nlp, gazetteer_pipeline.gazetteer, model_name="blank",
+        gazetteer_pipeline.nlp,
+        gazetteer_pipeline.gazetteer,
+        model_name="blank",
         corrections=Corrections().with_correction("Valencia", spanish.id),
     )
     assert places_of(corrected, VENEZUELAN)["Valencia"] == spanish.id
@@ -67,7 +72,9 @@ def test_choosing_another_candidate_applies_to_every_article(
 
 def test_not_a_place_removes_the_pin(gazetteer_pipeline: Pipeline) -> None:
     corrected = Pipeline(
-        gazetteer_pipeline.nlp, gazetteer_pipeline.gazetteer, model_name="blank",
+        gazetteer_pipeline.nlp,
+        gazetteer_pipeline.gazetteer,
+        model_name="blank",
         corrections=Corrections().with_correction("Caracas", None),
     )
     assert "Caracas" in places_of(gazetteer_pipeline, "Protests in Caracas, Venezuela.")
@@ -87,9 +94,20 @@ def test_cli_applies_a_corrections_file(tmp_path: Path) -> None:
     Corrections().with_correction("Caracas", None).save(path)
     (seed,) = seed_paths()
     result = subprocess.run(
-        [sys.executable, "-m", "mapper", "extract", "--no-model", "--corrections", str(path),
-         str(seed)],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mapper",
+            "extract",
+            "--no-model",
+            "--corrections",
+            str(path),
+            str(seed),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     names = {p["name"] for p in json.loads(result.stdout)["places"]}

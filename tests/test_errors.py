@@ -29,7 +29,8 @@ def test_every_mapper_exception_derives_from_dateline_error() -> None:
     for name in _mapper_modules():
         module = importlib.import_module(name)
         defined += [
-            cls for _, cls in inspect.getmembers(module, inspect.isclass)
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, BaseException) and cls.__module__ == module.__name__
         ]
     assert len(defined) >= 10

@@ -33,13 +33,15 @@ LGL = f"""<?xml version="1.0"?>
 
 
 def place(name: str, lat: float, lon: float) -> Place:
-    return Place(id=f"t:{name}", name=name, kind="city", lat=lat, lon=lon, country="",
-                 country_code="")
+    return Place(
+        id=f"t:{name}", name=name, kind="city", lat=lat, lon=lon, country="", country_code=""
+    )
 
 
 def predicted(start: int, end: int, where: Place) -> ResolvedMention:
-    return ResolvedMention(PlaceMention(start, end, TEXT[start:end], "ner"), where, 1.0,
-                           Sentence(0, len(TEXT)))
+    return ResolvedMention(
+        PlaceMention(start, end, TEXT[start:end], "ner"), where, 1.0, Sentence(0, len(TEXT))
+    )
 
 
 def test_great_circle_distance() -> None:
@@ -63,15 +65,22 @@ def test_scoring_follows_the_definitions(tmp_path: Path) -> None:
     (tmp_path / "gwn.xml").write_text(GWN, encoding="utf-8")
     (article,) = read_corpus(tmp_path / "gwn.xml")
     score = Score()
-    score_article(article, [
-        predicted(12, 19, place("Caracas", 10.48801, -66.87919)),  # right: 0 km
-        predicted(30, 38, place("Valencia", 39.47, -0.38)),  # matched, but in Spain
-        predicted(40, 50, place("Venezuela", 8, -66)),  # overlaps an uncoded span: ignored
-        predicted(0, 8, place("Protests", 0, 0)),  # nothing there: a false positive
-    ], score)
+    score_article(
+        article,
+        [
+            predicted(12, 19, place("Caracas", 10.48801, -66.87919)),  # right: 0 km
+            predicted(30, 38, place("Valencia", 39.47, -0.38)),  # matched, but in Spain
+            predicted(40, 50, place("Venezuela", 8, -66)),  # overlaps an uncoded span: ignored
+            predicted(0, 8, place("Protests", 0, 0)),  # nothing there: a false positive
+        ],
+        score,
+    )
     report = score.report()
     assert (report["true_positives"], report["false_positives"], report["false_negatives"]) == (
-        2, 1, 0)
+        2,
+        1,
+        0,
+    )
     assert report["precision"] == pytest.approx(2 / 3, abs=1e-4)
     assert report["recall"] == 1.0
     assert report["accuracy_at_161"] == 0.5
@@ -87,7 +96,10 @@ def test_evaluate_command_end_to_end(tmp_path: Path) -> None:
     corpus.write_text(GWN, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "mapper", "evaluate", "--no-model", "--json", str(corpus)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     import json
@@ -103,7 +115,10 @@ def test_a_broken_corpus_is_a_clear_error(tmp_path: Path) -> None:
     corpus.write_text("<articles><article>", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "mapper", "evaluate", "--no-model", str(corpus)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1
     assert "cannot read the corpus" in result.stderr

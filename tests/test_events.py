@@ -186,7 +186,7 @@ def test_tags_point_at_their_trigger_and_come_sorted(seed_tags) -> None:
     text, tags = seed_tags
     assert tags
     for tag in tags:
-        assert text[tag.trigger_start:tag.trigger_end] == tag.trigger
+        assert text[tag.trigger_start : tag.trigger_end] == tag.trigger
         assert tag.sentence.start <= tag.trigger_start < tag.trigger_end <= tag.sentence.end
         assert 0.0 < tag.score <= 1.0
     keys = [(t.sentence.start, -t.score) for t in tags]
@@ -242,7 +242,8 @@ def test_precedence_picks_the_event_over_its_means(tagger: EventTagger, nlp) -> 
     doc = nlp(text)
     assert tagger.top_type(doc, sentences_of(doc)) == "Battles"
     assert types_of(tagger.tag(doc, sentences_of(doc)))[:2] == [
-        "Battles", "Explosions/Remote violence"
+        "Battles",
+        "Explosions/Remote violence",
     ]
     doc = nlp("An air strike killed five civilians.")
     assert tagger.top_type(doc, sentences_of(doc)) == "Explosions/Remote violence"
@@ -295,8 +296,10 @@ def test_a_user_file_replaces_the_default(
     [
         ('[[types]]\nname = "Riots"\ncolor = "#E69F00\n', "not valid TOML"),
         (GOOD_TYPE.replace('patterns = ["vote", "ballot|0.8"]', ""), "has no patterns"),
-        (GOOD_TYPE.replace('patterns = ["vote", "ballot|0.8"]', "patterns = []"),
-         "has no patterns"),
+        (
+            GOOD_TYPE.replace('patterns = ["vote", "ballot|0.8"]', "patterns = []"),
+            "has no patterns",
+        ),
         (GOOD_TYPE.replace("#123456", "red"), "not a colour"),
         (GOOD_TYPE.replace("diplomacy.svg", "ballot-box.svg"), "there is no icon"),
         (GOOD_TYPE.replace("ballot|0.8", "ballot|2"), "weight must be between"),

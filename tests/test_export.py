@@ -51,10 +51,18 @@ def atlas() -> Atlas:
                 [
                     Said("Rosa Quispe led thousands through Lima.", [LIMA], [ROSA], ["Protests"]),
                     Said("Lima, again, marched.", [LIMA], (), ["Protests", "Riots"]),
-                    Said("Peru protested to Ukraine over Kyiv.", [PERU, KYIV], (),
-                         ["Diplomacy & statements"]),
-                    Said("Fighting near Kyiv went on, the Miners Union said.", [KYIV], [UNION],
-                         ["Battles"]),
+                    Said(
+                        "Peru protested to Ukraine over Kyiv.",
+                        [PERU, KYIV],
+                        (),
+                        ["Diplomacy & statements"],
+                    ),
+                    Said(
+                        "Fighting near Kyiv went on, the Miners Union said.",
+                        [KYIV],
+                        [UNION],
+                        ["Battles"],
+                    ),
                 ],
                 source="/articles/peru.txt",
             ),
@@ -75,8 +83,14 @@ def hostile_atlas() -> Atlas:
             article(
                 "evil",
                 title,
-                [Said(f"Lima {HOSTILE_SCRIPT} {HOSTILE_IMG} {HOSTILE_KML} & more.", [LIMA],
-                      (), ["Protests"])],
+                [
+                    Said(
+                        f"Lima {HOSTILE_SCRIPT} {HOSTILE_IMG} {HOSTILE_KML} & more.",
+                        [LIMA],
+                        (),
+                        ["Protests"],
+                    )
+                ],
                 source=f"/tmp/{HOSTILE_IMG}.txt",
             )
         ]
@@ -100,11 +114,27 @@ def features_by_id(data: dict[str, object]) -> dict[str, dict[str, object]]:
 
 
 PROPERTIES = {
-    "id", "name", "kind", "country", "country_code", "admin1", "mentions", "actors",
-    "event_types", "dominant_event_type", "excerpts", "marker-color",
+    "id",
+    "name",
+    "kind",
+    "country",
+    "country_code",
+    "admin1",
+    "mentions",
+    "actors",
+    "event_types",
+    "dominant_event_type",
+    "excerpts",
+    "marker-color",
 }
 EXCERPT_KEYS = {
-    "article_id", "article_title", "start", "end", "text", "highlights", "actor_ids",
+    "article_id",
+    "article_title",
+    "start",
+    "end",
+    "text",
+    "highlights",
+    "actor_ids",
     "event_types",
 }
 
@@ -128,7 +158,9 @@ def test_geojson_is_an_rfc7946_feature_collection_in_lon_lat_order(
         props = feature["properties"]
         assert set(props) == PROPERTIES
         assert (props["name"], props["kind"], props["country"]) == (
-            expected.name, expected.kind, expected.country
+            expected.name,
+            expected.kind,
+            expected.country,
         )
         for excerpt in props["excerpts"]:
             assert set(excerpt) == EXCERPT_KEYS
@@ -287,8 +319,7 @@ def extended(element: ET.Element) -> dict[str, str]:
     data = element.find(f"{KML}ExtendedData")
     assert data is not None
     return {
-        d.get("name", ""): d.findtext(f"{KML}value", default="")
-        for d in data.findall(f"{KML}Data")
+        d.get("name", ""): d.findtext(f"{KML}value", default="") for d in data.findall(f"{KML}Data")
     }
 
 
@@ -324,14 +355,12 @@ def test_kml_colours_are_aabbggrr(atlas: Atlas, tmp_path: Path) -> None:
         export.kml_color("red")
     root = kml_of(export.write_kml(tmp_path / "out.kml", atlas, Filter(), EVENT_TYPES))
     styles = {
-        s.get("id"): s.findtext(f"{KML}IconStyle/{KML}color")
-        for s in root.iter(f"{KML}Style")
+        s.get("id"): s.findtext(f"{KML}IconStyle/{KML}color") for s in root.iter(f"{KML}Style")
     }
     assert styles["dl-event-1"] == "ff397be0"  # Protests
     assert len(styles) == len(EVENT_TYPES) + 1  # and one for "no event type"
     urls = {
-        p.findtext(f"{KML}name"): p.findtext(f"{KML}styleUrl")
-        for p in root.iter(f"{KML}Placemark")
+        p.findtext(f"{KML}name"): p.findtext(f"{KML}styleUrl") for p in root.iter(f"{KML}Placemark")
     }
     assert urls["Lima"] == "#dl-event-1"
     assert urls["Cairo"] == "#dl-no-event"
@@ -419,9 +448,7 @@ def test_html_export_escapes_hostile_articles(hostile_atlas: Atlas, tmp_path: Pa
         assert "Title &lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
 
 
-def test_report_page_composes_title_credits_sources_and_date(
-    atlas: Atlas, tmp_path: Path
-) -> None:
+def test_report_page_composes_title_credits_sources_and_date(atlas: Atlas, tmp_path: Path) -> None:
     options = export.ReportOptions(
         title="Peru & <Ukraine>", subtitle="Week 12", date="2024-03-22", width=1000, height=700
     )
@@ -443,9 +470,11 @@ def test_report_page_composes_title_credits_sources_and_date(
 
 def test_many_sources_are_shortened(tmp_path: Path) -> None:
     analyses = [
-        article(f"n{i}", f"Dispatch number {i} from a long running series about Lima", [
-            Said(f"Lima report {i}.", [LIMA])
-        ])
+        article(
+            f"n{i}",
+            f"Dispatch number {i} from a long running series about Lima",
+            [Said(f"Lima report {i}.", [LIMA])],
+        )
         for i in range(30)
     ]
     page = export.build_report_page(Atlas(analyses), options=export.ReportOptions(width=800))
@@ -499,9 +528,12 @@ def test_source_list_and_filter_description(atlas: Atlas) -> None:
         {"id": "a2", "title": TRICKY_TITLE, "source": ""}
     ]
     assert export.describe_filter(atlas, Filter()) == ""
-    assert export.describe_filter(
-        atlas, Filter.of(actors=[ROSA.id], event_types=[NO_EVENT, "Riots"], articles=["a1"])
-    ) == "Event types: no event type, Riots \u00b7 Actor: Rosa Quispe \u00b7 Articles: 1 of 2"
+    assert (
+        export.describe_filter(
+            atlas, Filter.of(actors=[ROSA.id], event_types=[NO_EVENT, "Riots"], articles=["a1"])
+        )
+        == "Event types: no event type, Riots \u00b7 Actor: Rosa Quispe \u00b7 Articles: 1 of 2"
+    )
 
 
 # -- in a web view, offline --------------------------------------------------------------
@@ -526,8 +558,9 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
 ) -> None:
     both = Atlas([*atlas.analyses, *hostile_atlas.analyses])
     where = Filter.of(event_types=["Protests", "Battles"])
-    path = export.write_html(tmp_path / "map.html", both, where, EVENT_TYPES,
-                             export.ReportOptions(title=HOSTILE_SCRIPT))
+    path = export.write_html(
+        tmp_path / "map.html", both, where, EVENT_TYPES, export.ReportOptions(title=HOSTILE_SCRIPT)
+    )
     view = open_view(path)
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, KYIV.id}  # the filter, as it was
     assert view.json("Dateline.filterState()") == where.to_json()
@@ -535,8 +568,9 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
     assert view.interceptor.blocked == []
     # The popup shows the hostile sentence as text, and still runs nothing.
     assert view.js(f"Dateline.clickPin({json.dumps(LIMA.id)})") is True
-    view.qtbot.waitUntil(lambda: view.json("Dateline.popupText()") is not None,
-                         timeout=PAGE_TIMEOUT_MS)
+    view.qtbot.waitUntil(
+        lambda: view.json("Dateline.popupText()") is not None, timeout=PAGE_TIMEOUT_MS
+    )
     popup = view.json("Dateline.popupText()")
     assert isinstance(popup, str) and HOSTILE_KML in popup
     inside = "document.querySelectorAll('.leaflet-popup script, .leaflet-popup img').length"
@@ -549,8 +583,9 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
 def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
     open_view, atlas: Atlas, tmp_path: Path
 ) -> None:
-    options = export.ReportOptions(title="Report", subtitle="Sub", width=900, height=600,
-                                   view=(20.0, -40.0, 2.5))
+    options = export.ReportOptions(
+        title="Report", subtitle="Sub", width=900, height=600, view=(20.0, -40.0, 2.5)
+    )
     where = Filter.of(event_types=["Protests", "Battles"])
     path = export.write_report_page(tmp_path / "report.html", atlas, where, EVENT_TYPES, options)
     view = open_view(path, (900, 600))

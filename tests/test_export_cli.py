@@ -27,9 +27,21 @@ def run_export(
 ) -> subprocess.CompletedProcess[str]:
     paths = seed_paths() if files is None else files
     return subprocess.run(
-        [sys.executable, "-m", "mapper", "export", "--no-model", "--to", str(out), *args,
-         *map(str, paths)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mapper",
+            "export",
+            "--no-model",
+            "--to",
+            str(out),
+            *args,
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -50,7 +62,10 @@ def extracted() -> dict[str, dict[str, object]]:
     (seed,) = seed_paths()
     result = subprocess.run(
         [sys.executable, "-m", "mapper", "extract", "--no-model", str(seed)],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     (line,) = result.stdout.splitlines()
     return {p["id"]: p for p in json.loads(line)["places"]}
@@ -261,8 +276,7 @@ def test_pdf_sizes(
 
     monkeypatch.setattr(subprocess, "run", record)
     out = tmp_path / "map.pdf"
-    assert main(["export", "--no-model", "--to", str(out), *options,
-                 *map(str, seed_paths())]) == 0
+    assert main(["export", "--no-model", "--to", str(out), *options, *map(str, seed_paths())]) == 0
     assert (seen["--width"], seen["--height"], seen.get("--paper")) == size
 
 

@@ -18,12 +18,39 @@ PACKAGE_DIR = Path(mapper.__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
 
 #: Modules that make an analysis (by their last name, wherever they live in the package).
-STAGES = {"pipeline", "nlp", "nlp_components", "places", "resolve", "actors", "tagger",
-          "taxonomy", "inflection", "gazetteer", "corrections", "online", "types", "serialize",
-          "errors"}
+STAGES = {
+    "pipeline",
+    "nlp",
+    "nlp_components",
+    "places",
+    "resolve",
+    "actors",
+    "tagger",
+    "taxonomy",
+    "inflection",
+    "gazetteer",
+    "corrections",
+    "online",
+    "types",
+    "serialize",
+    "errors",
+}
 #: Modules that only show, export or store analyses, or drive the pipeline.
-NOT_STAGES = {"formats", "mapview", "atlas", "filters", "session", "project", "jsonl",
-              "evaluate", "evaluate_events", "__main__", "cli", "export", "page"}
+NOT_STAGES = {
+    "formats",
+    "mapview",
+    "atlas",
+    "filters",
+    "session",
+    "project",
+    "jsonl",
+    "evaluate",
+    "evaluate_events",
+    "__main__",
+    "cli",
+    "export",
+    "page",
+}
 
 
 def last_names(modules: dict[str, Path]) -> set[str]:
@@ -85,8 +112,14 @@ def test_an_analysis_runs_no_package_module_the_digest_leaves_out() -> None:
         "pipeline.fingerprint()\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'mapper')))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     imported = set(json.loads(done.stdout.splitlines()[-1]))
 
@@ -142,9 +175,19 @@ def test_relative_imports_subpackages_and_type_only_imports(tmp_path: Path) -> N
     modules = analysis_modules(package, "pkg.pipeline")
 
     assert sorted(modules) == [
-        "pkg", "pkg.geo", "pkg.geo.helpers", "pkg.geo.resolve", "pkg.lazy", "pkg.pipeline",
-        "pkg.runtime_only", "pkg.stage", "pkg.store", "pkg.store.cache", "pkg.store.format",
-        "pkg.tried", "pkg.types",
+        "pkg",
+        "pkg.geo",
+        "pkg.geo.helpers",
+        "pkg.geo.resolve",
+        "pkg.lazy",
+        "pkg.pipeline",
+        "pkg.runtime_only",
+        "pkg.stage",
+        "pkg.store",
+        "pkg.store.cache",
+        "pkg.store.format",
+        "pkg.tried",
+        "pkg.types",
     ]
     assert modules["pkg.store"] == package / "store" / "__init__.py"
     assert modules["pkg.geo.resolve"] == package / "geo" / "resolve.py"

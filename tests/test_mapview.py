@@ -375,10 +375,14 @@ def test_the_encoded_pins_of_a_growing_atlas_are_always_the_whole_payload() -> N
     maduro = Actor("person:maduro", "Maduro", "person")
     nicolas_maduro = Actor("person:nicolas-maduro", "Nicolas Maduro", "person")
     analyses = [
-        article("a1", "Rally", [
-            Said("Maduro spoke in Caracas.", [CARACAS], [maduro], ["Protests"]),
-            Said(f"Rosa Quispe {HOSTILE} in Venezuela.", [VENEZUELA], [ROSA]),
-        ]),
+        article(
+            "a1",
+            "Rally",
+            [
+                Said("Maduro spoke in Caracas.", [CARACAS], [maduro], ["Protests"]),
+                Said(f"Rosa Quispe {HOSTILE} in Venezuela.", [VENEZUELA], [ROSA]),
+            ],
+        ),
         article("a2", "Visit", [Said("Nicolas Maduro flew to Cuba.", [CUBA], [nicolas_maduro])]),
         article("a3", "Again", [Said("Caracas and Cuba & more.", [CARACAS, CUBA], [], ["Riots"])]),
     ]
@@ -502,8 +506,12 @@ def test_an_export_page_carries_its_view_filter_and_mode(atlas: Atlas) -> None:
     # Nothing animates in a snapshot, and there are no zoom buttons to photograph.
     init = re.search(r"L\.map\(.*?\);", page, re.DOTALL)
     assert init is not None
-    for option in ('"zoomAnimation": false', '"fadeAnimation": false',
-                   '"markerZoomAnimation": false', '"zoomControl": false'):
+    for option in (
+        '"zoomAnimation": false',
+        '"fadeAnimation": false',
+        '"markerZoomAnimation": false',
+        '"zoomControl": false',
+    ):
         assert option in init.group(0), option
     # An open filter is no filter.
     assert "filter" not in page_config(mapview.build_page(where=Filter()))

@@ -10,8 +10,9 @@ from pathlib import Path
 import mapper
 
 MAPPER = Path(mapper.__file__).resolve().parent
-QT_MODULES = frozenset({"PySide6", "PySide2", "PyQt6", "PyQt5", "shiboken6", "shiboken2", "sip",
-                        "qtpy", "ui"})
+QT_MODULES = frozenset(
+    {"PySide6", "PySide2", "PyQt6", "PyQt5", "shiboken6", "shiboken2", "sip", "qtpy", "ui"}
+)
 
 
 def _qt_imports(path: Path) -> list[str]:
@@ -26,16 +27,18 @@ def _qt_imports(path: Path) -> list[str]:
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute | ast.Name)
-            and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
-                "import_module", "__import__"
-            )
+            and getattr(node.func, "attr", getattr(node.func, "id", ""))
+            in ("import_module", "__import__")
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
         ):
             names = [node.args[0].value]
-        found += [f"{path.name}:{node.lineno}: {name}" for name in names
-                  if name.split(".")[0] in QT_MODULES]
+        found += [
+            f"{path.name}:{node.lineno}: {name}"
+            for name in names
+            if name.split(".")[0] in QT_MODULES
+        ]
     return found
 
 

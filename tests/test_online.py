@@ -33,8 +33,9 @@ class FakeService:
         if self.error:
             raise self.error
         raw = {"osm_type": "node", "osm_id": 42, "name": query}
-        return SimpleNamespace(address=f"{query}, Somewhere, Narnia", latitude=1.5,
-                               longitude=2.5, raw=raw)
+        return SimpleNamespace(
+            address=f"{query}, Somewhere, Narnia", latitude=1.5, longitude=2.5, raw=raw
+        )
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +44,9 @@ def pipeline() -> Pipeline:
 
 
 def resolve(pipeline: Pipeline, online: OnlineGeocoder | None) -> dict[str, str]:
-    resolved = resolve_mentions(TEXT, [UNKNOWN, KNOWN], [Sentence(0, len(TEXT))],
-                                pipeline.gazetteer, Corrections(), online)
+    resolved = resolve_mentions(
+        TEXT, [UNKNOWN, KNOWN], [Sentence(0, len(TEXT))], pipeline.gazetteer, Corrections(), online
+    )
     return {r.mention.surface: r.place.source for r in resolved}
 
 
@@ -59,9 +61,7 @@ def test_default_pipeline_has_no_online_geocoder(pipeline: Pipeline) -> None:
     assert pipeline.online is None
 
 
-def test_enabled_asks_only_for_unknown_names_and_caches(
-    pipeline: Pipeline, tmp_path: Path
-) -> None:
+def test_enabled_asks_only_for_unknown_names_and_caches(pipeline: Pipeline, tmp_path: Path) -> None:
     service = FakeService()
     online = OnlineGeocoder(OnlineSettings(enabled=True), tmp_path / "c.sqlite", service)
     assert resolve(pipeline, online) == {"Qwxzzyville": "online", "Caracas": "geonames"}

@@ -38,8 +38,12 @@ def three_places() -> Atlas:
                 "Unrest",
                 [
                     Said("Thousands marched in Lima against the decree.", [LIMA], (), ["Protests"]),
-                    Said("Rosa Quispe said fighting near Kyiv went on.", [KYIV], [ROSA],
-                         ["Battles", "Diplomacy & statements"]),
+                    Said(
+                        "Rosa Quispe said fighting near Kyiv went on.",
+                        [KYIV],
+                        [ROSA],
+                        ["Battles", "Diplomacy & statements"],
+                    ),
                 ],
             ),
             article("a2", "Markets", [Said("Jakarta traded quietly on Monday.", [JAKARTA])]),
@@ -125,7 +129,9 @@ def test_event_type_filter_keeps_only_places_with_such_excerpts(open_page, three
     assert result["pins"] == 1 and result["excerpts"] == 1
     assert isinstance(result["ms"], float | int) and 0 <= result["ms"] < 1000
     assert page.json("Dateline.filterState()") == {
-        "actors": None, "eventTypes": ["Protests"], "articles": None,
+        "actors": None,
+        "eventTypes": ["Protests"],
+        "articles": None,
     }
 
     page.set_filter(Filter.of(event_types=[NO_EVENT, "Protests"]))
@@ -171,8 +177,9 @@ def test_pins_are_coloured_by_their_dominant_event_type(open_page, three_places)
 def test_the_popup_shows_only_passing_excerpts(open_page):
     said = [
         Said("Police met the march in Lima with tear gas.", [LIMA], (), ["Protests"]),
-        Said("Rosa Quispe spoke for Lima at the talks.", [LIMA], [ROSA],
-             ["Diplomacy & statements"]),
+        Said(
+            "Rosa Quispe spoke for Lima at the talks.", [LIMA], [ROSA], ["Diplomacy & statements"]
+        ),
         Said("Lima and Kyiv signed a trade deal.", [LIMA, KYIV], (), ["Diplomacy & statements"]),
         Said("A second rally filled Lima at night.", [LIMA], (), ["Protests"]),
         Said("Lima woke to a quiet Sunday.", [LIMA]),
@@ -213,9 +220,7 @@ def test_the_legend_lists_the_event_types(open_page, three_places):
         ".map(function (e) { return e.textContent; }))"
     )
     assert items == [name for name, _ in EVENT_TYPES] + ["No event type"]
-    legend = page.json(
-        "JSON.stringify(document.querySelector('.dl-legend').textContent)"
-    )
+    legend = page.json("JSON.stringify(document.querySelector('.dl-legend').textContent)")
     assert isinstance(legend, str) and "Pin size = number of mentions" in legend
     swatch = page.js(
         "getComputedStyle(document.querySelector("
@@ -253,8 +258,7 @@ def random_atlas(seed: int) -> Atlas:
         city(f"gn:{100 + i}", f"Town{i:02d}x", rng.uniform(-60, 70), rng.uniform(-170, 170))
         for i in range(30)
     ]
-    actors = [Actor(f"organization:group-{i}", f"Group{i:02d}y", "organization")
-              for i in range(8)]
+    actors = [Actor(f"organization:group-{i}", f"Group{i:02d}y", "organization") for i in range(8)]
     types = [name for name, _ in EVENT_TYPES] + ["Humanitarian & economy"]  # one off-taxonomy
     analyses = []
     for a in range(6):

@@ -73,15 +73,17 @@ def test_country_beats_same_named_town(blank: Pipeline) -> None:
 
 def test_town_country_pattern_picks_the_named_country(blank: Pipeline) -> None:
     text = "Fans gathered in Valencia, Spain, after the final."
-    (valencia,) = [r for r in blank.analyze(article_from_text(text)).places
-                   if r.mention.surface == "Valencia"]
+    (valencia,) = [
+        r for r in blank.analyze(article_from_text(text)).places if r.mention.surface == "Valencia"
+    ]
     assert valencia.place.country_code == "ES"
 
 
 def test_article_country_context_picks_the_local_town(blank: Pipeline) -> None:
     text = "Venezuela's opposition marched in Valencia on Sunday."
-    (valencia,) = [r for r in blank.analyze(article_from_text(text)).places
-                   if r.mention.surface == "Valencia"]
+    (valencia,) = [
+        r for r in blank.analyze(article_from_text(text)).places if r.mention.surface == "Valencia"
+    ]
     assert valencia.place.country_code == "VE"
 
 
@@ -108,8 +110,11 @@ def test_atlas_groups_excerpts_by_place(seed: ArticleAnalysis) -> None:
 def resolve_one(pipeline: Pipeline, text: str, surface: str) -> tuple[str, str]:
     """(kind, country code) that `surface` resolves to in `text`."""
     analysis = pipeline.analyze(article_from_text(text))
-    (found,) = {(r.place.kind, r.place.country_code, r.place.id) for r in analysis.places
-                if r.mention.surface == surface}
+    (found,) = {
+        (r.place.kind, r.place.country_code, r.place.id)
+        for r in analysis.places
+        if r.mention.surface == surface
+    }
     return found[0], found[1]
 
 
@@ -126,8 +131,9 @@ def test_georgia_the_country_or_the_state_by_context(blank: Pipeline) -> None:
 
 
 def test_washington_is_the_capital_not_the_state(blank: Pipeline) -> None:
-    assert resolve_one(blank, "Officials in Washington said sanctions would follow.",
-                       "Washington") == ("city", "US")
+    assert resolve_one(
+        blank, "Officials in Washington said sanctions would follow.", "Washington"
+    ) == ("city", "US")
 
 
 def test_acronyms_are_not_towns(blank: Pipeline) -> None:

@@ -38,8 +38,9 @@ def test_the_json_of_an_analysis_is_every_field_of_every_record(seed_analysis) -
     from atlas_factory import ROSA, Said, article, place
 
     lima = place("gn:3936456", "Lima", "city", -12.04, -77.03, "Peru")
-    handmade = article("x", "Lima", [Said("Rosa Quispe marched in Lima.", [lima], [ROSA],
-                                          ["Protests", "Riots"])])
+    handmade = article(
+        "x", "Lima", [Said("Rosa Quispe marched in Lima.", [lima], [ROSA], ["Protests", "Riots"])]
+    )
     for analysis in (seed_analysis, handmade):
         assert json.dumps(analysis_to_dict(analysis)) == json.dumps(asdict(analysis))
 
@@ -57,8 +58,12 @@ def test_cache_hit_gives_the_same_analysis(pipeline, seed_analysis, tmp_path) ->
 def test_a_pipeline_change_invalidates_the_cache(pipeline, seed_analysis, tmp_path) -> None:
     cache = AnalysisCache(tmp_path / "cache.sqlite")
     list(pipeline.analyze_many([seed_analysis.article], cache=cache))
-    corrected = Pipeline(pipeline.nlp, pipeline.gazetteer, model_name="blank",
-                         corrections=Corrections().with_correction("Caracas", None))
+    corrected = Pipeline(
+        pipeline.nlp,
+        pipeline.gazetteer,
+        model_name="blank",
+        corrections=Corrections().with_correction("Caracas", None),
+    )
     assert corrected.fingerprint() != pipeline.fingerprint()
     assert cache.get(seed_analysis.article, corrected.fingerprint()) is None
     (fresh,) = corrected.analyze_many([seed_analysis.article], cache=cache)
@@ -73,12 +78,16 @@ def test_a_bulk_read_keeps_order_and_treats_damaged_entries_as_misses(
     monkeypatch.setattr(mapper.store.cache, "_KEYS_PER_QUERY", 2)  # several queries for five
     cache = AnalysisCache(tmp_path / "cache.sqlite")
     fingerprint = pipeline.fingerprint()
-    articles = [article_from_text(f"Protesters gathered in {city} on day {n}.")
-                for n, city in enumerate(["Caracas", "Havana", "Bogota", "Lima", "Quito"])]
+    articles = [
+        article_from_text(f"Protesters gathered in {city} on day {n}.")
+        for n, city in enumerate(["Caracas", "Havana", "Bogota", "Lima", "Quito"])
+    ]
     stored = list(pipeline.analyze_many(articles[:2] + articles[3:], cache=cache))
     with cache._lock:  # damage Lima's entry on disk
-        cache._db.execute("UPDATE analyses SET data = ? WHERE text_key = ?",
-                          (b"not zlib", text_key(articles[3].text)))
+        cache._db.execute(
+            "UPDATE analyses SET data = ? WHERE text_key = ?",
+            (b"not zlib", text_key(articles[3].text)),
+        )
         cache._db.commit()
     hits = cache.get_many([*articles, articles[0]], fingerprint)
     assert hits == [stored[0], stored[1], None, None, stored[3], stored[0]]
@@ -156,8 +165,9 @@ def test_a_save_killed_midway_leaves_the_previous_project_intact(seed_analysis, 
         big = tuple(article_from_text("Protests in Lima. " * 5000 + str(i)) for i in range(5))
         project.save_project(Path({str(path)!r}), project.Project(articles=big))
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=120, check=False
+    )
     assert result.returncode == -9  # killed, as planned
     assert load_project(path) == previous
 
@@ -172,8 +182,14 @@ def test_reopening_cached_articles_does_not_load_the_model(pipeline, tmp_path) -
         return blank_nlp()
 
     def lazy() -> Pipeline:
-        return Pipeline(None, pipeline.gazetteer, model_name="blank", model_version="1",
-                        load_model=load_model, corrections=Corrections())
+        return Pipeline(
+            None,
+            pipeline.gazetteer,
+            model_name="blank",
+            model_version="1",
+            load_model=load_model,
+            corrections=Corrections(),
+        )
 
     cache = AnalysisCache(tmp_path / "cache.sqlite")
     articles = [article_from_text(f"Protesters marched in {city}.") for city in ("Lima", "Quito")]
@@ -206,6 +222,9 @@ def test_the_model_is_known_before_it_is_loaded() -> None:
 def test_a_project_is_encoded_in_pieces_to_the_same_json(seed_analysis) -> None:
     from mapper.store.project import _json_pieces, to_json
 
-    data = to_json(Project(articles=(seed_analysis.article,), analyses=(seed_analysis,),
-                           view=(10.5, -66.9, 6.0)))
+    data = to_json(
+        Project(
+            articles=(seed_analysis.article,), analyses=(seed_analysis,), view=(10.5, -66.9, 6.0)
+        )
+    )
     assert "".join(_json_pieces(data)) == json.dumps(data, ensure_ascii=False)

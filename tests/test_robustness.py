@@ -28,8 +28,15 @@ def blank() -> Pipeline:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mapper", *args], capture_output=True,
-                          text=True, timeout=300, check=False, cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mapper", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def test_bad_input_corpus_through_the_cli(tmp_path: Path) -> None:
@@ -41,7 +48,8 @@ def test_bad_input_corpus_through_the_cli(tmp_path: Path) -> None:
     errors = result.stderr.strip().splitlines()
     assert "Traceback" not in result.stderr
     failing = {name: why for name, why in expected.items() if why} | {
-        "deleted.txt": "file not found"}
+        "deleted.txt": "file not found"
+    }
     assert len(errors) == len(failing)  # one line per bad file, nothing else
     for name, why in failing.items():
         (line,) = [e for e in errors if e.startswith(f"dateline: {name}:")]
@@ -113,10 +121,34 @@ def test_any_text_maps_without_error(blank: Pipeline, text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(words=st.lists(st.sampled_from(
-    ["Lima", "Peru", "Paris,", "Texas", "the", "U.S.", "Colombian", "May", "Police", "AMLO",
-     "\n\n", "Caracas.", "Venezuela's", "Georgia", "protest", "'s", "—", "🇻🇪", "Bogotá"]),
-    max_size=40))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "Lima",
+                "Peru",
+                "Paris,",
+                "Texas",
+                "the",
+                "U.S.",
+                "Colombian",
+                "May",
+                "Police",
+                "AMLO",
+                "\n\n",
+                "Caracas.",
+                "Venezuela's",
+                "Georgia",
+                "protest",
+                "'s",
+                "—",
+                "🇻🇪",
+                "Bogotá",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_place_like_text_keeps_offsets_valid(blank: Pipeline, words: list[str]) -> None:
     from mapper.sources import article_from_text
 
@@ -137,8 +169,11 @@ def test_importer_gives_text_or_a_clear_error(raw: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(markup=st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnopscript&;#")),
-                      max_size=300))
+@given(
+    markup=st.text(
+        alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnopscript&;#")), max_size=300
+    )
+)
 def test_html_importer_never_fails(markup: str) -> None:
     title, text = html_to_text(markup)
     assert isinstance(title, str) and isinstance(text, str)
@@ -149,7 +184,8 @@ def test_cli_makes_no_network_connection(tmp_path: Path) -> None:
     guard = tmp_path / "guard"
     guard.mkdir()
     attempts = tmp_path / "attempts.log"
-    (guard / "sitecustomize.py").write_text(textwrap.dedent(f"""
+    (guard / "sitecustomize.py").write_text(
+        textwrap.dedent(f"""
         import socket
         _connect = socket.socket.connect
         def connect(self, address):
@@ -160,7 +196,9 @@ def test_cli_makes_no_network_connection(tmp_path: Path) -> None:
                 log.write(repr(address) + "\\n")
             raise ConnectionRefusedError("no network in this test")
         socket.socket.connect = connect
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     env = dict(os.environ, PYTHONPATH=f"{guard}{os.pathsep}{ROOT}")
     article = tmp_path / "a.html"
     article.write_text(HOSTILE_HTML, encoding="utf-8")

@@ -31,7 +31,11 @@ OK_LINE = re.compile(
 def run_main(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(MAIN), *map(str, args)],
-        capture_output=True, text=True, timeout=TIMEOUT_S, cwd=cwd, check=False,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        cwd=cwd,
+        check=False,
     )
 
 
@@ -100,8 +104,15 @@ def test_self_test_is_listed_in_help() -> None:
 def test_main_renders_snapshots_when_asked_as_the_packaged_app_is(tmp_path: Path) -> None:
     # mapper's export command runs the packaged app as "dateline --snapshot …".
     done = run_main(
-        "--snapshot", "--page", tmp_path / "nothing.html", "--out", tmp_path / "map.png",
-        "--width", "100", "--height", "100",
+        "--snapshot",
+        "--page",
+        tmp_path / "nothing.html",
+        "--out",
+        tmp_path / "map.png",
+        "--width",
+        "100",
+        "--height",
+        "100",
     )
 
     assert done.returncode == 1
@@ -173,13 +184,15 @@ def test_what_the_user_set_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_qt_environment_is_prepared_in_one_place_only() -> None:
     """main.py, the self-test, the renderer and the window all call ui.environment."""
-    sets_up = re.compile(
-        r"""environ(\.setdefault\(|\[)\s*["']QT|qInstallMessageHandler|geteuid"""
-    )
+    sets_up = re.compile(r"""environ(\.setdefault\(|\[)\s*["']QT|qInstallMessageHandler|geteuid""")
     for path in [MAIN, *sorted((ROOT / "ui").glob("*.py"))]:
         if path.name != "environment.py":
             found = sets_up.search(path.read_text(encoding="utf-8"))
             assert found is None, f"{path.name} sets up {found and found.group()} itself"
-    for caller in (MAIN, ROOT / "ui" / "app.py", ROOT / "ui" / "selftest.py",
-                   ROOT / "ui" / "snapshot.py"):
+    for caller in (
+        MAIN,
+        ROOT / "ui" / "app.py",
+        ROOT / "ui" / "selftest.py",
+        ROOT / "ui" / "snapshot.py",
+    ):
         assert "prepare_qt_environment(" in caller.read_text(encoding="utf-8"), caller.name

@@ -119,9 +119,7 @@ def test_render_leaves_no_window_behind(qapp, report_page, tmp_path):
     from ui.qt import QtWidgets
 
     before = {w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()}
-    result = snapshot.render_request(
-        snapshot.SnapshotRequest(report_page, None, WIDTH, HEIGHT)
-    )
+    result = snapshot.render_request(snapshot.SnapshotRequest(report_page, None, WIDTH, HEIGHT))
     assert result.image is not None and result.image.size() == QtCore.QSize(WIDTH, HEIGHT)
     # The map's place in the composition: full width, between header and footer.
     assert result.map_rect is not None
@@ -204,15 +202,52 @@ def test_a_page_that_never_gets_ready_times_out(qapp, tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--page", "{tmp}/missing.html", "--out", "{tmp}/x.png", "--width", "400",
-          "--height", "300"], "No such page"),
-        (["--page", "{page}", "--out", "{tmp}/x.gif", "--width", "400", "--height", "300"],
-         ".png or .pdf"),
+        (
+            [
+                "--page",
+                "{tmp}/missing.html",
+                "--out",
+                "{tmp}/x.png",
+                "--width",
+                "400",
+                "--height",
+                "300",
+            ],
+            "No such page",
+        ),
+        (
+            ["--page", "{page}", "--out", "{tmp}/x.gif", "--width", "400", "--height", "300"],
+            ".png or .pdf",
+        ),
         (["--page", "{page}", "--out", "{tmp}/x.png", "--width", "400"], "--height"),
-        (["--page", "{page}", "--out", "{tmp}/x.png", "--width", "400", "--height", "300",
-          "--scale", "3"], "scale must be 1 or 2"),
-        (["--page", "{page}", "--out", "{tmp}/no/such/folder/x.png", "--width", "400",
-          "--height", "300"], "does not exist"),
+        (
+            [
+                "--page",
+                "{page}",
+                "--out",
+                "{tmp}/x.png",
+                "--width",
+                "400",
+                "--height",
+                "300",
+                "--scale",
+                "3",
+            ],
+            "scale must be 1 or 2",
+        ),
+        (
+            [
+                "--page",
+                "{page}",
+                "--out",
+                "{tmp}/no/such/folder/x.png",
+                "--width",
+                "400",
+                "--height",
+                "300",
+            ],
+            "does not exist",
+        ),
     ],
 )
 def test_cli_failures_exit_non_zero_with_one_line(
@@ -231,21 +266,56 @@ def test_cli_failures_exit_non_zero_with_one_line(
 def test_cli_renders_in_a_process_of_its_own(report_page, tmp_path):
     """The command line ``mapper export`` runs: a fresh process, no display, quiet stderr."""
     out = tmp_path / "cli.png"
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
     completed = subprocess.run(
-        [sys.executable, "-m", "ui.snapshot", "--page", str(report_page), "--out", str(out),
-         "--width", str(WIDTH), "--height", str(HEIGHT), "--scale", "2"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "ui.snapshot",
+            "--page",
+            str(report_page),
+            "--out",
+            str(out),
+            "--width",
+            str(WIDTH),
+            "--height",
+            str(HEIGHT),
+            "--scale",
+            "2",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""
     assert QtGui.QImage(str(out)).size() == QtCore.QSize(2 * WIDTH, 2 * HEIGHT)
 
     failed = subprocess.run(
-        [sys.executable, "-m", "ui.snapshot", "--page", str(tmp_path / "nope.html"),
-         "--out", str(out), "--width", "10", "--height", "10"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "ui.snapshot",
+            "--page",
+            str(tmp_path / "nope.html"),
+            "--out",
+            str(out),
+            "--width",
+            "10",
+            "--height",
+            "10",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert failed.returncode != 0
     assert len(failed.stderr.splitlines()) == 1

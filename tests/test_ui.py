@@ -262,11 +262,16 @@ def test_new_pins_are_framed_until_the_reader_chooses_a_view(qtbot, window, lima
     # Scrolling the map (a wheel turn zooms it) is choosing a view too, popup or not.
     window.menu_actions.fit.trigger()
     qtbot.waitUntil(lambda: popup_text(qtbot, window) is None)
-    run_js(qtbot, window, "document.querySelector('.leaflet-container').dispatchEvent("
-                          "new WheelEvent('wheel', {deltaY: -300, bubbles: true,"
-                          " clientX: 300, clientY: 300}))")
-    qtbot.waitUntil(lambda: view_state(qtbot, window)["zoom"] != reading["zoom"],
-                    timeout=PAGE_TIMEOUT_MS)
+    run_js(
+        qtbot,
+        window,
+        "document.querySelector('.leaflet-container').dispatchEvent("
+        "new WheelEvent('wheel', {deltaY: -300, bubbles: true,"
+        " clientX: 300, clientY: 300}))",
+    )
+    qtbot.waitUntil(
+        lambda: view_state(qtbot, window)["zoom"] != reading["zoom"], timeout=PAGE_TIMEOUT_MS
+    )
     qtbot.wait(500)  # the wheel zoom settles
     zoomed = view_state(qtbot, window)
     bogota = tmp_path / "bogota.txt"
@@ -275,8 +280,9 @@ def test_new_pins_are_framed_until_the_reader_chooses_a_view(qtbot, window, lima
     assert same_view(view_state(qtbot, window), zoomed)
 
     window.menu_actions.fit.trigger()
-    qtbot.waitUntil(lambda: not same_view(view_state(qtbot, window), zoomed),
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: not same_view(view_state(qtbot, window), zoomed), timeout=PAGE_TIMEOUT_MS
+    )
 
 
 @pytest.mark.parametrize("target", ["window", "map"])
@@ -436,8 +442,13 @@ def test_about_box_credits_the_data(qtbot, window):
     box = window.findChild(QtWidgets.QMessageBox, "aboutBox")
     assert box is not None and box.isVisible()
     text = box.text()
-    for credit in ("GeoNames (CC BY 4.0)", "Natural Earth (public domain)", "Leaflet", "folium",
-                   "spaCy"):
+    for credit in (
+        "GeoNames (CC BY 4.0)",
+        "Natural Earth (public domain)",
+        "Leaflet",
+        "folium",
+        "spaCy",
+    ):
         assert credit in text
     assert "Dateline 0." in text
     box.close()
@@ -560,8 +571,9 @@ def test_the_map_comes_back_after_its_renderer_crashes(qtbot, window):
 
 def test_the_bridge_ignores_ids_it_does_not_know(qtbot, window):
     bridge = window.map_view.bridge
-    with qtbot.assertNotEmitted(bridge.place_selected), qtbot.assertNotEmitted(
-        bridge.excerpt_selected
+    with (
+        qtbot.assertNotEmitted(bridge.place_selected),
+        qtbot.assertNotEmitted(bridge.excerpt_selected),
     ):
         bridge.placeClicked("gn:0")
         bridge.placeClicked("x" * 10_000)

@@ -68,9 +68,7 @@ def test_not_a_place_removes_the_pin_and_is_remembered(qtbot, window, popups, se
         close_window(qtbot, again)
 
 
-def test_choosing_another_candidate_from_the_places_list_moves_the_pin(
-    qtbot, window, popups
-):
+def test_choosing_another_candidate_from_the_places_list_moves_the_pin(qtbot, window, popups):
     cuba = place_id(window, "Cuba")  # written "Cuban", "Cuba" and "Cubans" in the seed
     item = window.place_list.item_for(cuba)
     window.place_list.customContextMenuRequested.emit(
@@ -123,10 +121,13 @@ def test_a_projects_corrections_stay_the_projects_until_the_user_adopts_them(
 
     assert "Caracas" in {p.name for p in window.atlas.places()}
     path = tmp_path / "colleague.dateline"
-    save_project(path, Project(
-        articles=tuple(window.atlas.articles),
-        corrections=Corrections().with_correction("Caracas", None),
-    ))
+    save_project(
+        path,
+        Project(
+            articles=tuple(window.atlas.articles),
+            corrections=Corrections().with_correction("Caracas", None),
+        ),
+    )
     assert window.open_project(path)
     wait_until_mapped(qtbot, window)
     assert "Caracas" not in {p.name for p in window.atlas.places()}  # the project's map

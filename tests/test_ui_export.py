@@ -78,7 +78,8 @@ def export(qtbot, dialog: ExportDialog, path: Path, monkeypatch) -> SnapshotResu
 
 def reduced(image: QtGui.QImage) -> np.ndarray:
     small = image.scaled(
-        40, 30,
+        40,
+        30,
         QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
         QtCore.Qt.TransformationMode.SmoothTransformation,
     )
@@ -101,7 +102,13 @@ def test_file_export_opens_the_dialog_with_a_preview(qtbot, window):
     try:
         assert dialog.isModal() or dialog.windowModality() != QtCore.Qt.WindowModality.NonModal
         assert [dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())] == [
-            "png", "pdf", "html", "geojson", "csv", "kml"]
+            "png",
+            "pdf",
+            "html",
+            "geojson",
+            "csv",
+            "kml",
+        ]
         width, height = window.map_view.width(), window.map_view.height()
         assert f"{width} × {height}" in dialog.current_size_radio.text()
         credits = dialog.credits_label.text()
@@ -115,8 +122,9 @@ def test_file_export_opens_the_dialog_with_a_preview(qtbot, window):
         # Options redraw the preview: a PDF page is landscape A4 by default.
         dialog.set_format("pdf")
         assert dialog.paper_box.isVisibleTo(dialog) and not dialog.size_box.isVisibleTo(dialog)
-        qtbot.waitUntil(lambda: dialog.preview_label.pixmap().toImage() != first,
-                        timeout=PAGE_TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: dialog.preview_label.pixmap().toImage() != first, timeout=PAGE_TIMEOUT_MS
+        )
         page = wait_for_preview(qtbot, dialog)
         assert page.width() > page.height()
         # Data formats say what they hold instead.

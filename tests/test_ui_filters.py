@@ -33,22 +33,21 @@ def test_filter_panel_lists_actors_and_event_types_with_counts(window):
     types = [panel.event_list.item(i).text() for i in range(panel.event_list.count())]
     assert types[0].startswith("Protests (")
     assert types[-1].startswith("No event type (")
-    assert all(panel.event_list.item(i).checkState() == QtCore.Qt.CheckState.Checked
-               for i in range(panel.event_list.count()))
+    assert all(
+        panel.event_list.item(i).checkState() == QtCore.Qt.CheckState.Checked
+        for i in range(panel.event_list.count())
+    )
 
 
 def test_only_protests_leaves_only_places_with_protest_excerpts(qtbot, window):
     before = pin_ids(qtbot, window)
     window.filter_panel.set_checked(window.filter_panel.event_list, {"Protests"})
     settle(qtbot, window)
-    expected = {
-        p.id for p in window.atlas.places(where=Filter.of(event_types=["Protests"]))
-    }
+    expected = {p.id for p in window.atlas.places(where=Filter.of(event_types=["Protests"]))}
     assert expected and expected < before  # some places have no protest sentence
     assert pin_ids(qtbot, window) == expected  # verified in the page
     assert shown_places(window) == expected
-    assert json.loads(run_js(qtbot, window, "Dateline.filterState()"))["eventTypes"] == [
-        "Protests"]
+    assert json.loads(run_js(qtbot, window, "Dateline.filterState()"))["eventTypes"] == ["Protests"]
 
     # Clicking a remaining pin lists only its protest excerpts.
     caracas = place_id(window, "Caracas")
@@ -57,7 +56,8 @@ def test_only_protests_leaves_only_places_with_protest_excerpts(qtbot, window):
     for excerpt in window.atlas.excerpts_for_place(caracas, where=window.current_filter()):
         assert "Protests" in excerpt.event_types
     assert window.excerpt_list.count() == len(
-        window.atlas.excerpts_for_place(caracas, where=window.current_filter()))
+        window.atlas.excerpts_for_place(caracas, where=window.current_filter())
+    )
 
     window.filter_panel.clear()
     settle(qtbot, window)
@@ -77,8 +77,11 @@ def test_ticking_an_actor_keeps_only_places_where_it_appears(qtbot, window):
 def test_actor_search_hides_other_actors(window):
     panel = window.filter_panel
     panel.search.setText("protest")
-    visible = [panel.actor_list.item(i).text() for i in range(panel.actor_list.count())
-               if not panel.actor_list.item(i).isHidden()]
+    visible = [
+        panel.actor_list.item(i).text()
+        for i in range(panel.actor_list.count())
+        if not panel.actor_list.item(i).isHidden()
+    ]
     assert visible and all("protest" in text.lower() for text in visible)
     assert len(visible) < panel.actor_list.count()
 
@@ -122,7 +125,11 @@ def test_reloaded_event_types_retag_the_open_articles(qtbot, window):
     settle(qtbot, window)
     (gatherings,) = [label for label in listed() if label.startswith("Gatherings")]
     assert gatherings != "Gatherings (0)"
-    tagged = [e for e in window.atlas.excerpts_for_place(place_id(window, "Caracas"))
-              if "Gatherings" in e.event_types]
-    assert tagged and all("thousands" in e.text.lower() or "gather" in e.text.lower()
-                          for e in tagged)
+    tagged = [
+        e
+        for e in window.atlas.excerpts_for_place(place_id(window, "Caracas"))
+        if "Gatherings" in e.event_types
+    ]
+    assert tagged and all(
+        "thousands" in e.text.lower() or "gather" in e.text.lower() for e in tagged
+    )

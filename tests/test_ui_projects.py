@@ -26,8 +26,11 @@ def write_folder(folder: Path, count: int) -> list[Path]:
         sub.mkdir(exist_ok=True)
         path = sub / f"article_{i:03d}.txt"
         city = CITIES[i % len(CITIES)]
-        path.write_text(f"Report {i}\n\nThousands rallied in {city} on Monday. Police said "
-                        f"the march in {city} was peaceful.\n", encoding="utf-8")
+        path.write_text(
+            f"Report {i}\n\nThousands rallied in {city} on Monday. Police said "
+            f"the march in {city} was peaceful.\n",
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -37,8 +40,9 @@ def test_folder_import_with_a_bad_file_among_good_ones(qtbot, window, tmp_path, 
     write_folder(folder, 12)
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
     (folder / "notes.docx").write_bytes(b"PK")  # not an article type: skipped, not an error
-    monkeypatch.setattr(QtWidgets.QFileDialog, "getExistingDirectory",
-                        lambda *args, **kwargs: str(folder))
+    monkeypatch.setattr(
+        QtWidgets.QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder)
+    )
     window.menu_actions.import_folder.trigger()
     qtbot.waitUntil(lambda: len(window.atlas) == 13, timeout=PAGE_TIMEOUT_MS)
     wait_until_mapped(qtbot, window)
@@ -140,14 +144,16 @@ def test_project_round_trip_restores_everything(qtbot, window, tmp_path, seed_pa
     again = open_window(qtbot, [])
     try:
         assert again.open_project(path)
-        qtbot.waitUntil(lambda: len(again.atlas) == 2 and not again.is_busy,
-                        timeout=PAGE_TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: len(again.atlas) == 2 and not again.is_busy, timeout=PAGE_TIMEOUT_MS
+        )
         wait_until_mapped(qtbot, again)
         assert {a.title for a in again.atlas.articles} == {a.title for a in window.atlas.articles}
         assert "Caracas" not in {p.name for p in again.atlas.places()}
         assert again.filter_panel.ticked_event_types() == {"Protests"}
         assert json.loads(run_js(qtbot, again, "Dateline.filterState()"))["eventTypes"] == [
-            "Protests"]
+            "Protests"
+        ]
         view = json.loads(run_js(qtbot, again, "Dateline.viewState()"))
         assert abs(view["lat"] - 10.5) < 0.5 and abs(view["lon"] + 66.9) < 0.5
         assert view["zoom"] == 6
@@ -184,8 +190,7 @@ def slow_writes(monkeypatch) -> tuple[list[str], threading.Event]:
     return threads, go
 
 
-def test_the_window_keeps_running_while_a_project_is_written(qtbot, window, tmp_path,
-                                                           monkeypatch):
+def test_the_window_keeps_running_while_a_project_is_written(qtbot, window, tmp_path, monkeypatch):
     threads, go = slow_writes(monkeypatch)
     ticks: list[float] = []
     timer = QtCore.QTimer(window)
@@ -211,8 +216,7 @@ def test_a_change_made_during_a_save_stays_unsaved(qtbot, window, tmp_path, monk
     extra = tmp_path / "lima.txt"
     extra.write_text("Protests in Lima, Peru, drew thousands on Monday.", encoding="utf-8")
     window.open_paths([extra])
-    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy, timeout=PAGE_TIMEOUT_MS)
     with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
         go.set()
     assert window.isWindowModified(), "Lima came after the save: it is not in the file"
@@ -224,8 +228,7 @@ def test_a_background_autosave_never_outlives_the_save_after_it(qtbot, window, t
     extra = tmp_path / "quito.txt"
     extra.write_text("Talks in Quito, Ecuador.", encoding="utf-8")
     window.open_paths([extra])
-    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy, timeout=PAGE_TIMEOUT_MS)
     window.projects.autosave_timer.timeout.emit()  # the three-minute timer fires
     with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
         window.save_project(tmp_path / "p.dateline")

@@ -13,10 +13,10 @@ from ui.qt import QtWidgets
 
 VECTORS = (
     "Protests in Caracas <script>window.__pwned=1</script> grew. "
-    "Police in Lima saw <img src=x onerror=\"window.__pwned=2\"> banners. "
-    "Marchers in Quito chanted \"><svg onload=window.__pwned=3>. "
+    'Police in Lima saw <img src=x onerror="window.__pwned=2"> banners. '
+    'Marchers in Quito chanted "><svg onload=window.__pwned=3>. '
     "A link javascript:window.__pwned=4 spread in Havana. "
-    "</textarea></title><iframe srcdoc=\"<script>parent.__pwned=5</script>\"></iframe> in Madrid."
+    '</textarea></title><iframe srcdoc="<script>parent.__pwned=5</script>"></iframe> in Madrid.'
 )
 
 
@@ -28,8 +28,9 @@ def test_bad_input_corpus_in_the_window(qtbot, window, tmp_path):
     expected = make_corpus(tmp_path / "corpus")
     window.open_paths([tmp_path / "corpus"])
     good = sum(1 for why in expected.values() if why is None)
-    qtbot.waitUntil(lambda: len(window.atlas) >= good and not window.is_busy,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: len(window.atlas) >= good and not window.is_busy, timeout=PAGE_TIMEOUT_MS
+    )
     wait_until_mapped(qtbot, window)
     text = "\n".join(b.text() for b in visible_boxes(window))
     for name, why in expected.items():
@@ -42,9 +43,7 @@ def test_bad_input_corpus_in_the_window(qtbot, window, tmp_path):
     assert {p.id for p in window.atlas.places()} <= pin_ids(qtbot, window)
 
 
-def test_a_folder_with_a_pipe_and_a_link_out_imports_the_rest_and_says_why(
-    qtbot, window, tmp_path
-):
+def test_a_folder_with_a_pipe_and_a_link_out_imports_the_rest_and_says_why(qtbot, window, tmp_path):
     """A FIFO hung the import (and Cancel) before; a link out of the folder was read."""
     import os
 
@@ -59,8 +58,9 @@ def test_a_folder_with_a_pipe_and_a_link_out_imports_the_rest_and_says_why(
     (folder / "d.txt").write_text("Talks resumed in Quito.", encoding="utf-8")
     before = len(window.atlas)
     window.open_paths([folder])
-    qtbot.waitUntil(lambda: not window.is_busy and len(window.atlas) == before + 2,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: not window.is_busy and len(window.atlas) == before + 2, timeout=PAGE_TIMEOUT_MS
+    )
     wait_until_mapped(qtbot, window)
     names = {p.name for p in window.atlas.places()}
     assert {"Lima", "Quito"} <= names and "Oslo" not in names
@@ -81,8 +81,14 @@ def test_script_in_an_article_never_runs(qtbot, tmp_path):
         shown = popup_text(qtbot, window) or ""
         assert "<iframe" in shown or "Madrid" in shown
         assert run_js(qtbot, window, "typeof window.__pwned") == "undefined"
-        assert run_js(qtbot, window, "document.querySelectorAll('iframe, svg[onload], "
-                                     "img[onerror]').length") == 0
+        assert (
+            run_js(
+                qtbot,
+                window,
+                "document.querySelectorAll('iframe, svg[onload], img[onerror]').length",
+            )
+            == 0
+        )
     finally:
         close_window(qtbot, window)
 
@@ -91,8 +97,7 @@ def test_unsaved_work_is_offered_back_after_a_crash(qtbot, window, tmp_path):
     extra = tmp_path / "lima.txt"
     extra.write_text("Protests in Lima, Peru, drew thousands on Monday.", encoding="utf-8")
     window.open_paths([extra])
-    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy, timeout=PAGE_TIMEOUT_MS)
     assert window.isWindowModified()
     saved = window.autosave()
     assert saved == recovery_path() and saved.exists()
@@ -105,8 +110,9 @@ def test_unsaved_work_is_offered_back_after_a_crash(qtbot, window, tmp_path):
         assert box is not None and "unsaved work" in box.text()
         recover = next(b for b in box.buttons() if b.text() == "Recover")
         recover.click()
-        qtbot.waitUntil(lambda: len(again.atlas) == 2 and not again.is_busy,
-                        timeout=PAGE_TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: len(again.atlas) == 2 and not again.is_busy, timeout=PAGE_TIMEOUT_MS
+        )
         assert {a.title for a in again.atlas.articles} == titles
         assert again.isWindowModified()
     finally:
@@ -118,8 +124,7 @@ def test_saving_the_project_removes_the_recovery_copy(qtbot, window, tmp_path):
     extra = tmp_path / "quito.txt"
     extra.write_text("Talks in Quito, Ecuador.", encoding="utf-8")
     window.open_paths([extra])
-    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(window.atlas) == 2 and not window.is_busy, timeout=PAGE_TIMEOUT_MS)
     assert window.autosave() is not None
     with qtbot.waitSignal(window.project_saved, timeout=PAGE_TIMEOUT_MS):
         window.save_project(tmp_path / "p.dateline")

@@ -25,11 +25,14 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         description="Pin the places that news articles mention on an offline map.",
     )
     parser.add_argument(
-        "files", nargs="*", type=Path, help="articles to open (.txt, .md, .html, .htm); "
-        "with none, the built-in sample article"
+        "files",
+        nargs="*",
+        type=Path,
+        help="articles to open (.txt, .md, .html, .htm); with none, the built-in sample article",
     )
     parser.add_argument(
-        "--self-test", action="store_true",
+        "--self-test",
+        action="store_true",
         help="check this installation headless: map the sample article (or FILES), click "
         "a pin, export a PNG, print one line and exit 0 (1 with the reason on failure)",
     )

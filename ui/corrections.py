@@ -39,8 +39,10 @@ def build_correction_menu(
     menu.addSeparator()
     shown = list(surfaces[:_MAX_SURFACES])
     for surface in shown:
-        target = menu if len(shown) == 1 else menu.addMenu(
-            menu.tr("“{surface}” means…").format(surface=_shorten(surface))
+        target = (
+            menu
+            if len(shown) == 1
+            else menu.addMenu(menu.tr("“{surface}” means…").format(surface=_shorten(surface)))
         )
         _add_choices(target, place, surface, gazetteer, corrections, on_choice)
     return menu
@@ -69,8 +71,9 @@ def _add_choices(
     not_place.setObjectName("notAPlaceAction")
     not_place.triggered.connect(lambda _checked=False, s=surface: on_choice(s, None))
     if surface in corrections:
-        undo = menu.addAction(menu.tr("Forget my correction of “{surface}”").format(
-            surface=_shorten(surface)))
+        undo = menu.addAction(
+            menu.tr("Forget my correction of “{surface}”").format(surface=_shorten(surface))
+        )
         undo.setObjectName("forgetCorrectionAction")
         undo.triggered.connect(lambda _checked=False, s=surface: on_choice(s, FORGET))
 

@@ -59,9 +59,7 @@ def quiet_qt_messages(logger: logging.Logger) -> None:
     ``logger`` at debug level instead of stderr, for the rest of the process."""
     from ui.qt import QtCore
 
-    def handler(
-        _mode: QtCore.QtMsgType, _context: QtCore.QMessageLogContext, message: str
-    ) -> None:
+    def handler(_mode: QtCore.QtMsgType, _context: QtCore.QMessageLogContext, message: str) -> None:
         logger.debug("Qt: %s", message)
 
     _INSTALLED[:] = [handler]  # kept alive for as long as Qt may call it

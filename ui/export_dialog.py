@@ -668,8 +668,13 @@ class ExportDialog(QtWidgets.QDialog):
         self.paper_box.setVisible(key == "pdf")
         self.csv_box.setVisible(key == "csv")
         self.content_box.setEnabled(key in ("png", "pdf", "html", "kml"))
-        for widget in (self.subtitle_edit, self.legend_check, self.scale_bar_check,
-                       self.date_check, self.date_edit):
+        for widget in (
+            self.subtitle_edit,
+            self.legend_check,
+            self.scale_bar_check,
+            self.date_check,
+            self.date_edit,
+        ):
             widget.setEnabled(key != "kml")
         self.date_edit.setEnabled(key != "kml" and self.date_check.isChecked())
         custom = self.custom_size_radio.isChecked()
@@ -699,8 +704,10 @@ class ExportDialog(QtWidgets.QDialog):
             self.preview_label.setText(
                 summary_text(state)
                 + "\n\n"
-                + self.tr("Everything that passes the window's filters is exported, "
-                          "wherever it is on the map.")
+                + self.tr(
+                    "Everything that passes the window's filters is exported, "
+                    "wherever it is on the map."
+                )
             )
             self.info_label.setText(self._data_info(key))
             return
@@ -729,8 +736,9 @@ class ExportDialog(QtWidgets.QDialog):
         return {
             "html": self.tr("One file that works offline in any browser: pins, popups, legend."),
             "geojson": self.tr("RFC 7946 points, one per place, with excerpts and sources."),
-            "csv": self.tr("One row per mention: article, sentence, place, coordinates, "
-                           "actors, event types."),
+            "csv": self.tr(
+                "One row per mention: article, sentence, place, coordinates, actors, event types."
+            ),
             "kml": self.tr("One placemark per place, coloured by event type."),
         }.get(key, "")
 
@@ -933,8 +941,11 @@ class MapImageCopier(QtCore.QObject):
         if result.image is None:
             return
         QtWidgets.QApplication.clipboard().setImage(result.image)
-        self.copied.emit(self.tr("Copied the map image ({w} × {h} px).").format(
-            w=result.image.width(), h=result.image.height()))
+        self.copied.emit(
+            self.tr("Copied the map image ({w} × {h} px).").format(
+                w=result.image.width(), h=result.image.height()
+            )
+        )
 
     @QtCore.Slot(str)
     def _on_failed(self, message: str) -> None:

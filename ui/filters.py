@@ -11,8 +11,12 @@ from ui.qt import QtCore, QtGui, QtWidgets
 ID_ROLE = QtCore.Qt.ItemDataRole.UserRole
 
 _KIND_ORDER = {"person": 0, "organization": 1, "state": 2, "group": 3}
-_KIND_LABEL = {"person": "person", "organization": "organisation", "state": "state",
-               "group": "group"}
+_KIND_LABEL = {
+    "person": "person",
+    "organization": "organisation",
+    "state": "state",
+    "group": "group",
+}
 
 
 def swatch(color: str, size: int = 12) -> QtGui.QIcon:
@@ -96,7 +100,8 @@ class FilterPanel(QtWidgets.QWidget):
                 item.setToolTip(tip)  # plain text: QListWidget tooltips are not rich text here
                 item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(
-                    QtCore.Qt.CheckState.Checked if actor.id in ticked
+                    QtCore.Qt.CheckState.Checked
+                    if actor.id in ticked
                     else QtCore.Qt.CheckState.Unchecked
                 )
             self._on_search(self.search.text())
@@ -122,7 +127,8 @@ class FilterPanel(QtWidgets.QWidget):
                 item.setData(ID_ROLE, name)
                 item.setFlags(item.flags() | QtCore.Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(
-                    QtCore.Qt.CheckState.Unchecked if name in unticked
+                    QtCore.Qt.CheckState.Unchecked
+                    if name in unticked
                     else QtCore.Qt.CheckState.Checked
                 )
         finally:
@@ -161,7 +167,8 @@ class FilterPanel(QtWidgets.QWidget):
         try:
             for item in self._items(list_widget):
                 item.setCheckState(
-                    QtCore.Qt.CheckState.Checked if item.data(ID_ROLE) in keys
+                    QtCore.Qt.CheckState.Checked
+                    if item.data(ID_ROLE) in keys
                     else QtCore.Qt.CheckState.Unchecked
                 )
         finally:
@@ -210,8 +217,11 @@ class FilterPanel(QtWidgets.QWidget):
     def _on_search(self, text: str) -> None:
         needle = text.casefold().strip()
         for item in self._items(self.actor_list):
-            item.setHidden(bool(needle) and needle not in item.text().casefold()
-                           and needle not in item.toolTip().casefold())
+            item.setHidden(
+                bool(needle)
+                and needle not in item.text().casefold()
+                and needle not in item.toolTip().casefold()
+            )
 
     @staticmethod
     def _items(list_widget: QtWidgets.QListWidget) -> list[QtWidgets.QListWidgetItem]:

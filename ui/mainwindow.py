@@ -110,8 +110,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.session, self.refresher, pipeline_factory, use_cache=use_cache, parent=self
         )
         self.projects = ProjectFiles(
-            self, self.session, self.analysis, self.map_view, self.filter_panel,
-            self.refresher.now, autosave_ms=autosave_ms,
+            self,
+            self.session,
+            self.analysis,
+            self.map_view,
+            self.filter_panel,
+            self.refresher.now,
+            autosave_ms=autosave_ms,
         )
         self.correcting = Correcting(self, self.session, self.analysis)
         self._connect()
@@ -143,7 +148,8 @@ class MainWindow(QtWidgets.QMainWindow):
         session.modified_changed.connect(self.setWindowModified)
         session.project_path_changed.connect(lambda _path: self._update_title())
         session.project_corrections_changed.connect(
-            lambda count: self.menu_actions.adopt_corrections.setEnabled(count > 0))
+            lambda count: self.menu_actions.adopt_corrections.setEnabled(count > 0)
+        )
 
         self.analysis.progress.connect(self._set_busy)
         self.analysis.file_failed.connect(lambda message: show_status(self, message))
@@ -158,7 +164,8 @@ class MainWindow(QtWidgets.QMainWindow):
         actions.import_folder.triggered.connect(lambda: self.open_paths(ask_article_folder(self)))
         actions.open_project.triggered.connect(self.projects.ask_open)
         actions.recent_menu.aboutToShow.connect(
-            lambda: self.projects.fill_recent_menu(actions.recent_menu))
+            lambda: self.projects.fill_recent_menu(actions.recent_menu)
+        )
         actions.save_project.triggered.connect(self.projects.ask_save)
         actions.save_project_as.triggered.connect(self.projects.ask_save_as)
         actions.export.triggered.connect(self.show_export_dialog)
@@ -172,7 +179,8 @@ class MainWindow(QtWidgets.QMainWindow):
         actions.online.setChecked(session.online)
         actions.online.toggled.connect(self._on_online_toggled)
         actions.event_types.triggered.connect(
-            lambda: settings_dialogs.show_event_types(self, self.reload_event_types))
+            lambda: settings_dialogs.show_event_types(self, self.reload_event_types)
+        )
         actions.about.triggered.connect(self.show_about)
 
     # -- public -------------------------------------------------------------------
@@ -210,8 +218,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self.analysis.report_failures(skipped)
         folders = [path for path in given if path.is_dir()]
         if folders and not scan.found:
-            show_status(self, self.tr("No articles (.txt, .md, .html) in {folder}").format(
-                folder=printable(str(folders[0]))))
+            show_status(
+                self,
+                self.tr("No articles (.txt, .md, .html) in {folder}").format(
+                    folder=printable(str(folders[0]))
+                ),
+            )
         elif folders:
             show_status(self, self.tr("Importing {n} articles…").format(n=len(scan.found)))
         for path in scan.found:
@@ -279,8 +291,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self._copier = MapImageCopier(self)
             self._copier.copied.connect(lambda message: show_status(self, message))
         show_status(self, self.tr("Copying the map image…"))
-        self._copier.copy(self.map_view, self.atlas, self.current_filter(),
-                          self.session.event_types)
+        self._copier.copy(
+            self.map_view, self.atlas, self.current_filter(), self.session.event_types
+        )
 
     # -- building the window ------------------------------------------------------
     @QtCore.Slot()
@@ -381,8 +394,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resizeDocks([self.excerpts_dock, self.reader_dock], [2 * quarter] * 2, vertical)
 
     def _docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
-        return (self.articles_dock, self.places_dock, self.filters_dock, self.excerpts_dock,
-                self.reader_dock)
+        return (
+            self.articles_dock,
+            self.places_dock,
+            self.filters_dock,
+            self.excerpts_dock,
+            self.reader_dock,
+        )
 
     def _restore_layout(self) -> None:
         settings = app_info.settings()
@@ -421,19 +439,25 @@ class MainWindow(QtWidgets.QMainWindow):
         warning = self.session.taxonomy_warning
         if warning:
             show_error(
-                self, self.tr("Your event types file has a problem; the default types are used"),
+                self,
+                self.tr("Your event types file has a problem; the default types are used"),
                 [warning],
             )
 
     @QtCore.Slot(list, bool)
     def _on_batch_finished(self, failures: list[str], cancelled: bool) -> None:
         if cancelled:
-            show_status(self, self.tr("Cancelled: {n} articles are on the map.").format(
-                n=len(self.atlas)))
+            show_status(
+                self, self.tr("Cancelled: {n} articles are on the map.").format(n=len(self.atlas))
+            )
         reason = self.session.online_failure_to_report()
         if reason:
-            show_status(self, self.tr("Online lookups are off for this session ({reason}); "
-                                      "offline places are shown.").format(reason=reason))
+            show_status(
+                self,
+                self.tr(
+                    "Online lookups are off for this session ({reason}); offline places are shown."
+                ).format(reason=reason),
+            )
         if failures:
             show_error(self, self.tr("Some files could not be opened"), failures)
 
@@ -442,8 +466,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.progress_bar.hide()
         self.cancel_button.hide()
         self.state_label.setText(
-            self.tr("Ready") if self.session.pipeline is not None
-            else self.tr("No language model")
+            self.tr("Ready") if self.session.pipeline is not None else self.tr("No language model")
         )
         self.projects.restore_pending()
         self.idle.emit()
@@ -465,8 +488,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.article_list.set_articles(self.atlas.articles)
         self.article_list.choose(self.session.chosen_article or "")
         self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
-        self.filter_panel.set_event_types(
-            self.session.event_types, self.atlas.event_type_counts())
+        self.filter_panel.set_event_types(self.session.event_types, self.atlas.event_type_counts())
         # Every pin goes to the page once; the page applies the filter itself.
         if self._pins_encoder is None:
             self._pins_encoder = PinsEncoder()

@@ -263,8 +263,9 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         if not self.is_ready or self._closed:
             log.debug("Map page not ready; dropped Dateline.%s", function)
             return
-        self._page.call(function, *args, callback=None if callback is None
-                        else self._guarded(callback))
+        self._page.call(
+            function, *args, callback=None if callback is None else self._guarded(callback)
+        )
 
     def shutdown(self) -> None:
         """Stop the page and free it before its profile (QtWebEngine requires that order)."""

@@ -26,7 +26,7 @@ _HIGHLIGHT_COLOR = QtGui.QColor("#ffd54f")
 
 
 class ArticleList(QtWidgets.QListWidget):
-    """"All articles" followed by one entry per article.
+    """ "All articles" followed by one entry per article.
 
     Signals:
         article_chosen(str): the user chose this article id, or "" for all articles.

@@ -39,9 +39,7 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def excerpt_spans(excerpt: Excerpt, place_id: str | None) -> list[tuple[int, int]]:
     """Offsets (in the excerpt text) of the mentions of one place, or of every place."""
     return [
-        (h.start, h.end)
-        for h in excerpt.highlights
-        if place_id is None or h.place_id == place_id
+        (h.start, h.end) for h in excerpt.highlights if place_id is None or h.place_id == place_id
     ]
 
 

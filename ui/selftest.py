@@ -62,8 +62,10 @@ def prepare_environment() -> Path:
     # The shipped defaults, not the user's corrections, event types or settings (which
     # might switch online lookups on); nothing the run changes reaches them either.
     os.environ["DATELINE_DATA_DIR"] = str(folder / "data")
-    for settings_format in (QtCore.QSettings.Format.NativeFormat,
-                            QtCore.QSettings.Format.IniFormat):
+    for settings_format in (
+        QtCore.QSettings.Format.NativeFormat,
+        QtCore.QSettings.Format.IniFormat,
+    ):
         QtCore.QSettings.setPath(
             settings_format, QtCore.QSettings.Scope.UserScope, str(folder / "settings")
         )
@@ -239,8 +241,10 @@ class SelfTest(QtCore.QObject):
         self._fail(f"timed out after {self._timeout_s:g} s while {self._doing}")
 
     def _on_stuck(self) -> None:  # the watchdog thread
-        print(f"self-test FAILED: stuck for {self._timeout_s + 30:g} s while {self._doing}",
-              flush=True)
+        print(
+            f"self-test FAILED: stuck for {self._timeout_s + 30:g} s while {self._doing}",
+            flush=True,
+        )
         os._exit(1)
 
     def _fail(self, reason: str) -> None:
@@ -266,8 +270,10 @@ class SelfTest(QtCore.QObject):
 def _colour_count(image: QtGui.QImage, samples: int = 64) -> int:
     """Distinct colours on a grid of ``samples`` × ``samples`` points of the image."""
     width, height = image.width(), image.height()
-    return len({
-        image.pixel(x * (width - 1) // (samples - 1), y * (height - 1) // (samples - 1))
-        for x in range(samples)
-        for y in range(samples)
-    })
+    return len(
+        {
+            image.pixel(x * (width - 1) // (samples - 1), y * (height - 1) // (samples - 1))
+            for x in range(samples)
+            for y in range(samples)
+        }
+    )

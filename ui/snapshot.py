@@ -207,8 +207,13 @@ class Snapshotter(QtCore.QObject):
         # of a load it replaced (stopped, or finished late) is not taken for its own.
         url.setQuery(f"request={self._generation}")
         self._url = url
-        log.debug("Rendering %s at %s×%s, scale %g", url.toString(), request.width,
-                  request.height, request.scale)
+        log.debug(
+            "Rendering %s at %s×%s, scale %g",
+            url.toString(),
+            request.width,
+            request.height,
+            request.scale,
+        )
         self._timeout.start(max(1, int(request.timeout_s * 1000)))
         view.load(url)
 

@@ -147,7 +147,8 @@ class AnalysisWorker(QtCore.QObject):
         ready: list[ArticleAnalysis] = []
         last_emit = time.monotonic()
         analyses = pipeline.analyze_many(
-            articles, cache=self._cache,
+            articles,
+            cache=self._cache,
             progress=lambda message: self.progress.emit(message, 0, 0),  # a busy bar
         )
         try:

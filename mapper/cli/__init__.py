@@ -71,10 +71,17 @@ def _parser() -> argparse.ArgumentParser:
         "extract", help="print the places of each article as JSON (one object per line)"
     )
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
-    extract.add_argument("--no-cache", action="store_true",
-                         help="analyse every article again instead of reusing cached results")
-    extract.add_argument("--format", choices=["jsonl", "json"], default="jsonl",
-                         help="jsonl: one object per line (default); json: one array")
+    extract.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every article again instead of reusing cached results",
+    )
+    extract.add_argument(
+        "--format",
+        choices=["jsonl", "json"],
+        default="jsonl",
+        help="jsonl: one object per line (default); json: one array",
+    )
     evaluate = commands.add_parser(
         "evaluate", help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML)"
     )
@@ -82,11 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     extract.add_argument(
-        "--corrections", type=Path, metavar="FILE",
+        "--corrections",
+        type=Path,
+        metavar="FILE",
         help="corrections file to apply (default: the ones saved from the window)",
     )
     extract.add_argument(
-        "--online", action="store_true",
+        "--online",
+        action="store_true",
         help="ask Nominatim (OpenStreetMap) about names the offline gazetteer lacks "
         "(needs the network; at most 1 request/s; answers cached)",
     )
@@ -101,8 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     for command in (extract, evaluate, events, exporting):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
-        model.add_argument("--no-model", action="store_true",
-                           help="use no language model: places from the gazetteer alone (fast)")
+        model.add_argument(
+            "--no-model",
+            action="store_true",
+            help="use no language model: places from the gazetteer alone (fast)",
+        )
     return parser
 
 
@@ -199,7 +212,8 @@ def _analysed(
     fingerprint = pipeline.fingerprint() if inputs.projects else ""
     saved = {
         analysis.article.id: analysis
-        for project in inputs.projects if project.fingerprint == fingerprint
+        for project in inputs.projects
+        if project.fingerprint == fingerprint
         for analysis in project.analyses
     }
 
@@ -356,8 +370,15 @@ PAPER_PX = {"a4": (1123, 794), "letter": (1056, 816)}
 MIN_SIDE_PX, MAX_SIDE_PX = 100, 8000
 #: How long the renderer may take for one PNG or PDF, in seconds.
 RENDER_TIMEOUT_S = 180
-_SUFFIX_FORMATS = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html",
-                   ".geojson": "geojson", ".csv": "csv", ".kml": "kml"}
+_SUFFIX_FORMATS = {
+    ".png": "png",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".geojson": "geojson",
+    ".csv": "csv",
+    ".kml": "kml",
+}
 _NO_EVENT_NAMES = ("none", "no event type")
 
 
@@ -392,33 +413,73 @@ def _export_parser(
         "with no window. --actor and --event-type narrow the map as the window's filters do.",
     )
     export.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
-    export.add_argument("--to", required=True, type=Path, metavar="OUT",
-                        help="the file to write: .png, .pdf, .html, .geojson, .csv or .kml")
+    export.add_argument(
+        "--to",
+        required=True,
+        type=Path,
+        metavar="OUT",
+        help="the file to write: .png, .pdf, .html, .geojson, .csv or .kml",
+    )
     export.add_argument("--title", default="", help="title above the map (PNG, PDF, HTML)")
     export.add_argument("--subtitle", default="", help="subtitle under the title")
-    export.add_argument("--actor", action="append", default=[], metavar="A",
-                        help="only what names this actor (its name, any case, or its id); "
-                        "repeat for any of several")
-    export.add_argument("--event-type", action="append", default=[], metavar="T",
-                        help="only this kind of event (a name of the taxonomy, any case; "
-                        "'none' for sentences of no type); repeat for any of several")
-    export.add_argument("--width", type=_side, metavar="W",
-                        help="width of the picture in CSS pixels (PNG, PDF; default 1200, "
-                        "or the paper's for a PDF)")
-    export.add_argument("--height", type=_side, metavar="H",
-                        help="height in CSS pixels (default 800, or the paper's)")
-    export.add_argument("--scale", type=_scale, metavar="S",
-                        help="pixels per CSS pixel of a PNG: 1 (default) or 2")
-    export.add_argument("--paper", choices=sorted(PAPER_PX),
-                        help="PDF paper (default a4, unless --width/--height set the page)")
-    export.add_argument("--orientation", choices=["landscape", "portrait"],
-                        help="PDF paper orientation (default landscape)")
-    export.add_argument("--excel-bom", action="store_true",
-                        help="CSV: start with the byte-order mark Excel needs to read UTF-8")
-    export.add_argument("--corrections", type=Path, metavar="FILE",
-                        help="corrections file to apply (default: the ones saved from the window)")
-    export.add_argument("--no-cache", action="store_true",
-                        help="analyse every article again instead of reusing cached results")
+    export.add_argument(
+        "--actor",
+        action="append",
+        default=[],
+        metavar="A",
+        help="only what names this actor (its name, any case, or its id); "
+        "repeat for any of several",
+    )
+    export.add_argument(
+        "--event-type",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only this kind of event (a name of the taxonomy, any case; "
+        "'none' for sentences of no type); repeat for any of several",
+    )
+    export.add_argument(
+        "--width",
+        type=_side,
+        metavar="W",
+        help="width of the picture in CSS pixels (PNG, PDF; default 1200, "
+        "or the paper's for a PDF)",
+    )
+    export.add_argument(
+        "--height",
+        type=_side,
+        metavar="H",
+        help="height in CSS pixels (default 800, or the paper's)",
+    )
+    export.add_argument(
+        "--scale", type=_scale, metavar="S", help="pixels per CSS pixel of a PNG: 1 (default) or 2"
+    )
+    export.add_argument(
+        "--paper",
+        choices=sorted(PAPER_PX),
+        help="PDF paper (default a4, unless --width/--height set the page)",
+    )
+    export.add_argument(
+        "--orientation",
+        choices=["landscape", "portrait"],
+        help="PDF paper orientation (default landscape)",
+    )
+    export.add_argument(
+        "--excel-bom",
+        action="store_true",
+        help="CSV: start with the byte-order mark Excel needs to read UTF-8",
+    )
+    export.add_argument(
+        "--corrections",
+        type=Path,
+        metavar="FILE",
+        help="corrections file to apply (default: the ones saved from the window)",
+    )
+    export.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every article again instead of reusing cached results",
+    )
     return export
 
 
@@ -467,7 +528,8 @@ def _export_filter(
         for wanted in actors:
             key = wanted.strip().casefold()
             found = {
-                a.id for a in known
+                a.id
+                for a in known
                 if key in (a.id.casefold(), a.name.casefold())
                 or key in (alias.casefold() for alias in a.aliases)
             }
@@ -545,8 +607,10 @@ def _export(args: argparse.Namespace) -> int:
     except exports.ExportError as error:
         _complain(str(error))
         return 1
-    print(f"wrote {printable(str(out))} ({places} place{'' if places == 1 else 's'}, "
-          f"{sources} article{'' if sources == 1 else 's'})")
+    print(
+        f"wrote {printable(str(out))} ({places} place{'' if places == 1 else 's'}, "
+        f"{sources} article{'' if sources == 1 else 's'})"
+    )
     return 1 if inputs.failed else 0
 
 
@@ -586,19 +650,29 @@ def _render(
         # is Dateline itself, which renders when its first argument is --snapshot (main.py).
         renderer = ["--snapshot"] if getattr(sys, "frozen", False) else ["-m", "ui.snapshot"]
         command = [
-            sys.executable, *renderer,
-            "--page", str(page),
-            "--out", str(Path(args.to).absolute()),
-            "--width", str(width),
-            "--height", str(height),
-            "--scale", f"{args.scale or 1:g}",
+            sys.executable,
+            *renderer,
+            "--page",
+            str(page),
+            "--out",
+            str(Path(args.to).absolute()),
+            "--width",
+            str(width),
+            "--height",
+            str(height),
+            "--scale",
+            f"{args.scale or 1:g}",
         ]
         if fmt == "pdf" and paper is not None:
             command += ["--paper", paper, "--orientation", orientation]
         try:
             done = subprocess.run(
-                command, capture_output=True, text=True, env=_renderer_environment(),
-                timeout=RENDER_TIMEOUT_S, check=False,
+                command,
+                capture_output=True,
+                text=True,
+                env=_renderer_environment(),
+                timeout=RENDER_TIMEOUT_S,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             return f"the renderer did not finish within {RENDER_TIMEOUT_S} s"
@@ -623,4 +697,3 @@ def _renderer_environment() -> dict[str, str]:
         paths = [str(root), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
-

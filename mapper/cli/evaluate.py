@@ -107,7 +107,9 @@ class Score:
             "accuracy_at_161": round(near / len(errors), 4) if errors else 0.0,
             "auc": round(
                 statistics.fmean(math.log1p(e) / math.log1p(MAX_ERROR_KM) for e in errors), 4
-            ) if errors else 0.0,
+            )
+            if errors
+            else 0.0,
             "mean_error_km": round(statistics.fmean(errors), 1) if errors else 0.0,
             "median_error_km": round(statistics.median(errors), 1) if errors else 0.0,
             "strict_accuracy_at_161": round(near / (tp + fn), 4) if tp + fn else 0.0,
@@ -142,8 +144,11 @@ def read_corpus(path: Path) -> list[GoldArticle]:
         parsed = (_toponym(t) for t in element.iter("toponym"))
         toponyms = _realign(text, [t for t in parsed if t is not None])
         articles.append(
-            GoldArticle(id=element.get("file") or element.get("docid") or str(index),
-                        text=text, toponyms=tuple(toponyms))
+            GoldArticle(
+                id=element.get("file") or element.get("docid") or str(index),
+                text=text,
+                toponyms=tuple(toponyms),
+            )
         )
     return articles
 
@@ -156,7 +161,9 @@ def _toponym(element: ET.Element) -> GoldToponym | None:
     lat = element.findtext("latitude") or element.findtext("gaztag/lat") or ""
     lon = element.findtext("longitude") or element.findtext("gaztag/lon") or ""
     return GoldToponym(
-        start=int(start), end=int(end), name=name.strip(),
+        start=int(start),
+        end=int(end),
+        name=name.strip(),
         type=(element.findtext("type") or "Literal").strip(),
         lat=float(lat) if lat.strip() else None,
         lon=float(lon) if lon.strip() else None,
@@ -173,8 +180,7 @@ def _realign(text: str, toponyms: list[GoldToponym]) -> list[GoldToponym]:
     if shift == 0:
         return toponyms
     return [
-        GoldToponym(t.start + shift, t.end + shift, t.name, t.type, t.lat, t.lon)
-        for t in toponyms
+        GoldToponym(t.start + shift, t.end + shift, t.name, t.type, t.lat, t.lon) for t in toponyms
     ]
 
 
@@ -189,8 +195,11 @@ def score_article(gold: GoldArticle, predicted: Sequence[ResolvedMention], score
     for toponym in geocoded:
         score.gold_by_type[toponym.type] += 1
         match = next(
-            (i for i, p in enumerate(predicted)
-             if i not in used and p.mention.start < toponym.end and toponym.start < p.mention.end),
+            (
+                i
+                for i, p in enumerate(predicted)
+                if i not in used and p.mention.start < toponym.end and toponym.start < p.mention.end
+            ),
             None,
         )
         if match is None:
@@ -229,4 +238,3 @@ def evaluate(articles: Iterable[GoldArticle], pipeline: Pipeline) -> Score:
         score.articles += 1
     score.seconds = time.perf_counter() - started
     return score
-

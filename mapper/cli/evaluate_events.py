@@ -144,8 +144,13 @@ def evaluate_events(
         if f1 is not None:
             f1s.append(f1)
         per_type[name] = {
-            "precision": precision, "recall": recall, "f1": f1, "support": support,
-            "tp": tp[name], "fp": fp[name], "fn": fn[name],
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": support,
+            "tp": tp[name],
+            "fp": fp[name],
+            "fn": fn[name],
         }
     total = len(known)
     return {
@@ -168,17 +173,23 @@ def print_report(report: dict[str, Any]) -> None:
     def number(value: float | None) -> str:
         return "   —" if value is None else f"{value:.3f}"
 
-    print(f"{report['file']}: {report['records']} records"
-          + (f" ({report['skipped']} with unknown labels skipped)" if report["skipped"] else ""))
-    print(f"macro-F1 over {len(report['types_in_macro_f1'])} ACLED types: "
-          f"{report['macro_f1']:.3f}   coverage {report['coverage']:.1%}   "
-          f"{report['records_per_second']:.0f} records/s "
-          f"(tagging {report['tag_ms_per_record']:.2f} ms/record)")
+    print(
+        f"{report['file']}: {report['records']} records"
+        + (f" ({report['skipped']} with unknown labels skipped)" if report["skipped"] else "")
+    )
+    print(
+        f"macro-F1 over {len(report['types_in_macro_f1'])} ACLED types: "
+        f"{report['macro_f1']:.3f}   coverage {report['coverage']:.1%}   "
+        f"{report['records_per_second']:.0f} records/s "
+        f"(tagging {report['tag_ms_per_record']:.2f} ms/record)"
+    )
     print()
     print(f"{'type':<30} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
     for name, row in report["per_type"].items():
-        print(f"{name:<30} {number(row['precision']):>6} {number(row['recall']):>6} "
-              f"{number(row['f1']):>6} {row['support']:>8}")
+        print(
+            f"{name:<30} {number(row['precision']):>6} {number(row['recall']):>6} "
+            f"{number(row['f1']):>6} {row['support']:>8}"
+        )
     print()
     print("confusion (gold → predicted: count)")
     for gold, row in report["confusion"].items():

@@ -20,12 +20,56 @@ MIN_WEIGHT, MAX_WEIGHT = 0.05, 1.0
 #: Most inflected variants one pattern (or one part of a gapped pattern) may expand to.
 MAX_VARIANTS = 5000
 #: Words that are never inflected in a pattern ("front" keeps "in front of" as it is).
-FUNCTION_WORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "to", "into", "onto", "from", "by", "with",
-    "without", "for", "and", "or", "as", "up", "down", "out", "off", "over", "under", "against",
-    "between", "through", "during", "after", "before", "near", "his", "her", "its", "their",
-    "our", "my", "your", "any", "no", "not", "this", "that", "these", "those", "front",
-})
+FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "into",
+        "onto",
+        "from",
+        "by",
+        "with",
+        "without",
+        "for",
+        "and",
+        "or",
+        "as",
+        "up",
+        "down",
+        "out",
+        "off",
+        "over",
+        "under",
+        "against",
+        "between",
+        "through",
+        "during",
+        "after",
+        "before",
+        "near",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "any",
+        "no",
+        "not",
+        "this",
+        "that",
+        "these",
+        "those",
+        "front",
+    }
+)
 _VOWELS = frozenset("aeiou")
 _GAP = "..."
 

@@ -69,74 +69,272 @@ DISASTER_FACTOR = 0.3
 
 
 #: Determiner-like negations: they negate the next few words (a noun phrase).
-_NEGATE_NOUN = frozenset({
-    "no", "neither", "nor", "without",
-    # "stop fighting", "halt the offensive"
-    "stop", "stops", "stopped", "stopping", "halt", "halts", "halted", "cease", "ceases",
-    "ceased",
-})
+_NEGATE_NOUN = frozenset(
+    {
+        "no",
+        "neither",
+        "nor",
+        "without",
+        # "stop fighting", "halt the offensive"
+        "stop",
+        "stops",
+        "stopped",
+        "stopping",
+        "halt",
+        "halts",
+        "halted",
+        "cease",
+        "ceases",
+        "ceased",
+    }
+)
 _NEGATE_NOUN_SCOPE = 3
 #: Verbal negations and denials: they reach further into the clause.
-_NEGATE_VERB = frozenset({
-    "not", "n't", "never", "cannot", "deny", "denies", "denied", "denying", "reject", "rejects",
-    "rejected", "rejecting", "refute", "refuted", "refutes", "foil", "foiled", "foils",
-    "thwart", "thwarted", "thwarts", "avert", "averted", "prevent", "prevented", "prevents",
-})
+_NEGATE_VERB = frozenset(
+    {
+        "not",
+        "n't",
+        "never",
+        "cannot",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "reject",
+        "rejects",
+        "rejected",
+        "rejecting",
+        "refute",
+        "refuted",
+        "refutes",
+        "foil",
+        "foiled",
+        "foils",
+        "thwart",
+        "thwarted",
+        "thwarts",
+        "avert",
+        "averted",
+        "prevent",
+        "prevented",
+        "prevents",
+    }
+)
 _NEGATE_VERB_SCOPE = 6
 #: Words right after a trigger that say it did not happen ("the march was cancelled").
-_NEGATE_AFTER = frozenset({
-    "cancelled", "canceled", "postponed", "averted", "foiled", "thwarted", "called",  # ~ off
-})
+_NEGATE_AFTER = frozenset(
+    {
+        "cancelled",
+        "canceled",
+        "postponed",
+        "averted",
+        "foiled",
+        "thwarted",
+        "called",  # ~ off
+    }
+)
 _NEGATE_AFTER_SCOPE = 3
 #: Modal, conditional and intent words: what follows may not (yet) have happened.
-_HYPOTHETICAL = frozenset({
-    "would", "could", "might", "will", "shall", "should", "'ll", "if", "unless", "whether",
-    "threaten", "threatens", "threatened", "threatening", "prepared", "preparing", "ready",
-    "plan", "plans", "planned", "planning", "intend", "intends", "intended", "vow", "vows",
-    "vowed", "pledge", "pledged", "want", "wants", "wanted", "seek", "seeks", "sought",
-    "try", "tries", "tried", "trying", "attempt", "attempts", "attempted", "possible",
-    "potential", "upcoming", "fear", "fears", "feared", "risk", "warn", "warns", "warned",
-    "fail", "fails", "failed", "failing",  # "failed to win defections"
-    "urge", "urges", "urged", "demand", "demands", "demanded", "aims", "aim", "aimed",
-    "call", "calls", "called", "calling",  # "called for an end to the fighting"
-})
+_HYPOTHETICAL = frozenset(
+    {
+        "would",
+        "could",
+        "might",
+        "will",
+        "shall",
+        "should",
+        "'ll",
+        "if",
+        "unless",
+        "whether",
+        "threaten",
+        "threatens",
+        "threatened",
+        "threatening",
+        "prepared",
+        "preparing",
+        "ready",
+        "plan",
+        "plans",
+        "planned",
+        "planning",
+        "intend",
+        "intends",
+        "intended",
+        "vow",
+        "vows",
+        "vowed",
+        "pledge",
+        "pledged",
+        "want",
+        "wants",
+        "wanted",
+        "seek",
+        "seeks",
+        "sought",
+        "try",
+        "tries",
+        "tried",
+        "trying",
+        "attempt",
+        "attempts",
+        "attempted",
+        "possible",
+        "potential",
+        "upcoming",
+        "fear",
+        "fears",
+        "feared",
+        "risk",
+        "warn",
+        "warns",
+        "warned",
+        "fail",
+        "fails",
+        "failed",
+        "failing",  # "failed to win defections"
+        "urge",
+        "urges",
+        "urged",
+        "demand",
+        "demands",
+        "demanded",
+        "aims",
+        "aim",
+        "aimed",
+        "call",
+        "calls",
+        "called",
+        "calling",  # "called for an end to the fighting"
+    }
+)
 #: Needs a lower-case spelling to count: "May" is usually the month.
 _HYPOTHETICAL_LOWER_ONLY = frozenset({"may"})
 _HYPOTHETICAL_SCOPE = 6
 #: Words that make what follows a claim about someone else's act.
-_ALLEGED = frozenset({
-    "accuse", "accuses", "accused", "accusing", "accusation", "accusations", "allege",
-    "alleges", "alleged", "allegedly", "allegation", "allegations", "rumour", "rumours",
-    "rumor", "rumors", "unconfirmed", "unverified",
-})
+_ALLEGED = frozenset(
+    {
+        "accuse",
+        "accuses",
+        "accused",
+        "accusing",
+        "accusation",
+        "accusations",
+        "allege",
+        "alleges",
+        "alleged",
+        "allegedly",
+        "allegation",
+        "allegations",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+        "unconfirmed",
+        "unverified",
+    }
+)
 _ALLEGED_SCOPE = 8
 #: Words after which an event is what a protest or a statement is about, not the event
 #: reported: "protested against the killing of …", "condemned the shelling".
-_TOPIC = frozenset({
-    "against", "protest", "protests", "protested", "protesting", "commemorate",
-    "commemorates", "commemorated", "commemorating", "mark", "marks", "marked", "marking",
-    "anniversary", "mourn", "mourns", "mourned", "mourning", "denounce", "denounces",
-    "denounced", "denouncing", "condemn", "condemns", "condemned", "condemning",
-})
+_TOPIC = frozenset(
+    {
+        "against",
+        "protest",
+        "protests",
+        "protested",
+        "protesting",
+        "commemorate",
+        "commemorates",
+        "commemorated",
+        "commemorating",
+        "mark",
+        "marks",
+        "marked",
+        "marking",
+        "anniversary",
+        "mourn",
+        "mourns",
+        "mourned",
+        "mourning",
+        "denounce",
+        "denounces",
+        "denounced",
+        "denouncing",
+        "condemn",
+        "condemns",
+        "condemned",
+        "condemning",
+    }
+)
 _TOPIC_SCOPE = 6
 #: Natural and accidental causes: "the earthquake killed 50 people" is not violence.
-_DISASTER = frozenset({
-    "earthquake", "earthquakes", "quake", "flood", "floods", "flooding", "storm", "storms",
-    "hurricane", "typhoon", "cyclone", "tornado", "landslide", "landslides", "avalanche",
-    "tsunami", "heatwave", "wildfire", "wildfires", "crash", "collision", "accident",
-    "accidents", "drowned", "drowning", "disease", "cholera", "virus", "epidemic", "pandemic",
-})
+_DISASTER = frozenset(
+    {
+        "earthquake",
+        "earthquakes",
+        "quake",
+        "flood",
+        "floods",
+        "flooding",
+        "storm",
+        "storms",
+        "hurricane",
+        "typhoon",
+        "cyclone",
+        "tornado",
+        "landslide",
+        "landslides",
+        "avalanche",
+        "tsunami",
+        "heatwave",
+        "wildfire",
+        "wildfires",
+        "crash",
+        "collision",
+        "accident",
+        "accidents",
+        "drowned",
+        "drowning",
+        "disease",
+        "cholera",
+        "virus",
+        "epidemic",
+        "pandemic",
+    }
+)
 _DISASTER_SCOPE = 6
 #: Tokens that end a clause when looking back (or ahead) from a trigger.
-_CLAUSE_BREAKS = frozenset({
-    ",", ";", ":", "—", "–", "(", ")", "but", "while", "whereas", "although", "though",
-    "however", "yet", "after", "before", "since", "because", "when", "where", "which", "who",
-    "as",
-})
+_CLAUSE_BREAKS = frozenset(
+    {
+        ",",
+        ";",
+        ":",
+        "—",
+        "–",
+        "(",
+        ")",
+        "but",
+        "while",
+        "whereas",
+        "although",
+        "though",
+        "however",
+        "yet",
+        "after",
+        "before",
+        "since",
+        "because",
+        "when",
+        "where",
+        "which",
+        "who",
+        "as",
+    }
+)
 _OPEN_QUOTES = frozenset({"“", "«", "„"})
 _CLOSE_QUOTES = frozenset({"”", "»"})
 _STRAIGHT_QUOTES = frozenset({'"'})
-
 
 
 @dataclass(frozen=True)
@@ -225,11 +423,20 @@ class EventTagger:
                     continue
                 start = tokens.offsets[best.start]
                 end = tokens.offsets[best.end - 1] + len(tokens.words[best.end - 1])
-                found.append((-score, type_index, EventTag(
-                    type=self.taxonomy.types[type_index].name, score=round(score, 4),
-                    trigger=text[start:end], trigger_start=start, trigger_end=end,
-                    sentence=sentence,
-                )))
+                found.append(
+                    (
+                        -score,
+                        type_index,
+                        EventTag(
+                            type=self.taxonomy.types[type_index].name,
+                            score=round(score, 4),
+                            trigger=text[start:end],
+                            trigger_start=start,
+                            trigger_end=end,
+                            sentence=sentence,
+                        ),
+                    )
+                )
             tags.extend(tag for *_, tag in sorted(found, key=lambda f: (f[0], f[1])))
         return tags
 
@@ -361,8 +568,10 @@ class EventTagger:
             ):
                 return 0.0
         factor = 1.0
-        if any(lower[k] in _HYPOTHETICAL or tokens.words[k] in _HYPOTHETICAL_LOWER_ONLY
-               for k in _nearest(before, _HYPOTHETICAL_SCOPE)):
+        if any(
+            lower[k] in _HYPOTHETICAL or tokens.words[k] in _HYPOTHETICAL_LOWER_ONLY
+            for k in _nearest(before, _HYPOTHETICAL_SCOPE)
+        ):
             factor *= HYPOTHETICAL_FACTOR
         for scope, cues, cue_factor in (
             (_ALLEGED_SCOPE, _ALLEGED, ALLEGED_FACTOR),
@@ -438,8 +647,10 @@ def _join_parts(
         last_end = end
         for part_number in range(1, rule.parts):
             following = [
-                (s, e) for s, e, n in found[part_number]
-                if n == sentence and last_end <= s <= last_end + MAX_GAP
+                (s, e)
+                for s, e, n in found[part_number]
+                if n == sentence
+                and last_end <= s <= last_end + MAX_GAP
                 and not any(tokens.lower[i] in _CLAUSE_BREAKS for i in range(last_end, s))
             ]
             if not following:
@@ -461,8 +672,7 @@ def _drop_overlapped(matches: list[_Match]) -> list[_Match]:
     for match in by_length:
         length = match.end - match.start
         if any(
-            k.start < match.end and match.start < k.end and k.end - k.start > length
-            for k in kept
+            k.start < match.end and match.start < k.end and k.end - k.start > length for k in kept
         ):
             continue
         kept.append(match)

@@ -74,7 +74,6 @@ class Taxonomy:
         return resource_path(f"{ICON_DIR}/{self.get(name).icon}")
 
 
-
 def default_taxonomy_path() -> Path:
     """The taxonomy shipped with the app (``resources/event_types.toml``)."""
     return resource_path(TAXONOMY_FILE)
@@ -147,8 +146,9 @@ class _Checker:
             )
         version = data.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
-            raise self.fail(f"version {version!r} is not supported (expected {FORMAT_VERSION}).",
-                            "version")
+            raise self.fail(
+                f"version {version!r} is not supported (expected {FORMAT_VERSION}).", "version"
+            )
         inflections = self.inflections(data.get("inflections", {}))
         raw_types = data.get("types")
         if not isinstance(raw_types, list) or not raw_types:
@@ -157,8 +157,9 @@ class _Checker:
         for number, raw in enumerate(raw_types, start=1):
             event_type = self.event_type(raw, number, inflections)
             if any(t.name == event_type.name for t in types):
-                raise self.fail(f"the type name {event_type.name!r} is used twice.",
-                                f'"{event_type.name}"')
+                raise self.fail(
+                    f"the type name {event_type.name!r} is used twice.", f'"{event_type.name}"'
+                )
             types.append(event_type)
         names = {t.name for t in types}
         for event_type in types:
@@ -166,7 +167,8 @@ class _Checker:
                 if other not in names or other == event_type.name:
                     raise self.fail(
                         f"type {event_type.name!r}: outranks {other!r}, which is not another "
-                        "type of this file.", f'"{other}"' if other in names else other,
+                        "type of this file.",
+                        f'"{other}"' if other in names else other,
                     )
         return Taxonomy(tuple(types), self.path, inflections)
 
@@ -190,7 +192,7 @@ class _Checker:
             raise self.fail(f"{label} is not a table.")
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise self.fail(f"{label} has no name (add name = \"...\").")
+            raise self.fail(f'{label} has no name (add name = "...").')
         label, near = f"type {name!r}", f'"{name}"'
         unknown = sorted(set(raw) - set(_TYPE_KEYS))
         if unknown:
@@ -204,7 +206,7 @@ class _Checker:
         color = raw.get("color")
         if not isinstance(color, str) or not _COLOR.match(color):
             raise self.fail(
-                f"{label}: color {color!r} is not a colour of the form \"#rrggbb\".",
+                f'{label}: color {color!r} is not a colour of the form "#rrggbb".',
                 str(color) if isinstance(color, str) else near,
             )
         icon = raw.get("icon")
@@ -223,7 +225,7 @@ class _Checker:
             raise self.fail(f"{label}: outranks must be a list of type names.", near)
         patterns = raw.get("patterns")
         if not isinstance(patterns, list) or not patterns:
-            raise self.fail(f"{label} has no patterns (add patterns = [\"...\"]).", near)
+            raise self.fail(f'{label} has no patterns (add patterns = ["..."]).', near)
         for pattern in patterns:
             if not isinstance(pattern, str):
                 raise self.fail(f"{label}: pattern {pattern!r} is not text.", near)
@@ -239,7 +241,11 @@ class _Checker:
             except ValueError as error:
                 raise self.fail(f"{label}: pattern {pattern!r}: {error}", pattern) from None
         return EventType(
-            name=name.strip(), acled=acled, color=color.upper(), icon=icon,
-            description=description.strip(), patterns=tuple(patterns),
+            name=name.strip(),
+            acled=acled,
+            color=color.upper(),
+            icon=icon,
+            description=description.strip(),
+            patterns=tuple(patterns),
             outranks=tuple(outranks),
         )

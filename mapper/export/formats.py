@@ -254,14 +254,10 @@ class _PlaceSummary:
 def _by_frequency(types: Counter[str], rank: dict[str, int]) -> tuple[str, ...]:
     """Event types, most excerpts first; ties in legend order, then as first seen."""
     first_seen = {name: index for index, name in enumerate(types)}
-    return tuple(
-        sorted(types, key=lambda t: (-types[t], rank.get(t, len(rank)), first_seen[t]))
-    )
+    return tuple(sorted(types, key=lambda t: (-types[t], rank.get(t, len(rank)), first_seen[t])))
 
 
-def _summaries(
-    atlas: Atlas, where: Filter, taxonomy: dict[str, str]
-) -> list[_PlaceSummary]:
+def _summaries(atlas: Atlas, where: Filter, taxonomy: dict[str, str]) -> list[_PlaceSummary]:
     """The places that pass, most mentioned first, without non-finite coordinates."""
     rank = {name: index for index, name in enumerate(taxonomy)}
     counts = atlas.mention_counts(where=where)
@@ -271,13 +267,9 @@ def _summaries(
             continue
         excerpts = tuple(atlas.excerpts_for_place(place.id, where=where))
         actors = tuple(dict.fromkeys(a for e in excerpts for a in e.actor_ids))
-        ordered = _by_frequency(
-            Counter(t for e in excerpts for t in e.event_types), rank
-        )
+        ordered = _by_frequency(Counter(t for e in excerpts for t in e.event_types), rank)
         # Like the page: only the chosen types count when the event-type facet is set.
-        eligible = [
-            t for t in ordered if where.event_types is None or t in where.event_types
-        ]
+        eligible = [t for t in ordered if where.event_types is None or t in where.event_types]
         out.append(
             _PlaceSummary(
                 place=place,
@@ -294,9 +286,7 @@ def _summaries(
 # -- GeoJSON ---------------------------------------------------------------------------------
 
 
-def to_geojson(
-    atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ()
-) -> dict[str, Any]:
+def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ()) -> dict[str, Any]:
     """The places that pass as an RFC 7946 FeatureCollection (WGS 84, ``[lon, lat]``).
 
     One Point feature per place, most mentioned first, with properties ``id``, ``name``,
@@ -523,7 +513,8 @@ def write_kml(
     _sub(
         document,
         "name",
-        title or f"Dateline: {count} place{'' if count == 1 else 's'} from "
+        title
+        or f"Dateline: {count} place{'' if count == 1 else 's'} from "
         f"{len(sources)} article{'' if len(sources) == 1 else 's'}",
     )
     _sub(document, "open", "1")

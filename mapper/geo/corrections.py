@@ -162,8 +162,7 @@ class Corrections(Mapping[str, Correction]):
         except FileNotFoundError:
             return cls()
         except OSError as error:
-            raise CorrectionsError(
-                f"{name}: cannot be read ({error.strerror or error})") from None
+            raise CorrectionsError(f"{name}: cannot be read ({error.strerror or error})") from None
         except JsonLimitError as error:
             raise CorrectionsError(f"{name}: {error}") from None
         try:
@@ -198,8 +197,7 @@ def candidates_for(name: str, gazetteer: Gazetteer, limit: int = 8) -> list[Cand
 
 def describe(place: Place) -> str:
     """A one-line description: name — admin area, country · kind · population."""
-    where = ", ".join(part for part in (place.admin1, place.country)
-                      if part and part != place.name)
+    where = ", ".join(part for part in (place.admin1, place.country) if part and part != place.name)
     parts = [place.name + (f" — {where}" if where else ""), place.kind]
     if place.population:
         parts.append(f"pop. {place.population:,}")

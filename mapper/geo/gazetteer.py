@@ -239,10 +239,17 @@ class IndexState(enum.Enum):
 
 #: SQLite error codes (the low byte) that say the machine, not the file, is at fault.
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-_MACHINE_CODES = frozenset({
-    sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_NOMEM,
-    sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_AUTH,
-})
+_MACHINE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_NOMEM,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_AUTH,
+    }
+)
 
 #: Seconds the probe waits for a lock before calling the index busy.
 _PROBE_TIMEOUT_S = 1.0
@@ -344,8 +351,11 @@ def _usable_index(path: Path, aliases: dict[str, Any]) -> Path:
 
 def _build_temporary_index(path: Path, aliases: dict[str, Any], problem: str) -> Path:
     """Build the index in a temporary folder that is removed when the process exits."""
-    log.warning("gazetteer index cannot be kept in %s (%s); using a temporary one this session",
-                path.parent, problem)
+    log.warning(
+        "gazetteer index cannot be kept in %s (%s); using a temporary one this session",
+        path.parent,
+        problem,
+    )
     folder = Path(tempfile.mkdtemp(prefix="dateline-gazetteer-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     temporary = folder / path.name
@@ -461,8 +471,18 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         place_id = f"cc:{code}"
         name = info["name"]
         places.append(
-            (place_id, name, "country", float(latlng[0]), float(latlng[1]), name, code,
-             int(info.get("population") or 0), "", 0)
+            (
+                place_id,
+                name,
+                "country",
+                float(latlng[0]),
+                float(latlng[1]),
+                name,
+                code,
+                int(info.get("population") or 0),
+                "",
+                0,
+            )
         )
         spellings = [s for s in extra.get("altSpellings", []) if len(s) > 3]
         spellings += [extra.get("name", ""), *aliases["countries"].get(code, [])]
@@ -478,8 +498,18 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
     for continent in continents.values():
         place_id = f"gn:{continent['geonameId']}"
         places.append(
-            (place_id, continent["name"], "continent", float(continent["lat"]),
-             float(continent["lng"]), "", "", int(continent.get("population") or 0), "", 0)
+            (
+                place_id,
+                continent["name"],
+                "continent",
+                float(continent["lat"]),
+                float(continent["lng"]),
+                "",
+                "",
+                int(continent.get("population") or 0),
+                "",
+                0,
+            )
         )
         add_names(place_id, continent["name"], [continent.get("asciiName", "")], demonym=False)
 
@@ -493,19 +523,33 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
             us_states[row["iso_3166_2"][3:]] = row["name"]
         place_id = row["id"]
         code = row["country_code"]
-        places.append((place_id, row["name"], "admin1", float(row["lat"]), float(row["lon"]),
-                       country_names.get(code, code), code, 0, row["name"], 0))
+        places.append(
+            (
+                place_id,
+                row["name"],
+                "admin1",
+                float(row["lat"]),
+                float(row["lon"]),
+                country_names.get(code, code),
+                code,
+                0,
+                row["name"],
+                0,
+            )
+        )
         add_names(place_id, row["name"], row["alt_names"].split("|"), demonym=False)
 
     # Regions, seas and oceans (resources/gazetteer/regions.toml), then demonyms of
     # regions and continents ("European" → Europe).
-    region_ids: dict[str, str] = {continent["name"]: f"gn:{continent['geonameId']}"
-                                  for continent in continents.values()}
+    region_ids: dict[str, str] = {
+        continent["name"]: f"gn:{continent['geonameId']}" for continent in continents.values()
+    }
     for index, (name, region) in enumerate(sorted(aliases["regions"]["regions"].items())):
         place_id = f"rg:{index}"
         region_ids[name] = place_id
-        places.append((place_id, name, "region", float(region["lat"]), float(region["lon"]),
-                       "", "", 0, "", 0))
+        places.append(
+            (place_id, name, "region", float(region["lat"]), float(region["lon"]), "", "", 0, "", 0)
+        )
         add_names(place_id, name, region.get("alt", []), demonym=False)
     for name, words in aliases["regions"]["demonyms"].items():
         for word in words:
@@ -523,10 +567,18 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         if capital:
             capital_taken.add(code)
         places.append(
-            (place_id, city["name"], "city", float(city["latitude"]), float(city["longitude"]),
-             country_names.get(code, code), code, int(city.get("population") or 0),
-             us_states.get(city.get("admin1code", ""), "") if code == "US" else "",
-             int(capital))
+            (
+                place_id,
+                city["name"],
+                "city",
+                float(city["latitude"]),
+                float(city["longitude"]),
+                country_names.get(code, code),
+                code,
+                int(city.get("population") or 0),
+                us_states.get(city.get("admin1code", ""), "") if code == "US" else "",
+                int(capital),
+            )
         )
         alternates = [
             alt
@@ -604,6 +656,10 @@ def prior_rank(place: Place) -> float:
 
 def _to_location(place: Place) -> Location:
     address = ", ".join(part for part in (place.name, place.admin1, place.country) if part)
-    raw = {"id": place.id, "kind": place.kind, "country_code": place.country_code,
-           "population": place.population}
+    raw = {
+        "id": place.id,
+        "kind": place.kind,
+        "country_code": place.country_code,
+        "population": place.population,
+    }
     return Location(address, (place.lat, place.lon), raw)

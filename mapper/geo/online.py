@@ -125,8 +125,10 @@ class OnlineGeocoder:
 
 def _open_answer_cache(path: Path) -> sqlite3.Connection:
     """The answers cache on disk, or in memory (one warning) where the disk cannot hold it."""
-    schema = ("CREATE TABLE IF NOT EXISTS answers (service TEXT, key TEXT, answer TEXT,"
-              " PRIMARY KEY (service, key))")
+    schema = (
+        "CREATE TABLE IF NOT EXISTS answers (service TEXT, key TEXT, answer TEXT,"
+        " PRIMARY KEY (service, key))"
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, check_same_thread=False, timeout=5)

@@ -38,8 +38,23 @@ UNKNOWN_SOURCE = "ner-unknown"
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Entity labels whose words are not places (except countries inside ORG names).
 BLOCKING_LABELS = frozenset(
-    {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "TIME",
-     "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "FAC"}
+    {
+        "PERSON",
+        "ORG",
+        "WORK_OF_ART",
+        "PRODUCT",
+        "EVENT",
+        "LAW",
+        "LANGUAGE",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+        "FAC",
+    }
 )
 #: Longest place name tried by the gazetteer scan, in tokens ("Santiago de los Caballeros").
 MAX_NAME_TOKENS = 5
@@ -88,7 +103,8 @@ def find_place_mentions(
     ]
     known = _without_overlaps([m for m in found if m.source != UNKNOWN_SOURCE])
     unknown = [
-        m for m in found
+        m
+        for m in found
         if m.source == UNKNOWN_SOURCE
         and not any(m.start < k.end and k.start < m.end for k in known)
     ]
@@ -182,10 +198,13 @@ def _acceptable(
         labels == {"PERSON"}
         and span.start in lone_names
         and span.text not in surnames
-        and (broad or any(
-            m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG
-            for m in matches
-        ))
+        and (
+            broad
+            or any(
+                m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG
+                for m in matches
+            )
+        )
     ):
         labels = set()
     if labels and labels - {"ORG", "FAC"}:
@@ -196,8 +215,7 @@ def _acceptable(
         # well-known place; a small town inside an organisation's name does not.
         opens_entity = span.start in blocked_starts
         known = any(
-            m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG
-            for m in matches
+            m.place.kind == "admin1" or m.place.population >= MIN_POPULATION_IN_ORG for m in matches
         )
         if not (opens_entity and known):
             return False
@@ -254,8 +272,10 @@ def _capitalised_runs(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
     start: int | None = None
     for i in range(len(doc)):
         joins = start is not None and not tokens.line_break_after[i - 1]
-        if tokens.capitalised[i] and not tokens.punct[i] and not (
-            tokens.stop[i] and (start is None or not joins)
+        if (
+            tokens.capitalised[i]
+            and not tokens.punct[i]
+            and not (tokens.stop[i] and (start is None or not joins))
         ):
             if start is None or not joins:
                 if start is not None:

@@ -122,19 +122,17 @@ def resolve_mentions(
         decided = _decided(mention, gazetteer, corrections, online)
         if decided is not None:
             fixed[mention] = decided
-    mentions = [
-        m for m in mentions if not (corrections and _not_a_place(m.surface, corrections))
-    ]
+    mentions = [m for m in mentions if not (corrections and _not_a_place(m.surface, corrections))]
     first_context = article_context(mentions, gazetteer)
-    first = {
-        m: fixed.get(m) or choose_place(text, m, gazetteer, first_context) for m in mentions
-    }
+    first = {m: fixed.get(m) or choose_place(text, m, gazetteer, first_context) for m in mentions}
     # One anchor per (name, place): an article naming Caracas ten times has one Caracas.
-    anchors = list({
-        (m.surface, chosen[0].id): (m.surface, chosen[0])
-        for m, chosen in first.items()
-        if chosen is not None and chosen[0].kind in _ANCHOR_KINDS
-    }.values())
+    anchors = list(
+        {
+            (m.surface, chosen[0].id): (m.surface, chosen[0])
+            for m, chosen in first.items()
+            if chosen is not None and chosen[0].kind in _ANCHOR_KINDS
+        }.values()
+    )
     context = ArticleContext(
         country_weights=_blend(
             first_context.country_weights,
@@ -205,7 +203,9 @@ def choose_place(
 
 
 def _best_of(
-    matches: Sequence[NameMatch], surface: str, containers: Sequence[Place],
+    matches: Sequence[NameMatch],
+    surface: str,
+    containers: Sequence[Place],
     context: ArticleContext,
 ) -> tuple[Place, float]:
     """The best-scored candidate and its confidence (softmax share of the best)."""
@@ -266,8 +266,10 @@ def _nearness(place: Place, surface: str, context: ArticleContext) -> float:
             ),
             default=None,
         )
-        nearest = math.inf if smallest is None else _EARTH_DIAMETER_KM * math.asin(
-            min(1.0, math.sqrt(smallest))
+        nearest = (
+            math.inf
+            if smallest is None
+            else _EARTH_DIAMETER_KM * math.asin(min(1.0, math.sqrt(smallest)))
         )
         known = context.nearness[key] = math.exp(-nearest / _NEARBY_KM)
     return known

@@ -298,9 +298,7 @@ class PinsEncoder:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[Excerpt, str]] = {}
 
-    def encode(
-        self, atlas: Atlas, *, event_types: Sequence[tuple[str, str]] = ()
-    ) -> EncodedJson:
+    def encode(self, atlas: Atlas, *, event_types: Sequence[tuple[str, str]] = ()) -> EncodedJson:
         """Every pin of the atlas, as :func:`js_call` sends it to ``Dateline.setPins``."""
         taxonomy = event_type_colors(event_types)
         kept: dict[tuple[str, str], tuple[Excerpt, str]] = {}
@@ -321,7 +319,7 @@ class PinsEncoder:
                 head = _json_for_html(point_feature(place, {**properties, "excerpts": None}))
                 assert head.endswith(self._OPEN_END)
                 features.append(
-                    f"{head[: -len(self._OPEN_END)]}\"excerpts\":[{','.join(entries)}]}}}}"
+                    f'{head[: -len(self._OPEN_END)]}"excerpts":[{",".join(entries)}]}}}}'
                 )
         self._entries = kept  # entries of excerpts gone from the atlas are dropped
         meta = _json_for_html(_pins_meta(taxonomy, actor_names))
@@ -620,7 +618,9 @@ def build_page(
     if static:
         # A snapshot grabs one frame: nothing may be half-way through a transition.
         options.update(
-            zoom_animation=False, fade_animation=False, marker_zoom_animation=False,
+            zoom_animation=False,
+            fade_animation=False,
+            marker_zoom_animation=False,
             inertia=False,
         )
     if credits_in_frame:

@@ -105,8 +105,13 @@ def to_json(project: Project) -> dict[str, Any]:
         "format": _FORMAT,
         "version": _VERSION,
         "articles": [
-            {"id": a.id, "title": a.title, "text": a.text, "source": a.source,
-             "published": a.published}
+            {
+                "id": a.id,
+                "title": a.title,
+                "text": a.text,
+                "source": a.source,
+                "published": a.published,
+            }
             for a in project.articles
         ],
         "corrections": project.corrections.to_json(),
@@ -146,7 +151,7 @@ def from_json(data: Any) -> Project:
 
 def _project_of(data: Any) -> Project:
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise ProjectError(f"{_DAMAGED} (no \"format\": \"{_FORMAT}\")")
+        raise ProjectError(f'{_DAMAGED} (no "format": "{_FORMAT}")')
     version = data.get("version")
     if version != _VERSION:
         shown = version if isinstance(version, int) and abs(version) < 10**6 else "unknown"
@@ -196,8 +201,10 @@ def _filter(value: Any) -> Filter:
             return None
         where = f"filter.{key}"
         # Not read_id: "" is a value too (filters.NO_EVENT, "sentences of no event type").
-        return [read_str(item, f"{where}[{index}]", MAX_ID_CHARS)
-                for index, item in enumerate(read_list(values, where, MAX_FILTER_VALUES))]
+        return [
+            read_str(item, f"{where}[{index}]", MAX_ID_CHARS)
+            for index, item in enumerate(read_list(values, where, MAX_FILTER_VALUES))
+        ]
 
     return Filter.of(
         actors=facet("actors"), event_types=facet("eventTypes"), articles=facet("articles")
@@ -245,8 +252,12 @@ def _usable_analyses(value: Any, articles: dict[str, Article]) -> Iterator[Artic
         done.add(article_id)
         yield analysis
     if dropped:  # one line, however many: a crafted file must not flood the log
-        log.warning("%d damaged analyses in the project were dropped, their articles are "
-                    "analysed again (the first: %s)", len(dropped), dropped[0])
+        log.warning(
+            "%d damaged analyses in the project were dropped, their articles are "
+            "analysed again (the first: %s)",
+            len(dropped),
+            dropped[0],
+        )
 
 
 class _UnreadableError(DatelineError):
@@ -284,16 +295,24 @@ def save_project(path: Path, project: Project) -> None:
         payload = "".join(_json_pieces(to_json(project))).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise _cannot_write(path, error) from None
     try:
-        with os.fdopen(handle, "wb") as raw, gzip.GzipFile(
-            # Level 6, not 9: a quarter of the time for 4% more bytes (1,000 articles:
-            # 0.45 s instead of 1.6 s, 3.9 MB instead of 3.7 MB).
-            fileobj=raw, mode="wb", filename="", mtime=0, compresslevel=6
-        ) as stream:
+        with (
+            os.fdopen(handle, "wb") as raw,
+            gzip.GzipFile(
+                # Level 6, not 9: a quarter of the time for 4% more bytes (1,000 articles:
+                # 0.45 s instead of 1.6 s, 3.9 MB instead of 3.7 MB).
+                fileobj=raw,
+                mode="wb",
+                filename="",
+                mtime=0,
+                compresslevel=6,
+            ) as stream,
+        ):
             stream.write(payload)
             stream.flush()
         with open(temporary, "rb+") as synced:  # noqa: PTH123 -- fsync needs a file object
@@ -308,8 +327,7 @@ def save_project(path: Path, project: Project) -> None:
 
 
 def _cannot_write(path: Path, error: OSError) -> ProjectError:
-    return ProjectError(f"{printable(path.name)}: cannot be written "
-                        f"({error.strerror or error})")
+    return ProjectError(f"{printable(path.name)}: cannot be written ({error.strerror or error})")
 
 
 def load_project(path: Path) -> Project:
@@ -334,10 +352,13 @@ def load_project(path: Path) -> Project:
         json_bytes = _inflate(compressed)
         del compressed
         with collector_paused():
-            data = loads_bounded(json_bytes, max_depth=MAX_PROJECT_DEPTH,
-                                 max_int_digits=MAX_PROJECT_INT_DIGITS,
-                                 # NaN is refused field by field, naming the field.
-                                 allow_nonfinite=True)
+            data = loads_bounded(
+                json_bytes,
+                max_depth=MAX_PROJECT_DEPTH,
+                max_int_digits=MAX_PROJECT_INT_DIGITS,
+                # NaN is refused field by field, naming the field.
+                allow_nonfinite=True,
+            )
         del json_bytes
         return from_json(data)
     except (JsonLimitError, _UnreadableError) as error:
@@ -345,8 +366,7 @@ def load_project(path: Path) -> Project:
     except ProjectError as error:
         raise ProjectError(f"{name}: {error}") from None
     except MemoryError:
-        raise ProjectError(
-            f"{name}: too large to open with the memory available") from None
+        raise ProjectError(f"{name}: too large to open with the memory available") from None
 
 
 def _inflate(compressed: bytes) -> bytes:
@@ -361,18 +381,19 @@ def _inflate(compressed: bytes) -> bytes:
             # In steps (one call's output is held twice while it is made), and never
             # more than one byte past the bound: enough to know the bound is passed.
             piece = inflater.decompress(
-                pending, min(_INFLATE_STEP_BYTES, MAX_PROJECT_JSON_BYTES - size + 1))
+                pending, min(_INFLATE_STEP_BYTES, MAX_PROJECT_JSON_BYTES - size + 1)
+            )
             size += len(piece)
             if size > MAX_PROJECT_JSON_BYTES:
                 raise _UnreadableError(
-                    f"inflates to more than {MAX_PROJECT_JSON_BYTES >> 20:,} MB of data")
+                    f"inflates to more than {MAX_PROJECT_JSON_BYTES >> 20:,} MB of data"
+                )
             pieces.append(piece)
             if not piece and len(inflater.unconsumed_tail) == len(pending):
                 break  # no progress: the input ends before the stream does
             pending = inflater.unconsumed_tail
     except zlib.error:
-        raise _UnreadableError(
-            "not gzip-compressed, or the file is truncated or damaged") from None
+        raise _UnreadableError("not gzip-compressed, or the file is truncated or damaged") from None
     if not inflater.eof:
         raise _UnreadableError("the file is truncated or damaged: its compressed data ends early")
     if inflater.unused_data.strip(b"\0"):

@@ -240,15 +240,16 @@ def analysis_from_dict(
     # Each sentence, actor and mention spans at least one character (or the text is empty).
     most = len(article.text) + 1
     sentences = tuple(_each(value_of(record, "sentences"), "sentences", most, reader.sentence))
-    places = tuple(_each(value_of(record, "places"), "places", MAX_PLACE_MENTIONS,
-                         reader.resolved))
+    places = tuple(_each(value_of(record, "places"), "places", MAX_PLACE_MENTIONS, reader.resolved))
     actors = tuple(_each(value_of(record, "actors"), "actors", most, reader.actor))
     reader.actor_ids.update(actor.id for actor in actors)
-    actor_mentions = tuple(_each(value_of(record, "actor_mentions"), "actor_mentions", most,
-                                 reader.actor_mention))
+    actor_mentions = tuple(
+        _each(value_of(record, "actor_mentions"), "actor_mentions", most, reader.actor_mention)
+    )
     events = tuple(_each(value_of(record, "events"), "events", most, reader.event))
-    notes = tuple(_each(record.get("notes", []), "notes", _MAX_NOTES,
-                        lambda note: read_str(note, "")))
+    notes = tuple(
+        _each(record.get("notes", []), "notes", _MAX_NOTES, lambda note: read_str(note, ""))
+    )
     return ArticleAnalysis(
         article=article,
         sentences=sentences,
@@ -256,8 +257,9 @@ def analysis_from_dict(
         actors=actors,
         actor_mentions=actor_mentions,
         events=events,
-        pipeline_version=read_str(record.get("pipeline_version", ""), "pipeline_version",
-                                  MAX_ID_CHARS),
+        pipeline_version=read_str(
+            record.get("pipeline_version", ""), "pipeline_version", MAX_ID_CHARS
+        ),
         notes=notes,
     )
 
@@ -353,8 +355,9 @@ class _AnalysisReader:
             )
             where = "place"
             raw_place = record.get("place", _MISSING)
-            place = self._places.place(raw_place if type(raw_place) is dict
-                                       else read_object(raw_place, ""))
+            place = self._places.place(
+                raw_place if type(raw_place) is dict else read_object(raw_place, "")
+            )
             where = "sentence"
             sentence = self.sentence(record.get("sentence", _MISSING))
         except FormatError as error:
@@ -363,7 +366,8 @@ class _AnalysisReader:
         return ResolvedMention(
             mention=mention,
             place=place,
-            score=score if type(score) is float and math.isfinite(score)
+            score=score
+            if type(score) is float and math.isfinite(score)
             else read_number(score, "score"),
             sentence=sentence,
         )
@@ -377,8 +381,14 @@ class _AnalysisReader:
             id=read_id(record.get("id", _MISSING), "id"),
             name=read_str(record.get("name", _MISSING), "name"),
             kind=cast(ActorKind, kind),
-            aliases=tuple(_each(record.get("aliases", []), "aliases", len(self.text) + 1,
-                                lambda alias: read_str(alias, ""))),
+            aliases=tuple(
+                _each(
+                    record.get("aliases", []),
+                    "aliases",
+                    len(self.text) + 1,
+                    lambda alias: read_str(alias, ""),
+                )
+            ),
             role=read_str(record.get("role", ""), "role"),
         )
 
@@ -403,7 +413,8 @@ class _AnalysisReader:
         score = record.get("score", _MISSING)
         return EventTag(
             type=_short_str(record.get("type", _MISSING), "type"),
-            score=score if type(score) is float and math.isfinite(score)
+            score=score
+            if type(score) is float and math.isfinite(score)
             else read_number(score, "score"),
             trigger=_short_str(record.get("trigger", _MISSING), "trigger"),
             trigger_start=trigger_start,
@@ -423,8 +434,7 @@ def _place(record: dict[str, Any]) -> Place:
         lat=read_number(record.get("lat", _MISSING), "lat", -90.0, 90.0),
         lon=read_number(record.get("lon", _MISSING), "lon", -180.0, 180.0),
         country=read_str(record.get("country", _MISSING), "country"),
-        country_code=read_str(record.get("country_code", _MISSING), "country_code",
-                              MAX_ID_CHARS),
+        country_code=read_str(record.get("country_code", _MISSING), "country_code", MAX_ID_CHARS),
         population=read_int(record.get("population", 0), "population", 0, _MAX_POPULATION),
         admin1=read_str(record.get("admin1", ""), "admin1"),
         source=read_str(record.get("source", "geonames"), "source", MAX_ID_CHARS),

@@ -41,10 +41,23 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 #: Words after an organisation name that show it was part of a title.
-_TITLE_HEADS = frozenset({
-    "adviser", "advisor", "secretary", "minister", "spokesman", "spokeswoman",
-    "spokesperson", "official", "officials", "chief", "director", "envoy", "ambassador",
-})
+_TITLE_HEADS = frozenset(
+    {
+        "adviser",
+        "advisor",
+        "secretary",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "officials",
+        "chief",
+        "director",
+        "envoy",
+        "ambassador",
+    }
+)
 _ARTICLES = ("the ", "The ")
 
 
@@ -64,8 +77,9 @@ class ActorLexicon:
             data = tomllib.load(handle)
         return cls(
             titles=tuple(sorted(data["titles"]["words"], key=len, reverse=True)),
-            groups=tuple(sorted((w.lower() for w in data["groups"]["words"]),
-                                key=len, reverse=True)),
+            groups=tuple(
+                sorted((w.lower() for w in data["groups"]["words"]), key=len, reverse=True)
+            ),
             state_verbs=frozenset(w.lower() for w in data["state_verbs"]["words"]),
             not_actors=frozenset(data["not_actors"]["words"]),
         )
@@ -105,9 +119,7 @@ class _Collector:
             aliases = known.aliases
             if surface != known.name and surface not in aliases:
                 aliases = (*aliases, surface)
-            self.actors[actor_id] = Actor(
-                actor_id, known.name, kind, aliases, known.role or role
-            )
+            self.actors[actor_id] = Actor(actor_id, known.name, kind, aliases, known.role or role)
         self.mentions.append(ActorMention(actor_id, start, end, surface))
         self.taken.append((start, end))
 
@@ -162,8 +174,7 @@ def find_actors(
         elif _capital_speaking(text, resolved, gazetteer, lexicon):
             country = gazetteer.country(place.country_code)
             if country is not None:
-                found.add("state", country.country_code, country.name,
-                          mention.start, mention.end)
+                found.add("state", country.country_code, country.name, mention.start, mention.end)
 
     # Groups.
     for start, end, name in _groups(text, lexicon):
@@ -189,11 +200,12 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
         role = ""
         for title in lexicon.titles:
             if written.startswith(title + " ") and len(words) > len(title.split()):
-                role, words = title, words[len(title.split()):]
+                role, words = title, words[len(title.split()) :]
                 break
-        if len(words) < 2 or not all(w[:1].isupper() or w in ("de", "da", "van", "von", "bin",
-                                                              "al", "del", "la", "le")
-                                     for w in words):
+        if len(words) < 2 or not all(
+            w[:1].isupper() or w in ("de", "da", "van", "von", "bin", "al", "del", "la", "le")
+            for w in words
+        ):
             continue
         name = " ".join(words).removesuffix("'s").removesuffix("’s")
         people.append((ent, name, role or _title_before(text, ent.start_char, lexicon)))
@@ -202,7 +214,7 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
 
 def _title_before(text: str, start: int, lexicon: ActorLexicon) -> str:
     """The title written right before a name, if any ("Secretary of State ")."""
-    before = text[max(0, start - 80):start]
+    before = text[max(0, start - 80) : start]
     for title in lexicon.titles:
         pattern = re.escape(title) + r"(?: of (?:[A-Z][\w.'’-]*\s?)+?)?\s+$"
         found = re.search(pattern, before)
@@ -236,7 +248,7 @@ def _capital_speaking(
         m.capital and m.place.id == resolved.place.id for m in gazetteer.matches(mention.surface)
     ):
         return False
-    after = text[mention.end:mention.end + 40].split()
+    after = text[mention.end : mention.end + 40].split()
     return bool(after) and after[0].strip(",.;:").lower() in lexicon.state_verbs
 
 

@@ -2,7 +2,7 @@
 
 The real window opens on the seed article (``Pipeline.blank``, no model) at its default
 size; once the map shows its pins, each export asks the live map for its view, composes
-the report page (``mapper.export.formats``) and renders it offscreen (``ui.snapshot``), and writes
+the report page (``mapper.export.html``) and renders it offscreen (``ui.snapshot``), and writes
 the file. Seconds, from the request until the file is written:
 
 - ``png_export_current_view_s``: the median of a few PNG exports of the current view at 1×
@@ -37,7 +37,8 @@ LATE = "the export did not finish in time"
 
 def _export_seconds(window: Any, renderer: Any, out: Path | None, settings: Any) -> float:
     """One export of the window's current view (``out=None``: an image only, a preview)."""
-    from ui.export_dialog import MapState, capture_map_state
+    from mapper.export.layout import MapState
+    from ui.export_dialog import capture_map_state
 
     outcome: list[object] = []
     renderer.finished.connect(outcome.append)
@@ -74,10 +75,10 @@ def _close(renderer: Any) -> None:
 def run() -> dict[str, Any]:
     """Open the seed article in the window, then time PNG and PDF exports of its view."""
     application()
+    from mapper.export.layout import ReportSettings, forget_frame_heights
     from mapper.pipeline import Pipeline
     from mapper.sources import seed_paths
-    from ui import export_dialog
-    from ui.export_dialog import ReportRenderer, ReportSettings
+    from ui.export_dialog import ReportRenderer
     from ui.mainwindow import MainWindow
     from ui.qt import QtCore
 
@@ -89,7 +90,7 @@ def run() -> dict[str, Any]:
             folder = Path(tmp)
             settings = ReportSettings(title="Bench: the seed article", date="2026-01-01")
             on_paper = ReportSettings(**{**vars(settings), "paper": "a4"})
-            export_dialog._frame_heights.clear()
+            forget_frame_heights()
             cold = ReportRenderer()
             png_cold = _export_seconds(window, cold, folder / "cold.png", settings)
             _close(cold)

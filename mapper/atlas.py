@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from mapper.filters import OPEN, Filter
+from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.store.gc_pause import collector_paused
 from mapper.types import (
     Actor,
@@ -47,11 +47,6 @@ class Excerpt:
     highlights: tuple[Highlight, ...]  # every place mention inside the sentence
     actor_ids: tuple[str, ...] = ()  # actors named in the sentence, in text order
     event_types: tuple[str, ...] = ()  # event types of the sentence, highest score first
-
-    @property
-    def place_ids(self) -> tuple[str, ...]:
-        """Ids of the places this excerpt mentions, in text order, without repeats."""
-        return tuple(dict.fromkeys(h.place_id for h in self.highlights))
 
 
 class Atlas:
@@ -259,7 +254,6 @@ class Atlas:
         return self._event_type_counts(where)
 
     def _event_type_counts(self, where: Filter) -> dict[str, int]:
-        from mapper.filters import NO_EVENT
 
         counts: dict[str, int] = defaultdict(int)
         for excerpt in self._excerpts.values():

@@ -11,6 +11,7 @@ import ast
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import sys
 import threading
@@ -21,10 +22,11 @@ from typing import TYPE_CHECKING
 from mapper.events.tagger import EventTagger
 from mapper.events.taxonomy import Taxonomy, load_taxonomy_or_default
 from mapper.geo.corrections import Corrections, CorrectionsError, default_corrections_path
-from mapper.geo.gazetteer import Gazetteer
+from mapper.geo.gazetteer import Gazetteer, default_index_path
 from mapper.geo.online import OnlineGeocoder, OnlineSettings
 from mapper.geo.places import find_place_mentions
 from mapper.geo.resolve import resolve_mentions
+from mapper.resources import resource_path
 from mapper.store.cache import AnalysisCache
 from mapper.text.actors import ActorLexicon, find_actors
 from mapper.text.nlp import blank_nlp, load_nlp, model_identity, sentences_of
@@ -170,14 +172,12 @@ def _can_spawn() -> bool:
     two-process batches need the entry point to choose "spawn" (the app, the
     CLI and the benchmarks do, with :func:`use_spawn`).
     """
-    import multiprocessing
 
     return multiprocessing.get_start_method(allow_none=True) in ("spawn", "forkserver")
 
 
 def use_spawn() -> None:
     """Make new worker processes start fresh (call once, early, from an entry point)."""
-    import multiprocessing
 
     if multiprocessing.get_start_method(allow_none=True) is None:
         multiprocessing.set_start_method("spawn")
@@ -196,7 +196,6 @@ def online_geocoder(settings: OnlineSettings | None) -> OnlineGeocoder | None:
     """An online geocoder with its answer cache beside the gazetteer index, if enabled."""
     if settings is None or not settings.enabled:
         return None
-    from mapper.geo.gazetteer import default_index_path
 
     return OnlineGeocoder(settings, default_index_path().parent / "online-geocoder.sqlite")
 
@@ -351,8 +350,6 @@ class Pipeline:
         whether online lookups are on: a change to any of them gives another
         fingerprint, so cached analyses made under the old one are not reused.
         """
-        from mapper.geo.gazetteer import default_index_path
-        from mapper.resources import resource_path
 
         hasher = hashlib.sha256()
         for part in (

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from mapper.errors import DatelineError
 from mapper.resources import seeds_dir
+from mapper.store.safejson import RefusedFileError, read_regular_file
 from mapper.types import Article
 
 #: File types Dateline opens, by suffix (lower case).
@@ -271,58 +271,22 @@ def read_article(path: Path) -> Article:
     )
 
 
-#: The kinds of file that are not read, as the user would name them.
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-#: Never block on open (a named pipe swapped in after the check would wait for a
-#: writer forever), never adopt a terminal, never leak the descriptor to a child.
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-
 def _read_regular_file(path: Path, name: str) -> bytes:
-    """The bytes of ``path`` (links followed) if it is a regular file of at most the limit.
-
-    Checked twice: ``stat`` before opening, because merely opening some devices does
-    something (a tape rewinds, a watchdog starts); ``fstat`` of what was opened,
-    because the name may point elsewhere by then. The read itself is bounded, since
-    ``st_size`` is 0 for /proc files and may be a lie on odd file systems.
-    """
-    _refuse_unless_regular(path.stat(), name)
-    descriptor = os.open(path, _OPEN_FLAGS)
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        _refuse_unless_regular(status, name)
-        if status.st_size > MAX_FILE_BYTES:
+    """The bytes of ``path`` (links followed) if it is a regular file of at most the
+    limit (:func:`mapper.store.safejson.read_regular_file`); else :class:`SourceError`."""
+    try:
+        return read_regular_file(path, max_bytes=MAX_FILE_BYTES)
+    except RefusedFileError as refused:
+        if refused.kind is not None:
+            raise SourceError(f"{name}: not a regular file ({refused.kind})") from None
+        if refused.size is not None:
             raise SourceError(
-                f"{name}: too large ({status.st_size / 1e6:.1f} MB; "
+                f"{name}: too large ({refused.size / 1e6:.1f} MB; "
                 f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB per article)"
-            )
-        raw = handle.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
+            ) from None
         raise SourceError(
             f"{name}: too large (over the limit of {MAX_FILE_BYTES / 1e6:.0f} MB per article)"
-        )
-    return raw
-
-
-def _refuse_unless_regular(status: os.stat_result, name: str) -> None:
-    if not stat.S_ISREG(status.st_mode):
-        kind = next(
-            (kind for is_kind, kind in _FILE_KINDS if is_kind(status.st_mode)), "a special file"
-        )
-        raise SourceError(f"{name}: not a regular file ({kind})")
+        ) from None
 
 
 #: Byte order marks, longest first: the UTF-32-LE mark begins with the UTF-16-LE one.

@@ -20,7 +20,7 @@ from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article
 from conftest import PAGE_TIMEOUT_MS
 
 from mapper.atlas import Atlas
-from mapper.export import formats as export
+from mapper.export import common, csv_rows, geojson, html, kml
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.page import mapview
 
@@ -98,7 +98,7 @@ def hostile_atlas() -> Atlas:
 
 
 def geojson_of(tmp_path: Path, atlas: Atlas, where: Filter = OPEN) -> dict[str, object]:
-    path = export.write_geojson(tmp_path / "out.geojson", atlas, where, EVENT_TYPES)
+    path = geojson.write_geojson(tmp_path / "out.geojson", atlas, where, EVENT_TYPES)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
@@ -212,7 +212,7 @@ def test_geojson_follows_the_filter(atlas: Atlas, tmp_path: Path) -> None:
 def test_geojson_carries_credits_sources_and_filter(atlas: Atlas, tmp_path: Path) -> None:
     where = Filter.of(event_types=["Protests"])
     meta = geojson_of(tmp_path, atlas, where)["dateline"]
-    assert meta["attribution"] == export.credits()
+    assert meta["attribution"] == common.credits()
     credits = " ".join(meta["attribution"])
     assert "Natural Earth" in credits and "GeoNames (CC BY 4.0)" in credits
     assert "OpenStreetMap" not in credits
@@ -227,8 +227,8 @@ def test_geojson_carries_credits_sources_and_filter(atlas: Atlas, tmp_path: Path
 
 
 def test_credits_name_openstreetmap_only_with_web_tiles() -> None:
-    assert not any("OpenStreetMap" in line for line in export.credits())
-    assert any("OpenStreetMap" in line for line in export.credits(web_tiles=True))
+    assert not any("OpenStreetMap" in line for line in common.credits())
+    assert any("OpenStreetMap" in line for line in common.credits(web_tiles=True))
 
 
 def test_geojson_leaves_out_places_without_coordinates(tmp_path: Path) -> None:
@@ -245,13 +245,13 @@ def test_geojson_leaves_out_places_without_coordinates(tmp_path: Path) -> None:
 def read_csv(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.DictReader(handle)
-        assert tuple(reader.fieldnames or ()) == export.CSV_COLUMNS
+        assert tuple(reader.fieldnames or ()) == csv_rows.CSV_COLUMNS
         return list(reader)
 
 
 def test_csv_has_the_columns_and_one_row_per_passing_mention(atlas: Atlas, tmp_path: Path) -> None:
-    path = export.write_csv(tmp_path / "out.csv", atlas)
-    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(export.CSV_COLUMNS)
+    path = csv_rows.write_csv(tmp_path / "out.csv", atlas)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(csv_rows.CSV_COLUMNS)
     rows = read_csv(path)
     mentions = sum(len(a.places) for a in atlas.analyses)
     assert len(rows) == mentions == 7
@@ -271,14 +271,14 @@ def test_csv_has_the_columns_and_one_row_per_passing_mention(atlas: Atlas, tmp_p
     both = [r for r in rows if r["sentence"].startswith("Peru protested")]
     assert [r["place"] for r in both] == ["Peru", "Kyiv"]
 
-    filtered = read_csv(export.write_csv(tmp_path / "f.csv", atlas, Filter.of(actors=[ROSA.id])))
+    filtered = read_csv(csv_rows.write_csv(tmp_path / "f.csv", atlas, Filter.of(actors=[ROSA.id])))
     assert [r["place"] for r in filtered] == ["Lima"]
 
 
 def test_csv_round_trips_quotes_commas_newlines_and_any_script(
     atlas: Atlas, tmp_path: Path
 ) -> None:
-    rows = read_csv(export.write_csv(tmp_path / "out.csv", atlas))
+    rows = read_csv(csv_rows.write_csv(tmp_path / "out.csv", atlas))
     cairo = next(r for r in rows if r["place_id"] == CAIRO.id)
     assert cairo["article_title"] == TRICKY_TITLE
     assert cairo["sentence"] == TRICKY_SENTENCE
@@ -290,8 +290,8 @@ def test_csv_round_trips_quotes_commas_newlines_and_any_script(
 
 
 def test_csv_byte_order_mark_for_excel(atlas: Atlas, tmp_path: Path) -> None:
-    plain = export.write_csv(tmp_path / "plain.csv", atlas)
-    excel = export.write_csv(tmp_path / "excel.csv", atlas, excel_bom=True)
+    plain = csv_rows.write_csv(tmp_path / "plain.csv", atlas)
+    excel = csv_rows.write_csv(tmp_path / "excel.csv", atlas, excel_bom=True)
     assert not plain.read_bytes().startswith(codecs.BOM_UTF8)
     assert excel.read_bytes() == codecs.BOM_UTF8 + plain.read_bytes()
     assert read_csv(excel, encoding="utf-8-sig") == read_csv(plain)
@@ -300,7 +300,7 @@ def test_csv_byte_order_mark_for_excel(atlas: Atlas, tmp_path: Path) -> None:
 def test_csv_cells_never_become_formulas(tmp_path: Path) -> None:
     title = '=HYPERLINK("http://evil.example","click")'
     atlas = Atlas([article("f", title, [Said("@SUM(1) Lima rose.", [LIMA])])])
-    (row,) = read_csv(export.write_csv(tmp_path / "out.csv", atlas))
+    (row,) = read_csv(csv_rows.write_csv(tmp_path / "out.csv", atlas))
     assert row["article_title"] == "'" + title
     assert row["sentence"] == "'@SUM(1) Lima rose."
     assert row["lon"] == str(LIMA.lon)  # numbers stay numbers, minus sign and all
@@ -324,7 +324,7 @@ def extended(element: ET.Element) -> dict[str, str]:
 
 
 def test_kml_parses_with_one_placemark_per_place(atlas: Atlas, tmp_path: Path) -> None:
-    root = kml_of(export.write_kml(tmp_path / "out.kml", atlas, Filter(), EVENT_TYPES))
+    root = kml_of(kml.write_kml(tmp_path / "out.kml", atlas, Filter(), EVENT_TYPES))
     document = root.find(f"{KML}Document")
     assert document is not None
     assert document.findtext(f"{KML}name") == "Dateline: 5 places from 2 articles"
@@ -349,11 +349,11 @@ def test_kml_parses_with_one_placemark_per_place(atlas: Atlas, tmp_path: Path) -
 
 
 def test_kml_colours_are_aabbggrr(atlas: Atlas, tmp_path: Path) -> None:
-    assert export.kml_color("#e07b39") == "ff397be0"
-    assert export.kml_color("#2C7FB8") == "ffb87f2c"
+    assert kml.kml_color("#e07b39") == "ff397be0"
+    assert kml.kml_color("#2C7FB8") == "ffb87f2c"
     with pytest.raises(ValueError):
-        export.kml_color("red")
-    root = kml_of(export.write_kml(tmp_path / "out.kml", atlas, Filter(), EVENT_TYPES))
+        kml.kml_color("red")
+    root = kml_of(kml.write_kml(tmp_path / "out.kml", atlas, Filter(), EVENT_TYPES))
     styles = {
         s.get("id"): s.findtext(f"{KML}IconStyle/{KML}color") for s in root.iter(f"{KML}Style")
     }
@@ -368,7 +368,7 @@ def test_kml_colours_are_aabbggrr(atlas: Atlas, tmp_path: Path) -> None:
 
 
 def test_kml_escapes_article_text_twice(hostile_atlas: Atlas, tmp_path: Path) -> None:
-    path = export.write_kml(tmp_path / "out.kml", hostile_atlas, Filter(), EVENT_TYPES)
+    path = kml.write_kml(tmp_path / "out.kml", hostile_atlas, Filter(), EVENT_TYPES)
     raw = path.read_text(encoding="utf-8")
     for markup in (HOSTILE_KML, "<script", "<img"):
         assert markup not in raw
@@ -384,7 +384,7 @@ def test_kml_escapes_article_text_twice(hostile_atlas: Atlas, tmp_path: Path) ->
 
 def test_kml_document_carries_credits_and_sources(atlas: Atlas, tmp_path: Path) -> None:
     where = Filter.of(event_types=["Protests"])
-    root = kml_of(export.write_kml(tmp_path / "out.kml", atlas, where, EVENT_TYPES, title="T & U"))
+    root = kml_of(kml.write_kml(tmp_path / "out.kml", atlas, where, EVENT_TYPES, title="T & U"))
     document = root.find(f"{KML}Document")
     assert document is not None
     assert document.findtext(f"{KML}name") == "T & U"
@@ -392,7 +392,7 @@ def test_kml_document_carries_credits_and_sources(atlas: Atlas, tmp_path: Path) 
     assert "Natural Earth" in description and "GeoNames (CC BY 4.0)" in description
     assert "Unrest in Peru" in description and "Event type: Protests" in description
     meta = extended(document)
-    assert json.loads(meta["sources"]) == export.source_list(atlas, where)
+    assert json.loads(meta["sources"]) == common.source_list(atlas, where)
     assert json.loads(meta["filter"]) == where.to_json()
     assert "GeoNames" in meta["attribution"]
     assert [p.findtext(f"{KML}name") for p in root.iter(f"{KML}Placemark")] == ["Lima"]
@@ -422,7 +422,7 @@ def urls_in(page: str) -> list[str]:
 
 
 def test_html_export_is_one_file_that_reaches_nothing(atlas: Atlas, tmp_path: Path) -> None:
-    path = export.write_html(tmp_path / "map.html", atlas, Filter(), EVENT_TYPES)
+    path = html.write_html(tmp_path / "map.html", atlas, Filter(), EVENT_TYPES)
     page = path.read_text(encoding="utf-8")
     assert urls_in(page) == []  # every script, style and image is inline
     styles = "".join(re.findall(r"<style>(.*?)</style>", page, re.DOTALL))
@@ -437,8 +437,8 @@ def test_html_export_is_one_file_that_reaches_nothing(atlas: Atlas, tmp_path: Pa
 
 def test_html_export_escapes_hostile_articles(hostile_atlas: Atlas, tmp_path: Path) -> None:
     for path in (
-        export.write_html(tmp_path / "map.html", hostile_atlas, Filter(), EVENT_TYPES),
-        export.write_report_page(tmp_path / "report.html", hostile_atlas, Filter(), EVENT_TYPES),
+        html.write_html(tmp_path / "map.html", hostile_atlas, Filter(), EVENT_TYPES),
+        html.write_report_page(tmp_path / "report.html", hostile_atlas, Filter(), EVENT_TYPES),
     ):
         page = path.read_text(encoding="utf-8")
         for markup in (HOSTILE_SCRIPT, HOSTILE_IMG, "__pwned=1</script>", "<img"):
@@ -449,11 +449,11 @@ def test_html_export_escapes_hostile_articles(hostile_atlas: Atlas, tmp_path: Pa
 
 
 def test_report_page_composes_title_credits_sources_and_date(atlas: Atlas, tmp_path: Path) -> None:
-    options = export.ReportOptions(
+    options = common.ReportOptions(
         title="Peru & <Ukraine>", subtitle="Week 12", date="2024-03-22", width=1000, height=700
     )
     where = Filter.of(event_types=["Protests"])
-    page = export.build_report_page(atlas, where, EVENT_TYPES, options)
+    page = html.build_report_page(atlas, where, EVENT_TYPES, options)
     assert "Peru &amp; &lt;Ukraine&gt;" in page and "<Ukraine>" not in page
     assert "Week 12" in page and "2024-03-22" in page
     assert "Natural Earth (public domain)" in page and "GeoNames (CC BY 4.0)" in page
@@ -462,9 +462,9 @@ def test_report_page_composes_title_credits_sources_and_date(atlas: Atlas, tmp_p
     assert "Event type: Protests" in page
     assert "width: 1000px; height: 700px" in page and "@page { size: 1000px 700px" in page
     assert urls_in(page) == []
-    today = export.build_report_page(atlas, options=export.ReportOptions())
+    today = html.build_report_page(atlas, options=common.ReportOptions())
     assert dt.date.today().isoformat() in today
-    osm = export.build_report_page(atlas, options=export.ReportOptions(web_tiles=True))
+    osm = html.build_report_page(atlas, options=common.ReportOptions(web_tiles=True))
     assert "OpenStreetMap" in osm
 
 
@@ -477,7 +477,7 @@ def test_many_sources_are_shortened(tmp_path: Path) -> None:
         )
         for i in range(30)
     ]
-    page = export.build_report_page(Atlas(analyses), options=export.ReportOptions(width=800))
+    page = html.build_report_page(Atlas(analyses), options=common.ReportOptions(width=800))
     shown = re.findall(r'class="dl-frame-source">([^<]*)<', page)
     more = re.search(r"and (\d+) more", page)
     assert shown and more is not None
@@ -487,28 +487,28 @@ def test_many_sources_are_shortened(tmp_path: Path) -> None:
 
 def test_report_options_refuse_an_empty_size() -> None:
     with pytest.raises(ValueError):
-        export.ReportOptions(width=0)
+        common.ReportOptions(width=0)
 
 
 # -- writing -----------------------------------------------------------------------------
 
 
 def test_writers_report_failures_and_leave_no_half_file(atlas: Atlas, tmp_path: Path) -> None:
-    with pytest.raises(export.ExportError, match="does not exist"):
-        export.write_geojson(tmp_path / "missing" / "out.geojson", atlas)
-    with pytest.raises(export.ExportError, match="is a folder"):
-        export.write_csv(tmp_path, atlas)
+    with pytest.raises(common.ExportError, match="does not exist"):
+        geojson.write_geojson(tmp_path / "missing" / "out.geojson", atlas)
+    with pytest.raises(common.ExportError, match="is a folder"):
+        csv_rows.write_csv(tmp_path, atlas)
     target = tmp_path / "out.kml"
     target.write_text("old", encoding="utf-8")
     if hasattr(os, "geteuid") and os.geteuid() != 0:  # root may write anywhere
         tmp_path.chmod(0o500)
         try:
-            with pytest.raises(export.ExportError, match="Cannot write"):
-                export.write_kml(target, atlas)
+            with pytest.raises(common.ExportError, match="Cannot write"):
+                kml.write_kml(target, atlas)
         finally:
             tmp_path.chmod(0o700)
         assert target.read_text(encoding="utf-8") == "old"
-    export.write_kml(target, atlas)
+    kml.write_kml(target, atlas)
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.kml"]
 
@@ -516,20 +516,20 @@ def test_writers_report_failures_and_leave_no_half_file(atlas: Atlas, tmp_path: 
 def test_exports_get_the_usual_file_permissions(atlas: Atlas, tmp_path: Path) -> None:
     previous = os.umask(0o022)
     try:
-        path = export.write_geojson(tmp_path / "out.geojson", atlas)
+        path = geojson.write_geojson(tmp_path / "out.geojson", atlas)
     finally:
         os.umask(previous)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
 
 
 def test_source_list_and_filter_description(atlas: Atlas) -> None:
-    assert [s["id"] for s in export.source_list(atlas)] == ["a1", "a2"]
-    assert export.source_list(atlas, Filter.of(event_types=[NO_EVENT])) == [
+    assert [s["id"] for s in common.source_list(atlas)] == ["a1", "a2"]
+    assert common.source_list(atlas, Filter.of(event_types=[NO_EVENT])) == [
         {"id": "a2", "title": TRICKY_TITLE, "source": ""}
     ]
-    assert export.describe_filter(atlas, Filter()) == ""
+    assert common.describe_filter(atlas, Filter()) == ""
     assert (
-        export.describe_filter(
+        common.describe_filter(
             atlas, Filter.of(actors=[ROSA.id], event_types=[NO_EVENT, "Riots"], articles=["a1"])
         )
         == "Event types: no event type, Riots \u00b7 Actor: Rosa Quispe \u00b7 Articles: 1 of 2"
@@ -558,8 +558,8 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
 ) -> None:
     both = Atlas([*atlas.analyses, *hostile_atlas.analyses])
     where = Filter.of(event_types=["Protests", "Battles"])
-    path = export.write_html(
-        tmp_path / "map.html", both, where, EVENT_TYPES, export.ReportOptions(title=HOSTILE_SCRIPT)
+    path = html.write_html(
+        tmp_path / "map.html", both, where, EVENT_TYPES, common.ReportOptions(title=HOSTILE_SCRIPT)
     )
     view = open_view(path)
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, KYIV.id}  # the filter, as it was
@@ -583,11 +583,11 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
 def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
     open_view, atlas: Atlas, tmp_path: Path
 ) -> None:
-    options = export.ReportOptions(
+    options = common.ReportOptions(
         title="Report", subtitle="Sub", width=900, height=600, view=(20.0, -40.0, 2.5)
     )
     where = Filter.of(event_types=["Protests", "Battles"])
-    path = export.write_report_page(tmp_path / "report.html", atlas, where, EVENT_TYPES, options)
+    path = html.write_report_page(tmp_path / "report.html", atlas, where, EVENT_TYPES, options)
     view = open_view(path, (900, 600))
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, KYIV.id}
     state = view.json("Dateline.viewState()")
@@ -621,8 +621,8 @@ def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
 
 
 def test_report_page_fits_the_pins_without_a_view(open_view, atlas: Atlas, tmp_path: Path) -> None:
-    options = export.ReportOptions(width=800, height=560, legend=False, scale_bar=False)
-    path = export.write_report_page(
+    options = common.ReportOptions(width=800, height=560, legend=False, scale_bar=False)
+    path = html.write_report_page(
         tmp_path / "report.html", atlas, Filter.of(event_types=["Protests"]), EVENT_TYPES, options
     )
     view = open_view(path, (800, 560))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mapper.cli import main
-from mapper.export import formats as export
+from mapper.export import common, csv_rows
 from mapper.sources import seed_paths
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -94,7 +94,7 @@ def test_geojson_of_the_seed_matches_extract(tmp_path: Path, extracted) -> None:
     names = {f["properties"]["name"] for f in features}
     assert {"Caracas", "Venezuela", "Colombia", "Cuba", "Russia", "United States"} <= names
     meta = data["dateline"]
-    assert meta["attribution"] == export.credits()
+    assert meta["attribution"] == common.credits()
     (source,) = meta["sources"]
     assert source["source"] == str(seed_paths()[0])
     assert meta["filter"] == {"actors": None, "eventTypes": None, "articles": None}
@@ -135,7 +135,7 @@ def test_csv_of_the_seed(tmp_path: Path) -> None:
     assert raw.startswith(codecs.BOM_UTF8)
     with out.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        assert tuple(reader.fieldnames or ()) == export.CSV_COLUMNS
+        assert tuple(reader.fieldnames or ()) == csv_rows.CSV_COLUMNS
         rows = list(reader)
     assert rows and all("protesters" in row["actors"].split("; ") for row in rows)
     text = seed_paths()[0].read_text(encoding="utf-8")

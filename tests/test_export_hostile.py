@@ -33,14 +33,16 @@ from atlas_factory import EVENT_TYPES, OffscreenPage, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
 from mapper.atlas import Atlas
-from mapper.export import formats as export
+from mapper.export import common, csv_rows, geojson, kml
+from mapper.export import html as html_export
 from mapper.sources import seed_paths
+from mapper.store import atomic
 from mapper.types import Actor
 
 ROOT = Path(__file__).parent.parent
 KML = "{http://www.opengis.net/kml/2.2}"
 
-# Each hostile string, and what KML and CSV make of it (export.plain_text): vertical tab
+# Each hostile string, and what KML and CSV make of it (common.plain_text): vertical tab
 # and form feed become a space, a lone surrogate U+FFFD, ESC, NUL, U+FFFE and U+FFFF go.
 TITLE = "Tit\x0ble\x0c\x1b\x00 \ud800\uffff 🚩"
 PLAIN_TITLE = "Tit le  \ufffd 🚩"
@@ -104,17 +106,17 @@ def strings(value: object) -> Iterator[str]:
 
 
 def test_plain_text_leaves_out_what_xml_forbids() -> None:
-    assert export.plain_text(TEXT) == PLAIN_TEXT
-    assert export.plain_text("tab\tline\ncr\r ok \x7f\x85") == "tab\tline\ncr\r ok \x7f\x85"
+    assert common.plain_text(TEXT) == PLAIN_TEXT
+    assert common.plain_text("tab\tline\ncr\r ok \x7f\x85") == "tab\tline\ncr\r ok \x7f\x85"
     # A surrogate pair (as surrogateescape or UTF-16 may leave it) is two broken halves.
-    assert export.plain_text("\ud83d\ude00") == "\ufffd\ufffd"
-    assert export.unbroken_text(TEXT) == unbroken(TEXT)
+    assert common.plain_text("\ud83d\ude00") == "\ufffd\ufffd"
+    assert common.unbroken_text(TEXT) == unbroken(TEXT)
 
 
 def test_geojson_of_hostile_text_loads_with_the_text_and_offsets_kept(
     atlas: Atlas, tmp_path: Path
 ) -> None:
-    path = export.write_geojson(tmp_path / "out.geojson", atlas, event_types=EVENT_TYPES)
+    path = geojson.write_geojson(tmp_path / "out.geojson", atlas, event_types=EVENT_TYPES)
     data = json.loads(path.read_bytes().decode("utf-8"))  # strict UTF-8
     features = {f["id"]: f for f in data["features"]}
     assert set(features) == {LIMA.id, CUSCO.id}
@@ -130,7 +132,7 @@ def test_geojson_of_hostile_text_loads_with_the_text_and_offsets_kept(
 
 
 def test_csv_of_hostile_text_reads_back_plain(atlas: Atlas, tmp_path: Path) -> None:
-    path = export.write_csv(tmp_path / "out.csv", atlas)
+    path = csv_rows.write_csv(tmp_path / "out.csv", atlas)
     raw = path.read_bytes().decode("utf-8")  # strict UTF-8
     assert not ILLEGAL.search(raw)
     with path.open(encoding="utf-8", newline="") as handle:
@@ -141,7 +143,7 @@ def test_csv_of_hostile_text_reads_back_plain(atlas: Atlas, tmp_path: Path) -> N
     assert lima["mention_text"] == "Lima" and lima["actors"] == "Rosa"
     assert lima["article_title"] == PLAIN_TITLE
     assert lima["article_source"] == PLAIN_SOURCE
-    assert cusco["sentence"] == export.plain_text(SECOND) == "Cusco  watched \ufffd."
+    assert cusco["sentence"] == common.plain_text(SECOND) == "Cusco  watched \ufffd."
     # Offsets index the article text as the other exports give it.
     start, end = int(lima["mention_start"]), int(lima["mention_end"])
     assert unbroken(TEXT + " " + SECOND)[start:end] == "Lima"
@@ -150,14 +152,14 @@ def test_csv_of_hostile_text_reads_back_plain(atlas: Atlas, tmp_path: Path) -> N
 def test_csv_never_uncovers_a_formula_behind_a_left_out_character(tmp_path: Path) -> None:
     sneaky = '\x00=HYPERLINK("http://x")'
     atlas = Atlas([article("a", sneaky, [Said(f"\x1b-1+Lima {sneaky}", [LIMA])])])
-    with export.write_csv(tmp_path / "out.csv", atlas).open(encoding="utf-8", newline="") as f:
+    with csv_rows.write_csv(tmp_path / "out.csv", atlas).open(encoding="utf-8", newline="") as f:
         (row,) = csv.DictReader(f)
     assert row["article_title"] == '\'=HYPERLINK("http://x")'
     assert row["sentence"] == '\'-1+Lima =HYPERLINK("http://x")'
 
 
 def test_kml_of_hostile_text_is_well_formed_xml(atlas: Atlas, tmp_path: Path) -> None:
-    path = export.write_kml(tmp_path / "out.kml", atlas, event_types=EVENT_TYPES, title=TITLE)
+    path = kml.write_kml(tmp_path / "out.kml", atlas, event_types=EVENT_TYPES, title=TITLE)
     data = path.read_bytes()
     assert not ILLEGAL.search(data.decode("utf-8"))  # no raw illegal character either
     assert b"&#" not in data  # nor one as a character reference
@@ -189,8 +191,8 @@ PINS = re.compile(r'<script type="application/json" id="dateline-pins">(.*?)</sc
 def test_html_pages_of_hostile_text_are_utf8_with_their_pins(
     atlas: Atlas, tmp_path: Path, writer: str
 ) -> None:
-    write: Callable[..., Path] = getattr(export, writer)
-    options = export.ReportOptions(title=TITLE, subtitle=TITLE)
+    write: Callable[..., Path] = getattr(html_export, writer)
+    options = common.ReportOptions(title=TITLE, subtitle=TITLE)
     path = write(tmp_path / "page.html", atlas, event_types=EVENT_TYPES, options=options)
     page = path.read_bytes().decode("utf-8")  # strict UTF-8
     pins = PINS.search(page)
@@ -221,7 +223,7 @@ def open_view(qtbot) -> Iterator[Callable[[Path], OffscreenPage]]:
 def test_html_export_of_hostile_text_shows_it_in_a_browser(
     open_view, atlas: Atlas, tmp_path: Path
 ) -> None:
-    path = export.write_html(tmp_path / "map.html", atlas, event_types=EVENT_TYPES)
+    path = html_export.write_html(tmp_path / "map.html", atlas, event_types=EVENT_TYPES)
     view = open_view(path)
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, CUSCO.id}
     assert view.js(f"Dateline.clickPin({json.dumps(LIMA.id)})") is True
@@ -265,11 +267,13 @@ import sys
 sys.path.insert(0, {tests!r})
 from atlas_factory import EVENT_TYPES
 from test_export_hostile import hostile_atlas
-from mapper.export import formats as export
+from mapper.export import common, csv_rows, geojson, html, kml
 options = {{}} if sys.argv[1] == "write_csv" else {{"event_types": EVENT_TYPES}}
+modules = (csv_rows, geojson, html, kml)
+write = next(getattr(m, sys.argv[1]) for m in modules if hasattr(m, sys.argv[1]))
 try:
-    getattr(export, sys.argv[1])(sys.argv[2], hostile_atlas(), **options)
-except export.ExportError as error:
+    write(sys.argv[2], hostile_atlas(), **options)
+except common.ExportError as error:
     print(error, file=sys.stderr)
     sys.exit(1)
 """
@@ -313,9 +317,9 @@ def test_no_space_left_is_said_and_leaves_no_partial_file(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     target, content = old_file(tmp_path, "out.kml")
-    monkeypatch.setattr(export.os, "fsync", full)
-    with pytest.raises(export.ExportError) as raised:
-        export.write_kml(target, atlas)
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    with pytest.raises(common.ExportError) as raised:
+        kml.write_kml(target, atlas)
     assert str(raised.value) == f"Cannot write {target}: No space left on device."
     assert_untouched(target, content)
 

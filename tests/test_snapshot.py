@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from mapper.atlas import Atlas
-from mapper.export.formats import ReportOptions, build_report_page
+from mapper.export.common import ReportOptions
+from mapper.export.html import build_report_page
 from mapper.filters import OPEN
 from ui import snapshot
 from ui.qt import QtCore, QtGui
@@ -21,6 +22,13 @@ LAND = (0xF4, 0xF1, 0xEA)  # resources/map/dateline.css: path.dl-land fill
 SEA = (0xC9, 0xE3, 0xF0)  # resources/map/dateline.css: .leaflet-container background
 TITLE = "Caracas under pressure"
 WIDTH, HEIGHT = 900, 600
+
+
+def _umask() -> int:
+    """The process's umask (files are written with 0666 less it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +161,7 @@ def test_pdf_is_one_page_of_the_composition_with_selectable_text(qapp, report_pa
     assert share_of(page, LAND) > 0.15 and share_of(page, SEA) > 0.15
     assert share_of(page[HEIGHT // 2 :, WIDTH // 2 :], SEA) > 0.1
     # Files get the usual permissions (Chromium writes its PDFs for their owner only).
-    assert out.stat().st_mode & 0o777 == 0o666 & ~snapshot._umask()
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
 @pytest.mark.parametrize(

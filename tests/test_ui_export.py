@@ -12,7 +12,7 @@ from conftest import PAGE_TIMEOUT_MS
 from test_snapshot import LAND, SEA, pdf_document, pixels, share_of
 from test_ui import wait_until_mapped
 
-from mapper.export.formats import CSV_COLUMNS
+from mapper.export.csv_rows import CSV_COLUMNS
 from mapper.filters import Filter
 from ui.export_dialog import ExportDialog
 from ui.qt import QtCore, QtGui, QtWidgets

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -133,7 +134,6 @@ def app_icon() -> QtGui.QIcon:
 
 def _report_startup(window: QtWidgets.QMainWindow) -> None:
     """Print when the window is on screen and when its pins are, then quit."""
-    import json
 
     from ui.mainwindow import MainWindow
 

@@ -1,6 +1,6 @@
 """File ▸ Export…: the map as a report (PNG, PDF) or as data (HTML, GeoJSON, CSV, KML).
 
-A report is the page :func:`mapper.export.formats.build_report_page` composes (title, map, legend,
+A report is the page :func:`mapper.export.html.build_report_page` composes (title, map, legend,
 scale bar, credits, date) rendered offscreen by :mod:`ui.snapshot`. "Current view" means
 what the window shows: the map's centre and zoom (``Dateline.viewState()`` of the live
 page), the window's filter and event types, and the map's size on screen for the map part
@@ -15,18 +15,28 @@ arrive as signals.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import math
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
+from mapper.export.common import ExportError, ReportOptions, credits
+from mapper.export.html import write_report_page
+from mapper.export.layout import (
+    PAPERS,
+    MapState,
+    ReportSettings,
+    file_stem,
+    measured_frame_height,
+    parse_view_state,
+    report_options,
+    summary_text,
+)
+from mapper.export.registry import FORMATS, RENDERED, write_data
 from mapper.filters import Filter
 from ui.app_info import APPLICATION, ORGANIZATION
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
@@ -35,37 +45,14 @@ from ui.snapshot import (
     SnapshotRequest,
     SnapshotResult,
     Snapshotter,
-    paper_size_px,
 )
 
 if TYPE_CHECKING:
-    from mapper.export.formats import ReportOptions
     from ui.mapwidget import MapView
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """A file format of the Export dialog."""
-
-    key: str
-    label: str
-    suffix: str
-    file_filter: str
-
-
-FORMATS = (
-    ExportFormat("png", "PNG image", ".png", "PNG image (*.png)"),
-    ExportFormat("pdf", "PDF document", ".pdf", "PDF document (*.pdf)"),
-    ExportFormat("html", "Interactive HTML map", ".html", "HTML page (*.html *.htm)"),
-    ExportFormat("geojson", "GeoJSON", ".geojson", "GeoJSON (*.geojson *.json)"),
-    ExportFormat("csv", "CSV (one row per mention)", ".csv", "CSV (*.csv)"),
-    ExportFormat("kml", "KML (Google Earth)", ".kml", "KML (*.kml)"),
-)
-FORMATS_BY_KEY = {f.key: f for f in FORMATS}
-#: Formats rendered from the report page (the others are written by mapper.export.formats).
-REPORT_FORMATS = frozenset({"png", "pdf"})
 #: Option changes settle this long before the preview is rendered again.
 PREVIEW_DELAY_MS = 300
 #: QSettings keys.
@@ -76,37 +63,6 @@ _DEFAULT_CUSTOM_SIZE = (1600, 1000)
 
 
 # -- what the window shows -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapState:
-    """What the window's map shows, so that an export can show the same.
-
-    ``map_size`` is the map's size on screen in CSS pixels; ``view`` is its centre and
-    zoom ``(lat, lon, zoom)`` from ``Dateline.viewState()``, or ``None`` (the map was not
-    ready: the export fits the pins that pass).
-    """
-
-    atlas: Atlas
-    where: Filter
-    event_types: tuple[tuple[str, str], ...]
-    map_size: tuple[int, int]
-    view: tuple[float, float, float] | None = None
-    web_tiles: bool = False
-
-
-def parse_view_state(result: object) -> tuple[float, float, float] | None:
-    """``Dateline.viewState()``'s JSON as ``(lat, lon, zoom)``, or None when unusable."""
-    try:
-        value = json.loads(result) if isinstance(result, str) else result
-        if not isinstance(value, dict):
-            return None
-        lat, lon, zoom = (float(value[k]) for k in ("lat", "lon", "zoom"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    if not all(math.isfinite(v) for v in (lat, lon, zoom)) or abs(lat) > 90:
-        return None
-    return lat, lon, zoom
 
 
 def capture_map_state(
@@ -132,102 +88,6 @@ def capture_map_state(
 
 
 # -- the report: options, composition, rendering --------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """The dialog's choices for a report.
-
-    ``size`` ``None`` is the current view (the map as big as on screen, plus the header and
-    footer); ``date`` ``""`` leaves the date out; ``paper`` (PDF) is "a4" or "letter".
-    """
-
-    title: str = ""
-    subtitle: str = ""
-    legend: bool = True
-    scale_bar: bool = True
-    date: str = ""
-    size: tuple[int, int] | None = None
-    scale: float = 1.0
-    paper: str | None = None
-    orientation: str = "landscape"
-
-
-#: Measured header + footer heights of compositions, by what shapes them (see _frame_key).
-_frame_heights: dict[tuple[Any, ...], int] = {}
-
-
-def _frame_key(state: MapState, settings: ReportSettings, width: int) -> tuple[Any, ...]:
-    # The header and footer hold the title, subtitle, filter, sources, credits and date,
-    # laid out at the composition's width; the map takes the rest of the height.
-    return (
-        width,
-        settings.title,
-        settings.subtitle,
-        settings.date,
-        state.where,
-        tuple(article.id for article in state.atlas.articles),
-        state.web_tiles,
-    )
-
-
-def _guess_frame_height(settings: ReportSettings) -> int:
-    """A first guess at header + footer height (a render measures the real one)."""
-    header = (18 if settings.title or settings.subtitle else 0) + (26 if settings.title else 0)
-    header += 18 if settings.subtitle else 0
-    return header + 46
-
-
-def frame_height(state: MapState, settings: ReportSettings, width: int) -> int:
-    """Header + footer height of the composition: as measured last time, else a guess."""
-    return _frame_heights.get(_frame_key(state, settings, width), _guess_frame_height(settings))
-
-
-def fitted_view(
-    view: tuple[float, float, float], screen: tuple[int, int], region: tuple[int, int]
-) -> tuple[float, float, float]:
-    """The view that keeps the screen's extent in a map region of another size.
-
-    Zoom changes by log2 of the smaller ratio of sizes, rounded down to the page's
-    quarter-zoom steps so that nothing on screen falls outside.
-    """
-    lat, lon, zoom = view
-    ratio = min(region[0] / max(1, screen[0]), region[1] / max(1, screen[1]))
-    if ratio <= 0:
-        return view
-    return lat, lon, math.floor((zoom + math.log2(ratio)) * 4 + 1e-6) / 4
-
-
-def report_options(
-    state: MapState, settings: ReportSettings, frame: int | None = None
-) -> ReportOptions:
-    """The :class:`mapper.export.formats.ReportOptions` of a report of what the window shows."""
-    from mapper.export.formats import ReportOptions
-
-    if settings.paper is not None:
-        width, height = paper_size_px(settings.paper, settings.orientation)
-    elif settings.size is None:
-        width = state.map_size[0]
-    else:
-        width, height = settings.size
-    if frame is None:
-        frame = frame_height(state, settings, width)
-    view = state.view
-    if settings.paper is None and settings.size is None:
-        height = state.map_size[1] + frame  # the map exactly as big as on screen
-    elif view is not None:
-        view = fitted_view(view, state.map_size, (width, max(1, height - frame)))
-    return ReportOptions(
-        title=settings.title,
-        subtitle=settings.subtitle,
-        legend=settings.legend,
-        scale_bar=settings.scale_bar,
-        date=settings.date,
-        width=width,
-        height=height,
-        view=view,
-        web_tiles=state.web_tiles,
-    )
 
 
 class ReportRenderer(QtCore.QObject):
@@ -290,8 +150,6 @@ class ReportRenderer(QtCore.QObject):
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _render(self, options: ReportOptions) -> None:
-        from mapper.export.formats import ExportError, write_report_page
-
         state = self._state
         assert state is not None
         self._options = options
@@ -321,7 +179,7 @@ class ReportRenderer(QtCore.QObject):
         state, options = self._state, self._options
         if state is not None and options is not None and result.map_rect is not None:
             frame = options.height - result.map_rect.height()
-            _frame_heights[_frame_key(state, self._settings, options.width)] = frame
+            measured_frame_height(state, self._settings, options.width, frame)
             again = report_options(state, self._settings, frame)
             if again != options and self._attempt == 0:
                 self._attempt += 1
@@ -337,58 +195,8 @@ class ReportRenderer(QtCore.QObject):
 # -- data exports ----------------------------------------------------------------------------
 
 
-def write_data(
-    key: str,
-    path: Path,
-    state: MapState,
-    settings: ReportSettings,
-    *,
-    excel_bom: bool = False,
-) -> Path:
-    """Write a data format (html, geojson, csv, kml); raises ExportError for the user."""
-    from mapper.export import formats as export
-
-    if key == "html":
-        options = replace(report_options(state, settings), view=state.view)
-        return export.write_html(path, state.atlas, state.where, state.event_types, options)
-    if key == "geojson":
-        return export.write_geojson(path, state.atlas, state.where, state.event_types)
-    if key == "csv":
-        return export.write_csv(path, state.atlas, state.where, excel_bom=excel_bom)
-    if key == "kml":
-        return export.write_kml(
-            path, state.atlas, state.where, state.event_types, title=settings.title
-        )
-    raise ValueError(f"not a data format: {key!r}")
-
-
-def summary_text(state: MapState) -> str:
-    """How much passes the window's filter: places, mentions, articles."""
-    from mapper.export.formats import source_list
-
-    atlas, where = state.atlas, state.where
-    places = len(atlas.places(where=where))
-    mentions = sum(atlas.mention_counts(where=where).values())
-    articles = len(source_list(atlas, where))
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    filtered = "" if where.is_open else " that pass the current filter"
-    return (
-        f"{count(places, 'place')} · {count(mentions, 'mention')} · "
-        f"{count(articles, 'article')}{filtered}."
-    )
-
-
 def _settings() -> QtCore.QSettings:
     return QtCore.QSettings(ORGANIZATION, APPLICATION)
-
-
-def _file_stem(title: str) -> str:
-    words = re.findall(r"[\w]+", title.lower())
-    stem = "-".join(words)[:60].strip("-")
-    return stem or "dateline-map"
 
 
 # -- the dialog ------------------------------------------------------------------------------
@@ -441,7 +249,7 @@ class ExportDialog(QtWidgets.QDialog):
         settings = _settings()
         self.format_combo = QtWidgets.QComboBox(self)
         self.format_combo.setObjectName("formatCombo")
-        for export_format in FORMATS:
+        for export_format in FORMATS.values():
             self.format_combo.addItem(self.tr(export_format.label), export_format.key)
         remembered = self.format_combo.findData(str(settings.value(FORMAT_KEY, "png")))
         self.format_combo.setCurrentIndex(max(0, remembered))
@@ -513,8 +321,8 @@ class ExportDialog(QtWidgets.QDialog):
 
         self.paper_combo = QtWidgets.QComboBox(self)
         self.paper_combo.setObjectName("paperCombo")
-        self.paper_combo.addItem("A4", "a4")
-        self.paper_combo.addItem("Letter", "letter")
+        for key, paper in PAPERS.items():
+            self.paper_combo.addItem(paper.label, key)
         us_units = QtCore.QLocale.MeasurementSystem.ImperialUSSystem
         if QtCore.QLocale().measurementSystem() == us_units:
             self.paper_combo.setCurrentIndex(1)  # Letter where US units are the custom
@@ -640,8 +448,6 @@ class ExportDialog(QtWidgets.QDialog):
         if self._closed:
             return
         self.state = state
-        from mapper.export.formats import credits
-
         self.credits_label.setText(" · ".join(credits(state.web_tiles)))
         width, height = state.map_size
         self.current_size_radio.setText(
@@ -663,7 +469,7 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _update_enabled(self) -> None:
         key = self.format_key
-        report = key in REPORT_FORMATS
+        report = key in RENDERED
         self.size_box.setVisible(key == "png")
         self.paper_box.setVisible(key == "pdf")
         self.csv_box.setVisible(key == "csv")
@@ -697,7 +503,7 @@ class ExportDialog(QtWidgets.QDialog):
             self.preview_label.setText(self.tr("Reading the map…"))
             return
         key = self.format_key
-        if key not in REPORT_FORMATS:
+        if key not in RENDERED:
             self.renderer.cancel()
             self._preview_image = None
             self.preview_label.setPixmap(QtGui.QPixmap())
@@ -721,7 +527,7 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _report_info(self, settings: ReportSettings, width: int, height: int) -> str:
         if settings.paper is not None:
-            paper = "A4" if settings.paper == "a4" else "Letter"
+            paper = PAPERS[settings.paper].label
             return self.tr("One {paper} page, {orientation}; text stays selectable.").format(
                 paper=paper, orientation=self.tr(settings.orientation)
             )
@@ -757,7 +563,7 @@ class ExportDialog(QtWidgets.QDialog):
             self._on_preview_failed(message)
 
     def _on_preview_rendered(self, result: SnapshotResult) -> None:
-        if self._closed or result.image is None or self.format_key not in REPORT_FORMATS:
+        if self._closed or result.image is None or self.format_key not in RENDERED:
             return
         self._preview_image = result.image
         self._show_preview()
@@ -788,10 +594,10 @@ class ExportDialog(QtWidgets.QDialog):
     # -- exporting ------------------------------------------------------------------------
     def ask_path(self) -> Path | None:
         """Ask where to write (the folder used last time), with the format's suffix."""
-        export_format = FORMATS_BY_KEY[self.format_key]
+        export_format = FORMATS[self.format_key]
         settings = _settings()
         folder = str(settings.value(FOLDER_KEY, "") or "") or str(Path.home())
-        stem = _file_stem(self.title_edit.text())
+        stem = file_stem(self.title_edit.text())
         name, _ = QtWidgets.QFileDialog.getSaveFileName(
             self,
             self.tr("Export Map"),
@@ -801,13 +607,7 @@ class ExportDialog(QtWidgets.QDialog):
         if not name:
             return None
         path = Path(name)
-        if export_format.key == "html":
-            if path.suffix.lower() not in (".html", ".htm"):
-                path = path.with_name(path.name + export_format.suffix)
-        elif export_format.key == "geojson":
-            if path.suffix.lower() not in (".geojson", ".json"):
-                path = path.with_name(path.name + export_format.suffix)
-        elif path.suffix.lower() != export_format.suffix:
+        if path.suffix.lower() not in export_format.suffixes:
             path = path.with_name(path.name + export_format.suffix)
         settings.setValue(FOLDER_KEY, str(path.parent))
         return path
@@ -827,7 +627,7 @@ class ExportDialog(QtWidgets.QDialog):
             return
         key = self.format_key
         settings = self.report_settings()
-        if key in REPORT_FORMATS:
+        if key in RENDERED:
             self._exporting = True
             self._update_enabled()
             self._preview_timer.stop()
@@ -836,10 +636,18 @@ class ExportDialog(QtWidgets.QDialog):
             self.last_path = path
             self.renderer.start(state, settings, path)  # drops a preview being drawn
             return
-        from mapper.export.formats import ExportError
-
         try:
-            written = write_data(key, path, state, settings, excel_bom=self.bom_check.isChecked())
+            # The HTML map opens at the window's view, whatever the size; KML takes the title.
+            options = replace(report_options(state, settings), view=state.view)
+            written = write_data(
+                key,
+                path,
+                state.atlas,
+                state.where,
+                state.event_types,
+                options,
+                excel_bom=self.bom_check.isChecked(),
+            )
         except (ExportError, OSError, ValueError) as error:
             self._show_failure(str(error))
             return

@@ -1,6 +1,6 @@
 """Report pages to PNG and PDF, rendered offscreen by the same engine as the map.
 
-A report page (``mapper.export.formats.build_report_page``) is a standalone HTML composition
+A report page (``mapper.export.html.build_report_page``) is a standalone HTML composition
 of a fixed size in CSS pixels that sets ``window.datelineReady = true`` once it is fully
 drawn. :class:`Snapshotter` loads such a page in a web view that is never shown on
 screen (an off-the-record profile behind the map's offline request interceptor), waits
@@ -21,7 +21,7 @@ export`` CLI runs as a subprocess::
 
 It exits 0 on success, or non-zero with one line on stderr.
 
-Files are written whole or not at all (:func:`mapper.export.formats.write_atomically`): the image
+Files are written whole or not at all (:func:`mapper.export.common.write_export`): the image
 is encoded and the PDF printed in memory, then written to a temporary file beside the
 target and renamed over it. When the write fails (a full disk, a file too large, no
 permission) nothing is left behind, a file already there is left as it was, and the
@@ -33,21 +33,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from mapper.export.formats import ExportError, write_atomically
+from mapper.export.common import ExportError, write_export
+from mapper.export.layout import ORIENTATIONS, PAPERS
+from mapper.export.layout import paper_size_px as _paper_size_px
+from mapper.export.registry import format_of
 from ui.environment import prepare_qt_environment, quiet_qt_messages
 from ui.mapwidget import MapPage, OfflineInterceptor
 from ui.qt import QtCore, QtGui, QtWebEngineCore, QtWebEngineWidgets, QtWidgets, isValid
 
 log = logging.getLogger(__name__)
 
-PAPERS = ("a4", "letter")
-ORIENTATIONS = ("landscape", "portrait")
 SCALES = (1.0, 2.0)
 #: CSS pixels per PDF point (96 px and 72 pt to the inch).
 PX_PER_PT = 4.0 / 3.0
@@ -56,10 +56,6 @@ DEFAULT_TIMEOUT_S = 60.0
 MAX_SIDE_PX = 8000
 
 _POLL_MS = 25
-_PAPER_IDS = {
-    "a4": QtGui.QPageSize.PageSizeId.A4,
-    "letter": QtGui.QPageSize.PageSizeId.Letter,
-}
 
 
 class SnapshotError(Exception):
@@ -77,15 +73,12 @@ class SnapshotResult:
 
 
 def paper_size_px(paper: str, orientation: str = "landscape") -> tuple[int, int]:
-    """The size of a sheet of paper in whole CSS pixels (rounded down, so a page fits)."""
-    if paper not in _PAPER_IDS:
-        raise SnapshotError(f"Unknown paper {paper!r} (choose from {', '.join(PAPERS)}).")
-    if orientation not in ORIENTATIONS:
-        raise SnapshotError(f"Unknown orientation {orientation!r}.")
-    size = QtGui.QPageSize(_PAPER_IDS[paper]).size(QtGui.QPageSize.Unit.Point)
-    short, long_ = sorted((size.width() * PX_PER_PT, size.height() * PX_PER_PT))
-    width, height = (long_, short) if orientation == "landscape" else (short, long_)
-    return int(width), int(height)
+    """The size of a sheet of paper in whole CSS pixels (rounded down, so a page fits);
+    :class:`SnapshotError` for a paper or orientation not known."""
+    try:
+        return _paper_size_px(paper, orientation)
+    except ValueError as error:
+        raise SnapshotError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -338,7 +331,7 @@ class Snapshotter(QtCore.QObject):
                 self._fail(f"Could not encode {request.out}: {writer.errorString()}.")
                 return
             try:
-                write_atomically(request.out, bytes(buffer.data().data()))
+                write_export(request.out, bytes(buffer.data().data()))
             except ExportError as error:
                 self._fail(str(error))
                 return
@@ -389,7 +382,7 @@ class Snapshotter(QtCore.QObject):
             self._fail(f"The PDF {request.out} could not be printed.")
             return
         try:
-            write_atomically(request.out, data)
+            write_export(request.out, data)
         except ExportError as error:
             self._fail(str(error))
             return
@@ -426,13 +419,6 @@ class Snapshotter(QtCore.QObject):
         self._stop_current()
         log.info("Snapshot failed: %s", message)
         self.failed.emit(request, message)
-
-
-def _umask() -> int:
-    """The process's umask (files are written with 0666 less it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _rect(value: object) -> QtCore.QRect | None:
@@ -558,8 +544,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--width", type=int, required=True, help="composition width, CSS px")
     parser.add_argument("--height", type=int, required=True, help="composition height, CSS px")
     parser.add_argument("--scale", type=float, default=1.0, help="pixel density of a PNG: 1 or 2")
-    parser.add_argument("--paper", choices=PAPERS, help="PDF on this paper (default: the size)")
-    parser.add_argument("--orientation", choices=ORIENTATIONS, default="landscape")
+    parser.add_argument(
+        "--paper", choices=list(PAPERS), help="PDF on this paper (default: the size)"
+    )
+    parser.add_argument("--orientation", choices=list(ORIENTATIONS), default="landscape")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds")
     return parser
 
@@ -572,7 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as error:
         print(f"snapshot: {error}", file=sys.stderr)
         return 2
-    if args.out.suffix.lower() not in (".png", ".pdf"):
+    rendered = format_of(args.out)
+    if rendered is None or not rendered.rendered:
         print(f"snapshot: the output must end in .png or .pdf: {args.out}", file=sys.stderr)
         return 2
     request = SnapshotRequest(

@@ -2,7 +2,7 @@
 
 ``extract`` prints one JSON object per article on stdout (see
 :func:`mapper.cli.jsonl.analysis_to_json`). ``export --to OUT`` writes the map of the
-articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export.formats`; PNG and PDF are
+articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export`; PNG and PDF are
 rendered by ``ui.snapshot`` in a subprocess, so this package never imports Qt).
 Both take article files, folders of them and saved projects (``.dateline``: their
 articles, with their corrections applied to that run only). A file that cannot be
@@ -24,15 +24,18 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.cli.jsonl import analysis_to_json
+from mapper.export.common import ExportError, ReportOptions, source_list
+from mapper.export.layout import ORIENTATIONS, PAPERS, paper_size_css
 
 if TYPE_CHECKING:
     from mapper.atlas import Atlas
+    from mapper.export.registry import ExportFormat
     from mapper.filters import Filter
     from mapper.geo.corrections import Corrections
     from mapper.pipeline import Pipeline
@@ -364,21 +367,10 @@ def _extract(args: argparse.Namespace) -> int:
 
 # -- export --------------------------------------------------------------------------------
 
-#: Paper sizes in whole CSS pixels at 96 px to the inch, (width, height) in landscape.
-PAPER_PX = {"a4": (1123, 794), "letter": (1056, 816)}
 #: The sides a composition may have, in CSS pixels (the renderer's limit is 8000).
 MIN_SIDE_PX, MAX_SIDE_PX = 100, 8000
 #: How long the renderer may take for one PNG or PDF, in seconds.
 RENDER_TIMEOUT_S = 180
-_SUFFIX_FORMATS = {
-    ".png": "png",
-    ".pdf": "pdf",
-    ".html": "html",
-    ".htm": "html",
-    ".geojson": "geojson",
-    ".csv": "csv",
-    ".kml": "kml",
-}
 _NO_EVENT_NAMES = ("none", "no event type")
 
 
@@ -456,12 +448,12 @@ def _export_parser(
     )
     export.add_argument(
         "--paper",
-        choices=sorted(PAPER_PX),
+        choices=sorted(PAPERS),
         help="PDF paper (default a4, unless --width/--height set the page)",
     )
     export.add_argument(
         "--orientation",
-        choices=["landscape", "portrait"],
+        choices=list(ORIENTATIONS),
         help="PDF paper orientation (default landscape)",
     )
     export.add_argument(
@@ -485,14 +477,17 @@ def _export_parser(
 
 def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
     """(format, None), or (None, the reason the options do not fit the output)."""
+    from mapper.export.registry import FORMATS, format_of  # why: folium (~0.4 s), export only
+
     out: Path = args.to
-    fmt = _SUFFIX_FORMATS.get(out.suffix.lower())
-    if fmt is None:
+    found = format_of(out)
+    if found is None:
         return None, (
             f"cannot export to {out.name}: unknown format {out.suffix or '(no suffix)'} "
-            "(use .png, .pdf, .html, .geojson, .csv or .kml)"
+            f"(use {_usual_suffixes(FORMATS)})"
         )
-    if fmt not in ("png", "pdf") and (
+    fmt = found.key
+    if not found.rendered and (
         args.width is not None or args.height is not None or args.scale is not None
     ):
         return None, "--width, --height and --scale apply to PNG and PDF exports"
@@ -503,6 +498,12 @@ def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
     if fmt != "csv" and args.excel_bom:
         return None, "--excel-bom applies to CSV exports"
     return fmt, None
+
+
+def _usual_suffixes(formats: Mapping[str, ExportFormat]) -> str:
+    """The usual suffix of each format, as a list in words (".png, .pdf, … or .kml")."""
+    *first, last = (f.suffix for f in formats.values())
+    return f"{', '.join(first)} or {last}"
 
 
 def _known(names: Sequence[str], limit: int = 12) -> str:
@@ -557,7 +558,7 @@ def _export_filter(
 
 def _export(args: argparse.Namespace) -> int:
     from mapper.atlas import Atlas
-    from mapper.export import formats as exports
+    from mapper.export.registry import RENDERED, write_data  # why: folium (~0.4 s)
     from mapper.sources import printable
     from mapper.store.cache import AnalysisCache
 
@@ -586,25 +587,19 @@ def _export(args: argparse.Namespace) -> int:
     places = sum(
         1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
     )
-    sources = len(exports.source_list(atlas, where))
+    sources = len(source_list(atlas, where))
     if not places:
         _complain("no place passes the filter; the export is empty")
     try:
-        if fmt == "geojson":
-            exports.write_geojson(out, atlas, where, event_types)
-        elif fmt == "csv":
-            exports.write_csv(out, atlas, where, excel_bom=args.excel_bom)
-        elif fmt == "kml":
-            exports.write_kml(out, atlas, where, event_types, title=args.title)
-        elif fmt == "html":
-            options = exports.ReportOptions(title=args.title, subtitle=args.subtitle)
-            exports.write_html(out, atlas, where, event_types, options)
-        else:
+        if fmt in RENDERED:
             problem = _render(fmt, args, atlas, where, event_types)
             if problem is not None:
                 _complain(f"cannot render {out}: {problem}")
                 return 1
-    except exports.ExportError as error:
+        else:
+            options = ReportOptions(title=args.title, subtitle=args.subtitle)
+            write_data(fmt, out, atlas, where, event_types, options, excel_bom=args.excel_bom)
+    except ExportError as error:
         _complain(str(error))
         return 1
     print(
@@ -625,27 +620,23 @@ def _render(
 
     Returns None on success, else the reason it failed (the renderer's one line).
     """
-    from mapper.export import formats as exports
+    from mapper.export.html import write_report_page  # why: folium (~0.4 s), export only
 
     paper: str | None = args.paper
     orientation: str = args.orientation or "landscape"
     if fmt == "pdf" and args.width is None and args.height is None:
         paper = paper or "a4"  # no size given: the page is the paper
     if paper is not None:
-        long_side, short_side = PAPER_PX[paper]
-        landscape = orientation == "landscape"
-        default = (long_side, short_side) if landscape else (short_side, long_side)
+        # Rounded, not down: the renderer fits the page to the paper (within 0.2%).
+        paper_w, paper_h = paper_size_css(paper, orientation)
+        default = (round(paper_w), round(paper_h))
     else:
-        default = (exports.ReportOptions.width, exports.ReportOptions.height)
+        default = (ReportOptions.width, ReportOptions.height)
     width = args.width or default[0]
     height = args.height or default[1]
-    options = exports.ReportOptions(
-        title=args.title, subtitle=args.subtitle, width=width, height=height
-    )
+    options = ReportOptions(title=args.title, subtitle=args.subtitle, width=width, height=height)
     with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
-        page = exports.write_report_page(
-            Path(folder) / "report.html", atlas, where, event_types, options
-        )
+        page = write_report_page(Path(folder) / "report.html", atlas, where, event_types, options)
         # A packaged app has no Python to run "-m ui.snapshot" with: there sys.executable
         # is Dateline itself, which renders when its first argument is --snapshot (main.py).
         renderer = ["--snapshot"] if getattr(sys, "frozen", False) else ["-m", "ui.snapshot"]

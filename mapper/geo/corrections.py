@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,10 @@ from typing import Any
 
 from mapper.errors import DatelineError
 from mapper.geo.gazetteer import Gazetteer, normalize_name
+from mapper.sources import printable
+from mapper.store.atomic import PRIVATE, write_atomically
+from mapper.store.safejson import JsonLimitError, loads_bounded, read_bounded
+from mapper.store.serialize import FormatError, read_object, read_optional_str, read_str
 from mapper.types import Place
 
 FORMAT_VERSION = 1
@@ -112,7 +115,6 @@ class Corrections(Mapping[str, Correction]):
     def from_json(cls, data: Any) -> Corrections:
         """Parse the file content, every entry checked; raises :class:`CorrectionsError`
         (and nothing else) naming the first bad one."""
-        from mapper.store.serialize import FormatError, read_object, read_optional_str, read_str
 
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             raise CorrectionsError("not a Dateline corrections file (version 1)")
@@ -133,18 +135,11 @@ class Corrections(Mapping[str, Correction]):
         return cls(entries)
 
     def save(self, path: Path) -> None:
-        """Write atomically (temporary file + rename): a crash never leaves half a file."""
+        """Write atomically (:mod:`mapper.store.atomic`), readable by the user alone: a
+        crash never leaves half a file. Raises :class:`OSError`."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.to_json(), stream, ensure_ascii=False, indent=2)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+        write_atomically(path, text.encode("utf-8"), mode=PRIVATE)
 
     @classmethod
     def load(cls, path: Path) -> Corrections:
@@ -153,8 +148,6 @@ class Corrections(Mapping[str, Correction]):
         Raises :class:`CorrectionsError` (and nothing else) for anything but a
         regular file of at most :data:`MAX_FILE_BYTES` of JSON in the format above.
         """
-        from mapper.sources import printable
-        from mapper.store.safejson import JsonLimitError, loads_bounded, read_bounded
 
         name = printable(path.name)  # shown to the user: no control characters
         try:

@@ -22,6 +22,7 @@ geocoders (Nominatim & co.) and ours are interchangeable.
 from __future__ import annotations
 
 import atexit
+import csv
 import enum
 import hashlib
 import json
@@ -591,7 +592,6 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
 
 def _admin1_rows() -> Iterator[dict[str, str]]:
     """Rows of resources/gazetteer/admin1.tsv as dicts keyed by the header."""
-    import csv
 
     with resource_path("gazetteer/admin1.tsv").open(encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)

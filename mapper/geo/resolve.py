@@ -14,6 +14,7 @@ The best candidate wins; its share of the scores (softmax) is the confidence.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -334,7 +335,6 @@ class _SentenceIndex:
         self._starts = [s.start for s in self._sentences]
 
     def containing(self, start: int, end: int) -> Sentence:
-        import bisect
 
         position = bisect.bisect_right(self._starts, start) - 1
         if position >= 0 and self._sentences[position].end >= end:

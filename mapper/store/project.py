@@ -24,17 +24,17 @@ import gzip
 import json
 import logging
 import os
-import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mapper.errors import DatelineError
 from mapper.filters import Filter
 from mapper.geo.corrections import Corrections, CorrectionsError
 from mapper.sources import printable
+from mapper.store.atomic import write_atomically
 from mapper.store.gc_pause import collector_paused
 from mapper.store.safejson import JsonLimitError, loads_bounded, read_bounded
 from mapper.store.serialize import (
@@ -290,40 +290,22 @@ def _json_pieces(data: dict[str, Any]) -> Iterator[str]:
 
 
 def save_project(path: Path, project: Project) -> None:
-    """Write atomically: temporary file in the same folder, fsync, rename over ``path``."""
+    """Write atomically (:mod:`mapper.store.atomic`): a failure never leaves half a file,
+    nor touches a project already at ``path``; raises :class:`ProjectError`."""
     with collector_paused():  # a big project is a few million small objects to walk
         payload = "".join(_json_pieces(to_json(project))).encode("utf-8")
+
+    def write(raw: BinaryIO) -> None:
+        # Level 6, not 9: a quarter of the time for 4% more bytes (1,000 articles:
+        # 0.45 s instead of 1.6 s, 3.9 MB instead of 3.7 MB).
+        with gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0, compresslevel=6) as stream:
+            stream.write(payload)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        write_atomically(path, write)
     except OSError as error:
         raise _cannot_write(path, error) from None
-    try:
-        with (
-            os.fdopen(handle, "wb") as raw,
-            gzip.GzipFile(
-                # Level 6, not 9: a quarter of the time for 4% more bytes (1,000 articles:
-                # 0.45 s instead of 1.6 s, 3.9 MB instead of 3.7 MB).
-                fileobj=raw,
-                mode="wb",
-                filename="",
-                mtime=0,
-                compresslevel=6,
-            ) as stream,
-        ):
-            stream.write(payload)
-            stream.flush()
-        with open(temporary, "rb+") as synced:  # noqa: PTH123 -- fsync needs a file object
-            os.fsync(synced.fileno())
-        Path(temporary).replace(path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise _cannot_write(path, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _cannot_write(path: Path, error: OSError) -> ProjectError:

@@ -35,6 +35,8 @@ _FILE_KINDS = (
     (stat.S_ISBLK, "a device"),
     (stat.S_ISSOCK, "a socket"),
 )
+#: Never block on open (a named pipe swapped in after the check would wait for a
+#: writer forever), never adopt a terminal, never leak the descriptor to a child.
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)
@@ -49,23 +51,40 @@ class JsonLimitError(DatelineError, ValueError):
     """Input that is not JSON, or passes one of the reader's bounds; ``str(error)`` says which."""
 
 
-def read_bounded(path: Path, *, max_bytes: int) -> bytes:
+class RefusedFileError(DatelineError):
+    """A file :func:`read_regular_file` does not read: ``kind`` names what it is instead
+    of a regular file ("a named pipe"), or ``None`` when it is too large; ``size`` is its
+    size when known before reading."""
+
+    def __init__(self, kind: str | None, size: int | None = None) -> None:
+        super().__init__(kind or "too large")
+        self.kind = kind
+        self.size = size
+
+
+def read_regular_file(path: Path, *, max_bytes: int) -> bytes:
     """The bytes of a regular file (links followed) of at most ``max_bytes``.
 
-    Raises :class:`JsonLimitError` for anything but a regular file ("not a regular file
-    (a named pipe)": a pipe would block the reader forever, a device never end) and for
-    a larger file, without reading more than ``max_bytes + 1`` bytes; :class:`OSError`
-    when the file cannot be opened or read (``FileNotFoundError`` when there is none).
+    Raises :class:`RefusedFileError` for anything but a regular file (a pipe would block
+    the reader forever, a device never end) and for a larger file, without reading more
+    than ``max_bytes + 1`` bytes; :class:`OSError` when the file cannot be opened or read
+    (``FileNotFoundError`` when there is none).
+
+    Checked twice: ``stat`` before opening, because merely opening some devices does
+    something (a tape rewinds, a watchdog starts); ``fstat`` of what was opened, because
+    the name may point elsewhere by then. The read itself is bounded, since ``st_size``
+    is 0 for /proc files and may be a lie on odd file systems.
     """
-    # Checked before opening (opening some devices does something) and after (the name
-    # may point elsewhere by then); never blocking on open, never adopting a terminal.
     _refuse_unless_regular(path.stat())
     descriptor = os.open(path, _OPEN_FLAGS)
     with os.fdopen(descriptor, "rb") as stream:
-        _refuse_unless_regular(os.fstat(stream.fileno()))
+        status = os.fstat(stream.fileno())
+        _refuse_unless_regular(status)
+        if status.st_size > max_bytes:
+            raise RefusedFileError(None, status.st_size)
         data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise JsonLimitError(f"too large (more than {_size(max_bytes)})")
+        raise RefusedFileError(None)
     return data
 
 
@@ -74,7 +93,23 @@ def _refuse_unless_regular(status: os.stat_result) -> None:
         kind = next(
             (kind for is_kind, kind in _FILE_KINDS if is_kind(status.st_mode)), "a special file"
         )
-        raise JsonLimitError(f"not a regular file ({kind})")
+        raise RefusedFileError(kind)
+
+
+def read_bounded(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of a regular file (links followed) of at most ``max_bytes``
+    (:func:`read_regular_file`).
+
+    Raises :class:`JsonLimitError` for anything but a regular file ("not a regular file
+    (a named pipe)") and for a larger file; :class:`OSError` when the file cannot be
+    opened or read (``FileNotFoundError`` when there is none).
+    """
+    try:
+        return read_regular_file(path, max_bytes=max_bytes)
+    except RefusedFileError as refused:
+        if refused.kind is not None:
+            raise JsonLimitError(f"not a regular file ({refused.kind})") from None
+        raise JsonLimitError(f"too large (more than {_size(max_bytes)})") from None
 
 
 def loads_bounded(

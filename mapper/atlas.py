@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.store.gc_pause import collector_paused
+from mapper.time import Timex, day_span, find_timexes
+from mapper.time.published import parse_day
 from mapper.types import (
     Actor,
     Article,
@@ -47,6 +49,14 @@ class Excerpt:
     highlights: tuple[Highlight, ...]  # every place mention inside the sentence
     actor_ids: tuple[str, ...] = ()  # actors named in the sentence, in text order
     event_types: tuple[str, ...] = ()  # event types of the sentence, highest score first
+    #: When: the TIMEX3 value of the sentence's own date ("2019-05-01", "2019-W17"), else the
+    #: article's publication day; "" when neither is known.
+    date: str = ""
+    #: Where ``date`` came from: "sentence", "article", or "" (undated).
+    date_from: str = ""
+    #: The calendar days ``date`` covers, as ``datetime.date`` ordinals (0, 0: undated).
+    first_day: int = 0
+    last_day: int = 0
 
 
 class Atlas:
@@ -215,7 +225,11 @@ class Atlas:
     def passes(self, excerpt: Excerpt, where: Filter) -> bool:
         """Whether an excerpt passes a filter."""
         return where.is_open or where.passes(
-            excerpt.article_id, excerpt.actor_ids, excerpt.event_types
+            excerpt.article_id,
+            excerpt.actor_ids,
+            excerpt.event_types,
+            excerpt.first_day,
+            excerpt.last_day,
         )
 
     # -- actors -------------------------------------------------------------------
@@ -276,9 +290,50 @@ class Atlas:
         return len(self._analyses)
 
 
+def article_dates(article: Article, sentences: Sequence[Sentence] = ()) -> list[Timex]:
+    """The temporal expressions of an article, normalised against its publication day.
+
+    Computed from the text and the day each time (under a millisecond an article), never
+    stored: a date the user sets later re-anchors every relative expression.
+    """
+    anchor = parse_day(article.published) if article.published else None
+    spans = [(s.start, s.end) for s in sentences] or None
+    return find_timexes(article.text, anchor, sentences=spans)
+
+
+def _sentence_dates(
+    analysis: ArticleAnalysis,
+) -> Callable[[Sentence], tuple[str, str, int, int]]:
+    """For each sentence: (date value, where from, first day, last day) — its own first
+    dated expression, else the article's publication day, else undated."""
+    article = analysis.article
+    dated = [
+        (timex.start, timex.value, span)
+        for timex in article_dates(article, analysis.sentences)
+        if timex.type in ("DATE", "TIME") and (span := day_span(timex.value)) is not None
+    ]
+    starts = [start for start, _, _ in dated]
+    published = parse_day(article.published) if article.published else None
+    fallback = (
+        (article.published or "", "article", published.toordinal(), published.toordinal())
+        if published
+        else ("", "", 0, 0)
+    )
+
+    def date_of(sentence: Sentence) -> tuple[str, str, int, int]:
+        index = bisect.bisect_left(starts, sentence.start)
+        if index < len(dated) and dated[index][0] < sentence.end:
+            _, value, (first, last) = dated[index]
+            return value, "sentence", first.toordinal(), last.toordinal()
+        return fallback
+
+    return date_of
+
+
 def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     """Group an article's resolved mentions by sentence, with the sentence's actors and events."""
     article = analysis.article
+    date_of = _sentence_dates(analysis)
     by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
         by_sentence[rm.sentence].append(rm)
@@ -295,6 +350,7 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
             dict.fromkeys(m.actor_id for m in actor_mentions[first:last] if m.end <= sentence.end)
         )
         events = sorted(events_of.get(sentence, ()), key=lambda e: -e.score)
+        date, date_from, first_day, last_day = date_of(sentence)
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",
             article_id=article.id,
@@ -312,6 +368,10 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
             ),
             actor_ids=actor_ids,
             event_types=tuple(dict.fromkeys(e.type for e in events)),
+            date=date,
+            date_from=date_from,
+            first_day=first_day,
+            last_day=last_day,
         )
 
 

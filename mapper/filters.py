@@ -1,15 +1,17 @@
-"""What the user has narrowed the map to: actors, event types, articles.
+"""What the user has narrowed the map to: actors, event types, articles, dates.
 
 One definition serves the window's panels, the map page (which applies the
-same rule in JavaScript, ``resources/map/dateline.js``) and the command line's
-``export --actor/--event-type``:
+same rule in JavaScript, ``resources/map/js/filter.js``) and the command line's
+``export --actor/--event-type/--from/--until``:
 
 an excerpt passes when it passes every facet that is set —
 
 - ``actors``: it names at least one of them;
 - ``event_types``: at least one of its event types is among them; an excerpt
   with no event type passes when :data:`NO_EVENT` is among them;
-- ``articles``: it comes from one of them.
+- ``articles``: it comes from one of them;
+- ``first_day``/``last_day`` (a range of days, either end open): the days its date
+  covers overlap the range; an undated excerpt passes when ``undated`` is true.
 
 A place stays on the map while at least one of its excerpts passes; its pin
 size and counts reflect the passing excerpts only.
@@ -17,8 +19,9 @@ size and counts reflect the passing excerpts only.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 #: The event-type key of excerpts that describe no event of the taxonomy.
@@ -32,6 +35,11 @@ class Filter:
     actors: frozenset[str] | None = None
     event_types: frozenset[str] | None = None
     articles: frozenset[str] | None = None
+    #: The range of days shown, as ``datetime.date`` ordinals (None: open at that end).
+    first_day: int | None = None
+    last_day: int | None = None
+    #: Whether excerpts with no known date pass while a range is set.
+    undated: bool = True
 
     @classmethod
     def of(
@@ -47,15 +55,52 @@ class Filter:
             None if articles is None else frozenset(articles),
         )
 
+    def between(
+        self, first: datetime.date | None, last: datetime.date | None, *, undated: bool = True
+    ) -> Filter:
+        """This filter narrowed to the days from ``first`` to ``last`` (None: open end)."""
+        return replace(
+            self,
+            first_day=None if first is None else first.toordinal(),
+            last_day=None if last is None else last.toordinal(),
+            undated=undated,
+        )
+
+    @property
+    def has_dates(self) -> bool:
+        """Whether a range of days is set."""
+        return self.first_day is not None or self.last_day is not None
+
     @property
     def is_open(self) -> bool:
         """Whether nothing is filtered."""
-        return self.actors is None and self.event_types is None and self.articles is None
+        return (
+            self.actors is None
+            and self.event_types is None
+            and self.articles is None
+            and not self.has_dates
+        )
 
-    def passes(self, article_id: str, actor_ids: Iterable[str], event_types: Iterable[str]) -> bool:
-        """Whether an excerpt with these attributes passes every facet."""
+    def passes(
+        self,
+        article_id: str,
+        actor_ids: Iterable[str],
+        event_types: Iterable[str],
+        first_day: int = 0,
+        last_day: int = 0,
+    ) -> bool:
+        """Whether an excerpt with these attributes passes every facet (days as ordinals,
+        0 for an undated excerpt)."""
         if self.articles is not None and article_id not in self.articles:
             return False
+        if self.has_dates:
+            if not first_day:
+                if not self.undated:
+                    return False
+            elif (self.first_day is not None and last_day < self.first_day) or (
+                self.last_day is not None and first_day > self.last_day
+            ):
+                return False
         if self.actors is not None and not self.actors.intersection(actor_ids):
             return False
         if self.event_types is not None:
@@ -70,6 +115,9 @@ class Filter:
             "actors": None if self.actors is None else sorted(self.actors),
             "eventTypes": None if self.event_types is None else sorted(self.event_types),
             "articles": None if self.articles is None else sorted(self.articles),
+            "firstDay": self.first_day,
+            "lastDay": self.last_day,
+            "undated": self.undated,
         }
 
 

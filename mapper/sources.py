@@ -29,6 +29,7 @@ from pathlib import Path
 from mapper.errors import DatelineError
 from mapper.resources import seeds_dir
 from mapper.store.safejson import RefusedFileError, read_regular_file
+from mapper.time.published import publication_date
 from mapper.types import Article
 
 #: File types Dateline opens, by suffix (lower case).
@@ -252,8 +253,12 @@ def read_article(path: Path) -> Article:
     except OSError as error:
         raise SourceError(f"{name}: cannot be read ({error.strerror or error})") from None
     text = decode_text(raw, path.name)
+    html: str | None = None
+    page = PageFacts()
     if suffix in (".html", ".htm"):
-        title, text = html_to_text(text)
+        html = text
+        title, text = html_to_text(html)
+        page = page_facts(html)
     else:
         title = title_from_text(text)
     if not text.strip():
@@ -263,12 +268,54 @@ def read_article(path: Path) -> Article:
             f"{name}: too long for one article ({len(text):,} characters; the limit "
             f"is {MAX_TEXT_CHARS:,})"
         )
+    try:
+        modified: float | None = path.stat().st_mtime
+    except OSError:
+        modified = None
+    published = publication_date(text, html=html, modified=modified)
     return Article(
         id=article_id_for(text),
-        title=title or path.stem,
+        title=title or page.title or path.stem,
         text=text,
         source=str(path),
+        published=published.date if published else None,
+        published_source=published.source if published else "",
+        outlet=page.outlet or (published.outlet if published else ""),
+        author=page.author,
+        url=page.url,
     )
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What a web page says of itself: its site's name, author, address and title."""
+
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    title: str = ""
+
+
+def page_facts(html: str) -> PageFacts:
+    """The page's own metadata (trafilatura's reading of its meta tags); empty if none."""
+    import trafilatura  # heavy; only HTML needs it
+
+    try:
+        found = trafilatura.extract_metadata(html)
+    except Exception:  # hostile markup must never stop reading the article
+        return PageFacts()
+    if found is None:
+        return PageFacts()
+
+    def field(name: str) -> str:
+        value = getattr(found, name, None)
+        return " ".join(value.split())[:_META_MAX_CHARS] if isinstance(value, str) else ""
+
+    return PageFacts(field("sitename"), field("author"), field("url"), field("title"))
+
+
+#: Longest outlet, author, address or title taken from a page's metadata.
+_META_MAX_CHARS = 300
 
 
 def _read_regular_file(path: Path, name: str) -> bytes:

@@ -22,7 +22,13 @@ class Article:
     title: str
     text: str
     source: str  # file path, or "" for pasted text
-    published: str | None = None
+    published: str | None = None  # publication day, ISO "YYYY-MM-DD"; None: unknown
+    #: How ``published`` is known: "html", "dateline", "inferred", "file" (uncertain),
+    #: "user", "given" (the command line's --published); "" when unknown.
+    published_source: str = ""
+    outlet: str = ""  # site or agency name ("AP", "Reuters", "The Guardian"), when known
+    author: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,11 @@ class Said:
 
 
 def article(
-    article_id: str, title: str, sentences: Sequence[Said], source: str = ""
+    article_id: str,
+    title: str,
+    sentences: Sequence[Said],
+    source: str = "",
+    published: str | None = None,
 ) -> ArticleAnalysis:
     """An ArticleAnalysis as the pipeline would give it, from plain records."""
     text = " ".join(s.text for s in sentences)
@@ -89,7 +93,7 @@ def article(
         start += len(said.text) + 1
     actors = tuple({a.id: a for s in sentences for a in s.actors}.values())
     return ArticleAnalysis(
-        Article(article_id, title, text, source),
+        Article(article_id, title, text, source, published, "given" if published else ""),
         tuple(spans),
         tuple(sorted(mentions, key=lambda r: r.mention.start)),
         actors,

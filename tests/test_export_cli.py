@@ -16,6 +16,7 @@ import pytest
 
 from mapper.cli import main
 from mapper.export import common, csv_rows
+from mapper.filters import Filter
 from mapper.sources import seed_paths
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -97,7 +98,7 @@ def test_geojson_of_the_seed_matches_extract(tmp_path: Path, extracted) -> None:
     assert meta["attribution"] == common.credits()
     (source,) = meta["sources"]
     assert source["source"] == str(seed_paths()[0])
-    assert meta["filter"] == {"actors": None, "eventTypes": None, "articles": None}
+    assert meta["filter"] == Filter().to_json()
 
 
 def test_event_type_filter(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from collections.abc import Iterator
@@ -132,6 +133,9 @@ def test_event_type_filter_keeps_only_places_with_such_excerpts(open_page, three
         "actors": None,
         "eventTypes": ["Protests"],
         "articles": None,
+        "firstDay": None,
+        "lastDay": None,
+        "undated": True,
     }
 
     page.set_filter(Filter.of(event_types=[NO_EVENT, "Protests"]))
@@ -270,8 +274,12 @@ def random_atlas(seed: int) -> Atlas:
             events = rng.sample(types, rng.choice([0, 1, 1, 2]))
             words = [place.name, *(p.name for p in others), *(x.name for x in named)]
             rng.shuffle(words)
-            said.append(Said(f"S{s} " + " ".join(words) + ".", [place, *others], named, events))
-        analyses.append(article(f"art{a}", f"Article {a}", said))
+            # Some sentences carry their own date; the others take the article's (if any).
+            when = rng.choice(["", "", "", " on Monday", " on 3 May 2019", " in March 2019"])
+            text = f"S{s} " + " ".join(words) + when + "."
+            said.append(Said(text, [place, *others], named, events))
+        published = rng.choice([None, "2019-05-02", "2019-04-11", "2019-06-20"])
+        analyses.append(article(f"art{a}", f"Article {a}", said, published=published))
     return Atlas(analyses)
 
 
@@ -283,7 +291,15 @@ def random_filter(rng: random.Random, atlas: Atlas) -> Filter:
     def facet(values: list[str]) -> list[str] | None:
         return None if rng.random() < 0.45 else rng.sample(values, rng.randint(0, 3))
 
-    return Filter.of(facet(actor_ids), facet(types), facet(article_ids))
+    def day() -> datetime.date | None:
+        if rng.random() < 0.5:
+            return None
+        return datetime.date(2019, 3, 1) + datetime.timedelta(days=rng.randint(0, 120))
+
+    chosen = Filter.of(facet(actor_ids), facet(types), facet(article_ids))
+    if rng.random() < 0.5:
+        return chosen
+    return chosen.between(day(), day(), undated=rng.random() < 0.5)
 
 
 def test_the_page_and_mapper_filters_agree(open_page):
@@ -294,6 +310,9 @@ def test_the_page_and_mapper_filters_agree(open_page):
     rng = random.Random(5)
     filters = [random_filter(rng, atlas) for _ in range(20)]
     assert sum(not f.is_open for f in filters) >= 15
+    assert sum(f.has_dates for f in filters) >= 5
+    dated = {e.date_from for p in atlas.places() for e in atlas.excerpts_for_place(p.id)}
+    assert dated == {"sentence", "article", ""}  # own dates, the article's, and undated
     for where in filters:
         result = page.set_filter(where)
         expected = {p.id for p in atlas.places(where=where)}

@@ -363,7 +363,7 @@ def _pins(
 
 def _excerpt_entry(excerpt: Excerpt, place_id: str) -> dict[str, Any]:
     highlights = [[h.start, h.end] for h in excerpt.highlights if h.place_id == place_id]
-    return {
+    entry: dict[str, Any] = {
         "id": excerpt.id,
         "article": excerpt.article_id,
         "title": excerpt.article_title,
@@ -373,6 +373,17 @@ def _excerpt_entry(excerpt: Excerpt, place_id: str) -> dict[str, Any]:
         "actors": list(excerpt.actor_ids),
         "events": list(excerpt.event_types),
     }
+    if excerpt.first_day:
+        # When, compactly (a big import sends tens of thousands of these): the date, its
+        # first day as an ordinal (what the date filter compares), its last when later,
+        # and "own" when the sentence gives its own date (else it is the article's).
+        entry["date"] = excerpt.date
+        entry["d0"] = excerpt.first_day
+        if excerpt.last_day != excerpt.first_day:
+            entry["d1"] = excerpt.last_day
+        if excerpt.date_from == "sentence":
+            entry["own"] = 1
+    return entry
 
 
 def _name_actors(atlas: Atlas, excerpt: Excerpt, actor_names: dict[str, str]) -> None:

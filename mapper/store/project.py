@@ -20,13 +20,14 @@ are re-checked too; one that fails is dropped and its article analysed again.
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
 import logging
 import os
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -45,6 +46,7 @@ from mapper.store.serialize import (
     analysis_to_dict,
     article_from_dict,
     read_id,
+    read_int,
     read_list,
     read_number,
     read_object,
@@ -111,6 +113,10 @@ def to_json(project: Project) -> dict[str, Any]:
                 "text": a.text,
                 "source": a.source,
                 "published": a.published,
+                "published_source": a.published_source,
+                "outlet": a.outlet,
+                "author": a.author,
+                "url": a.url,
             }
             for a in project.articles
         ],
@@ -206,9 +212,22 @@ def _filter(value: Any) -> Filter:
             for index, item in enumerate(read_list(values, where, MAX_FILTER_VALUES))
         ]
 
-    return Filter.of(
+    chosen = Filter.of(
         actors=facet("actors"), event_types=facet("eventTypes"), articles=facet("articles")
     )
+
+    def day(key: str) -> int | None:
+        value = record.get(key)
+        return None if value is None else read_int(value, f"filter.{key}", 1, _LAST_ORDINAL)
+
+    undated = record.get("undated", True)
+    if not isinstance(undated, bool):
+        raise FormatError("filter.undated", "is not true or false")
+    return replace(chosen, first_day=day("firstDay"), last_day=day("lastDay"), undated=undated)
+
+
+#: The ordinal of 9999-12-31, the last day ``datetime.date`` knows.
+_LAST_ORDINAL = datetime.date.max.toordinal()
 
 
 def _view(value: Any) -> tuple[float, float, float] | None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast, get_args
 from mapper.errors import DatelineError
 from mapper.sources import MAX_TEXT_CHARS
 from mapper.store.safejson import without_lone_surrogates
+from mapper.time.published import parse_day
 from mapper.types import (
     Actor,
     ActorKind,
@@ -210,8 +211,26 @@ def article_from_dict(data: Any) -> Article:
         title=read_str(value_of(record, "title"), "title"),
         text=read_str(value_of(record, "text"), "text"),
         source=read_str(value_of(record, "source"), "source"),
-        published=read_optional_str(record.get("published"), "published"),
+        published=_read_day(record.get("published"), "published"),
+        published_source=read_str(record.get("published_source", ""), "published_source", 40),
+        outlet=read_str(record.get("outlet", ""), "outlet", MAX_META_CHARS),
+        author=read_str(record.get("author", ""), "author", MAX_META_CHARS),
+        url=read_str(record.get("url", ""), "url", MAX_META_CHARS),
     )
+
+
+#: Longest outlet, author or URL a project may give an article.
+MAX_META_CHARS = 2_000
+
+
+def _read_day(value: Any, where: str) -> str | None:
+    """An ISO day ("2019-05-02") or None; anything else is a :class:`FormatError`."""
+    if value is None:
+        return None
+    text = read_str(value, where, 10)
+    if parse_day(text) is None:
+        raise FormatError(where, "is not a date (YYYY-MM-DD)")
+    return text
 
 
 def analysis_from_dict(

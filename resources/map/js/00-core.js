@@ -59,7 +59,8 @@ const state = {
   pins: [],             // pin records in payload order (most mentioned first)
   markers: new Map(),   // place id -> L.Marker, shown or filtered out
   data: null,           // the pins' excerpts as integer codes (see compile)
-  filter: { actors: null, eventTypes: null, articles: null },
+  filter: { actors: null, eventTypes: null, articles: null, firstDay: null, lastDay: null,
+    undated: true },
   legend: null,         // the legend control
   legendCollapsed: false,
   legendFoldedForPopup: false,  // folded by us for an open popup, not by the user

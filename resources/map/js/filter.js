@@ -18,11 +18,28 @@ function readFilter(filter) {
       throw new TypeError('Dateline.setFilter: ' + facet + ' is a list or null');
     }
   });
+  // The range of days (ordinals, either end open) and whether undated excerpts pass.
+  ['firstDay', 'lastDay'].forEach(function (end) {
+    const value = filter[end];
+    if (value === null || value === undefined) {
+      out[end] = null;
+    } else if (Number.isInteger(value)) {
+      out[end] = value;
+    } else {
+      throw new TypeError('Dateline.setFilter: ' + end + ' is a whole number or null');
+    }
+  });
+  out.undated = filter.undated !== false;
   return out;
 }
 
+function hasDates(filter) {
+  return filter.firstDay !== null || filter.lastDay !== null;
+}
+
 function isOpen(filter) {
-  return filter.actors === null && filter.eventTypes === null && filter.articles === null;
+  return filter.actors === null && filter.eventTypes === null && filter.articles === null &&
+    !hasDates(filter);
 }
 
 // One flag per code: which actors / types / articles the facet accepts (null = open).
@@ -49,10 +66,23 @@ function applyFilter() {
   const typeOk = accepted(filter.eventTypes, d.typeCode, d.types);
   const noEventOk = filter.eventTypes !== null && filter.eventTypes.indexOf(NO_EVENT) >= 0;
   const articleOk = accepted(filter.articles, d.articleCode, d.articleCode.size);
+  const dated = hasDates(filter);
+  const fromDay = filter.firstDay;
+  const toDay = filter.lastDay;
+  const undatedOk = filter.undated ? 1 : 0;
   let e, k, t, passing = 0;
   for (e = 0; e < d.excerpts; e++) {
     let ok = 1;
     if (articleOk !== null && !articleOk[d.exArticle[e]]) ok = 0;
+    if (ok && dated) {
+      const first = d.exFirstDay[e];
+      if (first === 0) {
+        ok = undatedOk;
+      } else if ((fromDay !== null && d.exLastDay[e] < fromDay) ||
+                 (toDay !== null && first > toDay)) {
+        ok = 0;
+      }
+    }
     if (ok && actorOk !== null) {
       ok = 0;
       for (k = d.exActors[e]; k < d.exActors[e + 1]; k++) {

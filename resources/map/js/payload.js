@@ -11,7 +11,13 @@ function readExcerpt(ex) {
     highlights: highlights,
     n: toInt(ex.n, highlights.length),
     actors: Array.isArray(ex.actors) ? ex.actors.map(toText) : [],
-    events: Array.isArray(ex.events) ? ex.events.map(toText) : []
+    events: Array.isArray(ex.events) ? ex.events.map(toText) : [],
+    // When: the date (a TIMEX3 value), whether the sentence gave it or the article, and
+    // the days it covers as ordinals (0: undated; the last day is the first unless given).
+    date: toText(ex.date),
+    dateFrom: Number.isInteger(ex.d0) && ex.d0 > 0 ? (ex.own ? 'sentence' : 'article') : '',
+    d0: Number.isInteger(ex.d0) && ex.d0 > 0 ? ex.d0 : 0,
+    d1: Number.isInteger(ex.d0) && ex.d0 > 0 ? (Number.isInteger(ex.d1) ? ex.d1 : ex.d0) : 0
   };
 }
 
@@ -87,6 +93,8 @@ function compile(pins, meta) {
   const articleCode = new Map();
   const excerptCode = new Map();
   const exArticle = [];
+  const exFirstDay = [];
+  const exLastDay = [];
   const exActors = [0];
   const actorCodes = [];
   const exTypes = [0];
@@ -109,6 +117,9 @@ function compile(pins, meta) {
         e = exArticle.length;
         if (ex.id) excerptCode.set(ex.id, e);
         exArticle.push(code(articleCode, ex.article));
+        // Days as ordinals; 0 (or anything not a whole number) is an undated excerpt.
+        exFirstDay.push(ex.d0);
+        exLastDay.push(ex.d1);
         ex.actors.forEach(function (a) { actorCodes.push(code(actorCode, a)); });
         exActors.push(actorCodes.length);
         ex.events.forEach(function (t) {
@@ -135,6 +146,8 @@ function compile(pins, meta) {
     articleCode: articleCode,
     excerpts: excerpts,
     exArticle: Int32Array.from(exArticle),
+    exFirstDay: Int32Array.from(exFirstDay),
+    exLastDay: Int32Array.from(exLastDay),
     exActors: Int32Array.from(exActors),
     actorCodes: Int32Array.from(actorCodes),
     exTypes: Int32Array.from(exTypes),

@@ -8,7 +8,11 @@ Figures (2-core machine targets from the issues in brackets):
   cache and then from the cache);
 - page: page_ready_20k_s (≤ 1.5), filter_20k_ms (≤ 100), folium_markers_2k_page_ready_s;
 - gazetteer: gazetteer_load_s (≤ 0.3), geocode_lookups_per_s (≥ 50,000);
-- export: png_export_current_view_s (≤ 1).
+- export: png_export_current_view_s (≤ 1);
+- timeline: timeline_filter_20k_ms (≤ 100), timeline_play_fps_20k (≥ 10).
+
+``python -m bench NAME…`` runs only those groups (pipeline, startup, page, gazetteer,
+export, timeline).
 """
 
 from __future__ import annotations
@@ -22,16 +26,22 @@ def main() -> None:
     from mapper.pipeline import use_spawn
 
     use_spawn()
-    from bench import export, gazetteer, page, pipeline, startup
+    from bench import export, gazetteer, page, pipeline, startup, timeline
 
+    groups = {
+        "pipeline": pipeline,
+        "startup": startup,
+        "page": page,
+        "gazetteer": gazetteer,
+        "export": export,
+        "timeline": timeline,
+    }
+    chosen = sys.argv[1:] or list(groups)
+    unknown = [name for name in chosen if name not in groups]
+    if unknown:
+        sys.exit(f"bench: no group {', '.join(unknown)} (groups: {', '.join(groups)})")
     results: dict[str, object] = {}
-    for name, module in (
-        ("pipeline", pipeline),
-        ("startup", startup),
-        ("page", page),
-        ("gazetteer", gazetteer),
-        ("export", export),
-    ):
+    for name, module in ((name, groups[name]) for name in chosen):
         print(f"bench: {name}…", file=sys.stderr, flush=True)
         results.update(module.run())
         if module is startup:

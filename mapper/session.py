@@ -15,6 +15,8 @@ files is the window's business (it hands the analyses back with
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -27,6 +29,7 @@ from mapper.geo.corrections import Corrections, default_corrections_path
 from mapper.geo.online import OnlineSettings
 from mapper.pipeline import Pipeline, online_geocoder  # cheap: spaCy loads with a model only
 from mapper.store.project import Project, ProjectError, load_project, recovery_path, save_project
+from mapper.time.published import FROM_USER
 
 if TYPE_CHECKING:
     from mapper.types import Article, ArticleAnalysis
@@ -243,6 +246,33 @@ class Session:
             facets.event_types,
             None if self.chosen_article is None else frozenset({self.chosen_article}),
         )
+
+    # -- articles' dates -------------------------------------------------------------
+    def set_article_date(self, article_id: str, day: datetime.date | None) -> bool:
+        """The user says when an article was published (None: unknown); False if it is
+        not open, or already has that date from the user.
+
+        The article's analysis is put back with the new date, so the atlas re-derives
+        every excerpt's date from it ("Tuesday" now means the Tuesday before that day);
+        a copy of it waiting to be analysed again keeps the new date too. A change to save.
+        """
+        try:
+            analysis = next(a for a in self.atlas.analyses if a.article.id == article_id)
+        except StopIteration:
+            return False
+        published = day.isoformat() if day is not None else None
+        source = FROM_USER if day is not None else ""
+        article = analysis.article
+        if article.published == published and article.published_source == source:
+            return False
+        dated = dataclasses.replace(article, published=published, published_source=source)
+        self.atlas.add_many([dataclasses.replace(analysis, article=dated)])
+        self._queue = [
+            dated if not isinstance(item, Path) and item.id == article_id else item
+            for item in self._queue
+        ]
+        self.mark_modified()
+        return True
 
     def take_pending_filter(self) -> Filter | None:
         """An opened project's filter, once (None: nothing to restore)."""

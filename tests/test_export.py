@@ -136,6 +136,10 @@ EXCERPT_KEYS = {
     "highlights",
     "actor_ids",
     "event_types",
+    "date",
+    "date_from",
+    "article_published",
+    "outlet",
 }
 
 
@@ -217,7 +221,13 @@ def test_geojson_carries_credits_sources_and_filter(atlas: Atlas, tmp_path: Path
     assert "Natural Earth" in credits and "GeoNames (CC BY 4.0)" in credits
     assert "OpenStreetMap" not in credits
     assert meta["sources"] == [
-        {"id": "a1", "title": "Unrest in Peru", "source": "/articles/peru.txt"}
+        {
+            "id": "a1",
+            "title": "Unrest in Peru",
+            "source": "/articles/peru.txt",
+            "outlet": "",
+            "published": None,
+        }
     ]
     assert meta["filter"] == where.to_json()
     generated = dt.datetime.fromisoformat(meta["generated"])
@@ -341,6 +351,7 @@ def test_kml_parses_with_one_placemark_per_place(atlas: Atlas, tmp_path: Path) -
         "mentions": "2",
         "event_types": "Protests; Riots",
         "actors": "Rosa Quispe",
+        "dates": "",
     }
     for placemark in placemarks:  # every placemark lon,lat,0, within range
         coordinates = placemark.findtext(f"{KML}Point/{KML}coordinates", "")
@@ -525,7 +536,7 @@ def test_exports_get_the_usual_file_permissions(atlas: Atlas, tmp_path: Path) ->
 def test_source_list_and_filter_description(atlas: Atlas) -> None:
     assert [s["id"] for s in common.source_list(atlas)] == ["a1", "a2"]
     assert common.source_list(atlas, Filter.of(event_types=[NO_EVENT])) == [
-        {"id": "a2", "title": TRICKY_TITLE, "source": ""}
+        {"id": "a2", "title": TRICKY_TITLE, "source": "", "outlet": "", "published": None}
     ]
     assert common.describe_filter(atlas, Filter()) == ""
     assert (

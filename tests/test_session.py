@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -430,3 +431,93 @@ def test_the_session_tells_when_its_recent_projects_change(tmp_path: Path) -> No
     session.remember_recent(Path("/new.dateline"))
     assert session.recent_projects == ["/new.dateline", "/old.dateline"]
     assert events.of("recent_changed") == [["/new.dateline", "/old.dateline"]]
+
+
+# -- the user's date for an article ----------------------------------------------------------
+
+MARCH = "Thousands marched in Caracas, Venezuela, on Tuesday. Police in Lima, Peru, watched."
+
+
+@pytest.fixture(scope="module")
+def march() -> ArticleAnalysis:
+    """An article with no publication date, whose first sentence says "on Tuesday"."""
+    return Pipeline.blank(corrections=Corrections()).analyze(article_from_text(MARCH))
+
+
+def dates_by_place(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Each place's excerpts' (date, where it came from)."""
+    return {
+        p.name: [(e.date, e.date_from) for e in session.atlas.excerpts_for_place(p.id)]
+        for p in session.atlas.places()
+    }
+
+
+def test_a_date_the_user_sets_re_anchors_the_articles_excerpts(
+    session: Session, march: ArticleAnalysis
+) -> None:
+    session.add_analyses([march])
+    session.end_initial_import()
+    session._set_modified(False)  # as if saved: only the date change is new
+    article_id = march.article.id
+    assert dates_by_place(session)["Caracas"] == [("", "")]  # "Tuesday" of when? unknown
+    events = Recorder(session)
+
+    assert session.set_article_date(article_id, datetime.date(2019, 5, 2))  # a Thursday
+    article = session.atlas.article(article_id)
+    assert (article.published, article.published_source) == ("2019-05-02", "user")
+    dates = dates_by_place(session)
+    assert dates["Caracas"] == dates["Venezuela"] == [("2019-04-30", "sentence")]
+    assert dates["Lima"] == dates["Peru"] == [("2019-05-02", "article")]
+    assert session.modified and events.of("modified_changed") == [True]
+
+    assert session.set_article_date(article_id, datetime.date(2019, 5, 9))  # a week later
+    assert dates_by_place(session)["Caracas"] == [("2019-05-07", "sentence")]
+    assert not session.set_article_date(article_id, datetime.date(2019, 5, 9))  # no change
+
+    assert session.set_article_date(article_id, None)  # unknown again
+    article = session.atlas.article(article_id)
+    assert (article.published, article.published_source) == (None, "")
+    assert dates_by_place(session)["Lima"] == [("", "")]
+    assert [a.id for a in session.atlas.articles] == [article_id]  # replaced, not added
+
+
+def test_setting_the_date_of_an_article_not_open_changes_nothing(
+    session: Session, march: ArticleAnalysis
+) -> None:
+    session.add_analyses([march])
+    session._set_modified(False)
+    assert not session.set_article_date("no-such-article", datetime.date(2019, 5, 2))
+    assert not session.modified
+
+
+def test_an_article_waiting_to_be_analysed_again_keeps_the_users_date(
+    session: Session, march: ArticleAnalysis
+) -> None:
+    session.add_analyses([march])
+    session.queue_reanalysis()
+    session.set_article_date(march.article.id, datetime.date(2019, 5, 2))
+    (waiting,) = session.take_queue()
+    assert isinstance(waiting, Article)
+    assert (waiting.published, waiting.published_source) == ("2019-05-02", "user")
+
+
+def test_a_project_keeps_the_date_the_user_set(
+    tmp_path: Path, session: Session, pipeline: Pipeline, march: ArticleAnalysis
+) -> None:
+    session.use_pipeline(pipeline, Corrections())
+    session.add_analyses([march])
+    session.set_article_date(march.article.id, datetime.date(2019, 5, 2))
+    path = tmp_path / "dated.dateline"
+    save_project(path, session.begin_save(path, Filter()))
+    session.save_written(path)
+    assert not session.modified
+    (saved,) = load_project(path).articles
+    assert (saved.published, saved.published_source) == ("2019-05-02", "user")
+
+    reopened = Session(recovery_file=tmp_path / "other-recovery.dateline")
+    reopened.use_pipeline(Pipeline.blank(corrections=Corrections()), Corrections())
+    reopened.open_project(path)
+    article = reopened.atlas.article(march.article.id)
+    assert (article.published, article.published_source) == ("2019-05-02", "user")
+    assert dates_by_place(reopened)["Caracas"] == [("2019-04-30", "sentence")]
+    assert not reopened.modified

@@ -18,10 +18,12 @@ from mapper.atlas import Atlas
 from mapper.filters import Filter
 from mapper.session import Session
 from mapper.sources import printable, scan_paths
+from mapper.timeline import excerpt_spans
 from ui import app_info, settings_dialogs
 from ui.about import show_about
 from ui.actions import MenuActions
 from ui.analysis import AnalysisRunner, RefreshThrottle
+from ui.article_menu import ArticleMenu
 from ui.correcting import Correcting
 from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
@@ -29,6 +31,7 @@ from ui.messages import show_error, show_status
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
 from ui.projects import AUTOSAVE_MS, ProjectFiles, ask_article_files, ask_article_folder
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
+from ui.timeline import FacetsWithRange, TimelinePanel
 from ui.worker import PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Bump when the docks change, so an old saved layout is not applied to new docks.
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 
 _DEFAULT_SIZE = QtCore.QSize(1400, 900)
 _LEFT_DOCK_SHARE = 0.21  # of the window's width
@@ -95,11 +98,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self.excerpt_list = ExcerptList(self)
         self.reader = ArticleReader(self)
         self.filter_panel = FilterPanel(self)
+        self.timeline = TimelinePanel(self)
         self.articles_dock = self._add_dock(self.tr("Articles"), self.article_list)
         self.places_dock = self._add_dock(self.tr("Places"), self.place_list)
         self.filters_dock = self._add_dock(self.tr("Filters"), self.filter_panel)
         self.excerpts_dock = self._add_dock(self.tr("Excerpts"), self.excerpt_list)
         self.reader_dock = self._add_dock(self.tr("Article"), self.reader)
+        self.timeline_dock = self._add_dock(self.tr("Timeline"), self.timeline)
+        self.timeline_dock.setAllowedAreas(
+            QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
+            | QtCore.Qt.DockWidgetArea.TopDockWidgetArea
+        )
+        # The timeline sits under the map only: the side docks keep the bottom corners.
+        self.setCorner(
+            QtCore.Qt.Corner.BottomLeftCorner, QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.setCorner(
+            QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self._build_status_bar()
         self.menu_actions = MenuActions(self, self._docks())
 
@@ -114,11 +130,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self.session,
             self.analysis,
             self.map_view,
-            self.filter_panel,
+            FacetsWithRange(self.filter_panel, self.timeline),
             self.refresher.now,
             autosave_ms=autosave_ms,
         )
         self.correcting = Correcting(self, self.session, self.analysis)
+        self.article_menu = ArticleMenu(self, self.session, self.article_list, self.refresher.now)
         self._connect()
 
         self.reset_layout()
@@ -139,10 +156,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.map_view.files_dropped.connect(self.open_paths)
         self.map_view.place_menu_requested.connect(self.correcting.show_menu)
         self.article_list.article_chosen.connect(self._on_article_chosen)
+        self.article_list.article_menu_requested.connect(self.article_menu.show_menu)
         self.place_list.place_chosen.connect(self._on_place_chosen)
         self.place_list.place_menu_requested.connect(self.correcting.show_menu)
         self.excerpt_list.excerpt_chosen.connect(self._on_excerpt_chosen)
         self.filter_panel.filter_changed.connect(self._apply_filter)
+        self.timeline.range_changed.connect(self._apply_range)
+        self.timeline.fade_changed.connect(lambda on: self.map_view.call("setFadeByAge", on))
 
         session = self.session
         session.modified_changed.connect(self.setWindowModified)
@@ -200,8 +220,9 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.analysis.running_thread
 
     def current_filter(self) -> Filter:
-        """What the map shows: the Filters panel's choices and the article chosen."""
-        return self.session.shown(self.filter_panel.current_filter())
+        """What the map shows: the Filters panel's choices, the article chosen and the
+        timeline's range."""
+        return self.timeline.narrow(self.session.shown(self.filter_panel.current_filter()))
 
     def open_paths(self, paths: Sequence[Path]) -> None:
         """Read, analyse and show these files (in the background); failures are reported."""
@@ -344,6 +365,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.cancel_button.setShortcut(QtGui.QKeySequence("Escape"))
         self.cancel_button.clicked.connect(self.cancel_work)
         self.cancel_button.hide()
+        self.range_label = QtWidgets.QLabel(self)
+        self.range_label.setObjectName("rangeLabel")
+        bar.addPermanentWidget(self.range_label)
         bar.addPermanentWidget(self.state_label)
         bar.addPermanentWidget(self.progress_bar)
         bar.addPermanentWidget(self.cancel_button)
@@ -362,6 +386,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitDockWidget(self.places_dock, self.filters_dock, QtCore.Qt.Orientation.Vertical)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.excerpts_dock)
         self.splitDockWidget(self.excerpts_dock, self.reader_dock, QtCore.Qt.Orientation.Vertical)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.timeline_dock)
         screen = self.screen()
         if size is not None:
             self.resize(size)
@@ -392,6 +417,7 @@ class MainWindow(QtWidgets.QMainWindow):
             vertical,
         )
         self.resizeDocks([self.excerpts_dock, self.reader_dock], [2 * quarter] * 2, vertical)
+        self.resizeDocks([self.timeline_dock], [self.timeline.sizeHint().height()], vertical)
 
     def _docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
         return (
@@ -400,6 +426,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.filters_dock,
             self.excerpts_dock,
             self.reader_dock,
+            self.timeline_dock,
         )
 
     def _restore_layout(self) -> None:
@@ -499,8 +526,16 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @QtCore.Slot()
     def _apply_filter(self) -> None:
-        """Narrow the lists, the excerpts and the map to the current filter."""
+        """Narrow the lists, the excerpts, the timeline and the map to the current filter."""
+        facets = self.session.shown(self.filter_panel.current_filter())
+        self.timeline.set_excerpt_days(excerpt_spans(self.atlas, facets))
+        self._apply_range()
+
+    @QtCore.Slot()
+    def _apply_range(self) -> None:
+        """Narrow the lists, the excerpts and the map to the current filter and range."""
         where = self.current_filter()
+        self.range_label.setText(self.timeline.describe())
         self.place_list.set_places(
             self.atlas.places(where=where), self.atlas.mention_counts(where=where)
         )

@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 
 from mapper.atlas import Excerpt
+from mapper.time.display import describe_date, describe_published, describe_source
 from mapper.types import Article, Place
 from ui import render
 from ui.qt import QtCore, QtGui, QtWidgets
@@ -20,19 +21,155 @@ ID_ROLE = QtCore.Qt.ItemDataRole.UserRole
 HTML_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 #: Item data role holding the plain-text title of an excerpt's article.
 TITLE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 2
+#: Item data role holding a date as shown: an article's ("≈ 2 May 2019", "no date"),
+#: an excerpt's ("Wed 1 May 2019").
+DATE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 3
+#: Item data role holding the plain text under an article's title (date · outlet), or
+#: the note after an excerpt's date ("article date": not the sentence's own).
+DETAIL_ROLE = QtCore.Qt.ItemDataRole.UserRole + 4
 
 _ALL_ARTICLES = ""  # the id of the "All articles" entry
 _HIGHLIGHT_COLOR = QtGui.QColor("#ffd54f")
 
 
+class ArticleDelegate(QtWidgets.QStyledItemDelegate):
+    """Draws an article: its title (plain, elided) over a quieter line, date · outlet.
+
+    The second line comes from :data:`DETAIL_ROLE` and is drawn as plain text.
+    """
+
+    _MARGIN = 4
+
+    def _detail_font(self, option: QtWidgets.QStyleOptionViewItem) -> QtGui.QFont:
+        font = QtGui.QFont(option.font)
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
+        font.setBold(False)  # under the bold "All articles" too
+        return font
+
+    def paint(
+        self,
+        painter: QtGui.QPainter,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+    ) -> None:
+        options = QtWidgets.QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        title = options.text
+        options.text = ""  # the style draws background and selection; the text is ours
+        widget = options.widget
+        style = widget.style() if widget is not None else QtWidgets.QApplication.style()
+        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, options, painter, widget)
+
+        selected = bool(options.state & QtWidgets.QStyle.StateFlag.State_Selected)
+        palette = options.palette
+        text_color = palette.color(
+            QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
+        )
+        quiet = palette.color(QtGui.QPalette.ColorRole.PlaceholderText)
+        rect = options.rect.adjusted(self._MARGIN + 2, self._MARGIN, -self._MARGIN, -self._MARGIN)
+        painter.save()
+        metrics = QtGui.QFontMetrics(options.font)
+        painter.setFont(options.font)
+        painter.setPen(text_color)
+        elided = metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect.topLeft() + QtCore.QPoint(0, metrics.ascent()), elided)
+        detail = str(index.data(DETAIL_ROLE) or "")
+        if detail:
+            detail_font = self._detail_font(options)
+            small = QtGui.QFontMetrics(detail_font)
+            painter.setFont(detail_font)
+            painter.setPen(text_color if selected else quiet)
+            detail = small.elidedText(detail, QtCore.Qt.TextElideMode.ElideRight, rect.width())
+            top = rect.top() + metrics.height() + 1
+            painter.drawText(QtCore.QPoint(rect.left(), top + small.ascent()), detail)
+        painter.restore()
+
+    def sizeHint(
+        self,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+    ) -> QtCore.QSize:
+        size = super().sizeHint(option, index)
+        height = (
+            QtGui.QFontMetrics(option.font).height()
+            + 1
+            + QtGui.QFontMetrics(self._detail_font(option)).height()
+            + 2 * self._MARGIN
+        )
+        return QtCore.QSize(size.width(), height)
+
+
+#: How the Articles list can be sorted: key, label.
+ARTICLE_SORTS = (
+    ("added", "Order added"),
+    ("newest", "Date, newest first"),
+    ("oldest", "Date, oldest first"),
+    ("outlet", "Outlet"),
+    ("title", "Title"),
+)
+
+
+def sorted_articles(articles: Sequence[Article], sort: str) -> list[Article]:
+    """The articles in the order of ``sort`` (a key of :data:`ARTICLE_SORTS`).
+
+    Undated articles (and those with no outlet, sorting by outlet) come last; ties
+    keep the order the articles were added in.
+    """
+    if sort in ("newest", "oldest"):
+        dated = sorted(
+            (a for a in articles if a.published),
+            key=lambda a: a.published or "",
+            reverse=sort == "newest",
+        )
+        return dated + [a for a in articles if not a.published]
+    if sort == "outlet":
+        return sorted(articles, key=lambda a: (not a.outlet, a.outlet.casefold()))
+    if sort == "title":
+        return sorted(articles, key=lambda a: a.title.casefold())
+    return list(articles)
+
+
+def article_detail(article: Article) -> str:
+    """An article's second line: "≈ 2 May 2019 · AP" (date, or "no date", then outlet)."""
+    date = describe_published(article.published, article.published_source)
+    return f"{date} \u00b7 {article.outlet}" if article.outlet else date
+
+
+def article_tooltip(article: Article) -> str:
+    """Rich text (every piece escaped): the article's file, date and where it came from."""
+    lines = [html.escape(article.source or article.title)]
+    if article.published:
+        where = describe_source(article.published_source)
+        date = describe_date(article.published, weekday=True)
+        lines.append(
+            f"Published {html.escape(date)}" + (f" \u2014 {html.escape(where)}" if where else "")
+        )
+    else:
+        lines.append("No publication date (right-click \u25b8 Set Date\u2026)")
+    by = " \u00b7 ".join(
+        part for part in (article.outlet, f"by {article.author}" if article.author else "") if part
+    )
+    if by:
+        lines.append(html.escape(by))
+    # Tooltips guess rich text; wrap escaped text in <p> so it is always shown as text.
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
 class ArticleList(QtWidgets.QListWidget):
-    """ "All articles" followed by one entry per article.
+    """ "All articles" followed by one entry per article: title, then date and outlet.
+
+    A small bar above the list chooses the order (:data:`ARTICLE_SORTS`); "All
+    articles" stays first. An uncertain date (inferred, or the file's) is marked
+    "≈"; the tooltip says where the date came from.
 
     Signals:
         article_chosen(str): the user chose this article id, or "" for all articles.
+        article_menu_requested(str): the user right-clicked this article id ("" for
+            "All articles" or no article).
     """
 
     article_chosen = QtCore.Signal(str)
+    article_menu_requested = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,28 +177,72 @@ class ArticleList(QtWidgets.QListWidget):
         self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.setTextElideMode(QtCore.Qt.TextElideMode.ElideRight)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(ArticleDelegate(self))
         self.setUniformItemSizes(True)
         self._updating = False
+        self._articles: list[Article] = []
+        self.sort_bar = QtWidgets.QWidget(self)
+        self.sort_bar.setObjectName("articleSortBar")
+        self.sort_box = QtWidgets.QComboBox(self.sort_bar)
+        self.sort_box.setObjectName("articleSort")
+        self.sort_box.setToolTip(self.tr("The order of the articles"))
+        for key, label in ARTICLE_SORTS:
+            self.sort_box.addItem(self.tr(label), key)
+        sort_label = QtWidgets.QLabel(self.tr("Sort by"), self.sort_bar)
+        sort_label.setBuddy(self.sort_box)
+        bar_layout = QtWidgets.QHBoxLayout(self.sort_bar)
+        bar_layout.setContentsMargins(4, 2, 2, 2)
+        bar_layout.addWidget(sort_label)
+        bar_layout.addWidget(self.sort_box, 1)
+        self.setViewportMargins(0, self.sort_bar.sizeHint().height(), 0, 0)
+        self.sort_box.currentIndexChanged.connect(lambda _index: self._show())
         self.currentItemChanged.connect(self._on_current_item_changed)
+        self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.set_articles([])
+
+    @property
+    def sort(self) -> str:
+        """The order shown: a key of :data:`ARTICLE_SORTS`."""
+        return str(self.sort_box.currentData() or "added")
+
+    def sort_by(self, sort: str) -> None:
+        """Show the articles in this order (a key of :data:`ARTICLE_SORTS`)."""
+        index = self.sort_box.findData(sort)
+        if index >= 0:
+            self.sort_box.setCurrentIndex(index)
 
     def set_articles(self, articles: Sequence[Article]) -> None:
         """Show these articles, keeping the current choice when it still exists."""
+        self._articles = list(articles)
+        self._show()
+
+    def _show(self) -> None:
         chosen = self.chosen()
         self._updating = True
         try:
             self.clear()
             everything = QtWidgets.QListWidgetItem(self.tr("All articles"), self)
             everything.setData(ID_ROLE, _ALL_ARTICLES)
+            count = len(self._articles)
+            everything.setData(
+                DETAIL_ROLE,
+                self.tr("{n} article").format(n=count)
+                if count == 1
+                else self.tr("{n} articles").format(n=count),
+            )
             font = everything.font()
             font.setBold(True)
             everything.setFont(font)
             current = everything
-            for article in articles:
+            for article in sorted_articles(self._articles, self.sort):
                 item = QtWidgets.QListWidgetItem(article.title, self)
                 item.setData(ID_ROLE, article.id)
-                # Tooltips guess rich text; wrap escaped text in <p> so it is always shown as text.
-                item.setToolTip(f"<p>{html.escape(article.source or article.title)}</p>")
+                item.setData(
+                    DATE_ROLE, describe_published(article.published, article.published_source)
+                )
+                item.setData(DETAIL_ROLE, article_detail(article))
+                item.setToolTip(article_tooltip(article))
                 if article.id == chosen:
                     current = item
             self.setCurrentItem(current)
@@ -75,11 +256,44 @@ class ArticleList(QtWidgets.QListWidget):
 
     def choose(self, article_id: str) -> None:
         """Choose an article by id ("" for all), as if the user had clicked it."""
+        item = self.item_for(article_id)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def item_for(self, article_id: str) -> QtWidgets.QListWidgetItem | None:
+        """The row showing this article ("" for "All articles"), if it is listed."""
         for row in range(self.count()):
             item = self.item(row)
             if item.data(ID_ROLE) == article_id:
-                self.setCurrentItem(item)
-                return
+                return item
+        return None
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles listed, top to bottom (without "All articles")."""
+        return [str(self.item(row).data(ID_ROLE)) for row in range(1, self.count())]
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_sort_bar()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        self._place_sort_bar()
+
+    def _place_sort_bar(self) -> None:
+        """The sort bar sits in the top margin, above the viewport (as a tree's header)."""
+        area = self.contentsRect()
+        height = self.sort_bar.sizeHint().height()
+        if self.viewportMargins().top() != height:
+            self.setViewportMargins(0, height, 0, 0)
+        self.sort_bar.setGeometry(area.left(), area.top(), area.width(), height)
+
+    @QtCore.Slot(QtCore.QPoint)
+    def _on_context_menu_requested(self, position: QtCore.QPoint) -> None:
+        item = self.itemAt(position)
+        if item is not None:
+            self.setCurrentItem(item)
+        self.article_menu_requested.emit(str(item.data(ID_ROLE)) if item is not None else "")
 
     def _on_current_item_changed(
         self, current: QtWidgets.QListWidgetItem | None, _previous: object
@@ -178,10 +392,12 @@ class PlaceList(QtWidgets.QTreeWidget):
 
 
 class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
-    """Draws an excerpt: its article title (plain, elided) over its rich-text sentence.
+    """Draws an excerpt: its date and article title (plain, elided) over its sentence.
 
-    The title comes from :data:`TITLE_ROLE` and is drawn as plain text; the
-    sentence is :data:`HTML_ROLE`, escaped rich text made by :mod:`ui.render`.
+    The date (:data:`DATE_ROLE`, with :data:`DETAIL_ROLE` "article date" when the
+    sentence gave none of its own) and the title (:data:`TITLE_ROLE`) are drawn as
+    plain text; the sentence is :data:`HTML_ROLE`, escaped rich text made by
+    :mod:`ui.render`.
     """
 
     _MARGIN = 6
@@ -227,13 +443,28 @@ class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
         painter.save()
         title_font = self._title_font(options)
         metrics = QtGui.QFontMetrics(title_font)
+        quiet = palette.color(QtGui.QPalette.ColorRole.PlaceholderText)
+        baseline = rect.top() + metrics.ascent()
+        left = rect.left()
+        # The date first (bold; "(article date)" after it, quiet), then the article's title.
+        date = str(index.data(DATE_ROLE) or "")
+        if date:
+            date_font = QtGui.QFont(title_font)
+            date_font.setBold(True)
+            painter.setFont(date_font)
+            painter.setPen(text_color)
+            painter.drawText(QtCore.QPoint(left, baseline), date)
+            left += QtGui.QFontMetrics(date_font).horizontalAdvance(date)
+        note = str(index.data(DETAIL_ROLE) or "")
+        lead = (f" ({note})" if note else "") + (" \u00b7 " if date else "")
         title = metrics.elidedText(
-            str(index.data(TITLE_ROLE) or ""), QtCore.Qt.TextElideMode.ElideRight, rect.width()
+            lead + str(index.data(TITLE_ROLE) or ""),
+            QtCore.Qt.TextElideMode.ElideRight,
+            max(rect.right() - left, 0),
         )
         painter.setFont(title_font)
-        quiet = palette.color(QtGui.QPalette.ColorRole.PlaceholderText)
         painter.setPen(text_color if selected else quiet)
-        painter.drawText(rect.topLeft() + QtCore.QPoint(0, metrics.ascent()), title)
+        painter.drawText(QtCore.QPoint(left, baseline), title)
 
         document = self._document(options, index, options.rect.width())
         context = QtGui.QAbstractTextDocumentLayout.PaintContext()
@@ -265,7 +496,7 @@ class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
 
 
 class ExcerptList(QtWidgets.QListWidget):
-    """The excerpts of one place: article title and sentence, the place highlighted.
+    """The excerpts of one place: date, article title and sentence, the place highlighted.
 
     Signals:
         excerpt_chosen(str): the user clicked (or pressed Enter on) this excerpt id.
@@ -296,6 +527,10 @@ class ExcerptList(QtWidgets.QListWidget):
             item.setData(ID_ROLE, excerpt.id)
             item.setData(HTML_ROLE, render.excerpt_html(excerpt, place_id))
             item.setData(TITLE_ROLE, excerpt.article_title)
+            date, note = render.excerpt_date(excerpt)
+            item.setData(DATE_ROLE, date)
+            item.setData(DETAIL_ROLE, note)
+            item.setToolTip(render.excerpt_date_tooltip(excerpt))
 
     def excerpt_ids(self) -> list[str]:
         """Ids of the excerpts shown, top to bottom."""

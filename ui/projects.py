@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mapper.session import Session
 from mapper.sources import SUPPORTED_SUFFIXES
@@ -25,8 +25,8 @@ from ui.saver import ProjectWriter
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mapper.filters import Filter
     from ui.analysis import AnalysisRunner
-    from ui.filters import FilterPanel
     from ui.mapwidget import MapView
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,15 @@ log = logging.getLogger(__name__)
 _SAVE, _AUTOSAVE = "save", "autosave"  # what a project write is for
 AUTOSAVE_MS = 3 * 60 * 1000  # a recovery copy of unsaved work every three minutes
 _PROJECT_FILES = "Dateline projects (*.dateline)"
+
+
+class Facets(Protocol):
+    """What a project keeps of the filter: the Filters panel's facets and the timeline's
+    range (:class:`ui.timeline.FacetsWithRange`; a :class:`ui.filters.FilterPanel` alone)."""
+
+    def current_filter(self) -> Filter: ...
+
+    def restore(self, where: Filter) -> None: ...
 
 
 def ask_article_files(parent: QtWidgets.QWidget) -> list[Path]:
@@ -83,7 +92,7 @@ class ProjectFiles(QtCore.QObject):
         session: Session,
         analysis: AnalysisRunner,
         map_view: MapView,
-        filter_panel: FilterPanel,
+        filter_panel: Facets,
         refresh: Callable[[], None],
         *,
         autosave_ms: int = AUTOSAVE_MS,

@@ -12,6 +12,10 @@ import html
 from collections.abc import Iterable
 
 from mapper.atlas import Excerpt
+from mapper.time.display import describe_date
+
+#: The note after a date an excerpt takes from its article (its sentence names none).
+ARTICLE_DATE_NOTE = "article date"
 
 #: Markup around a highlighted place name (Qt rich text has no <mark>).
 HIGHLIGHT_OPEN = '<span style="background-color:#ffd54f; color:#000000; font-weight:600;">'
@@ -51,6 +55,27 @@ def excerpt_html(excerpt: Excerpt, place_id: str | None) -> str:
 def excerpt_plain(excerpt: Excerpt) -> str:
     """The same excerpt as plain text (accessibility, copying, tests)."""
     return f"{excerpt.article_title}\n{excerpt.text.strip()}"
+
+
+def excerpt_date(excerpt: Excerpt) -> tuple[str, str]:
+    """An excerpt's date in words and its note: ("Wed 1 May 2019", "") for the sentence's
+    own date, ("Thu 2 May 2019", "article date") for its article's, ("no date", "")."""
+    if not excerpt.date:
+        return "no date", ""
+    note = ARTICLE_DATE_NOTE if excerpt.date_from == "article" else ""
+    return describe_date(excerpt.date), note
+
+
+def excerpt_date_tooltip(excerpt: Excerpt) -> str:
+    """Rich text (escaped) saying what an excerpt's date is and where it came from."""
+    date, _note = excerpt_date(excerpt)
+    if not excerpt.date:
+        why = "Neither the sentence nor its article gives a date."
+    elif excerpt.date_from == "article":
+        why = "The sentence names no date: this is its article's publication date."
+    else:
+        why = f"The date the sentence names ({excerpt.date})."
+    return f"<p><b>{html.escape(date)}</b></p><p>{html.escape(why)}</p>"
 
 
 def utf16_offset(text: str, index: int) -> int:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export`` and ``evaluate``.
+"""Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export``, ``evaluate``,
+``evaluate-events`` and ``evaluate-dates``.
 
 ``extract`` prints one JSON object per article on stdout (see
 :func:`mapper.cli.jsonl.analysis_to_json`). ``export --to OUT`` writes the map of the
@@ -15,6 +16,7 @@ newline or a terminal escape sequence).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import math
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +47,10 @@ if TYPE_CHECKING:
 
 #: What the FILE arguments of extract and export may be.
 _FILES_HELP = "article files, folders to read recursively, or saved projects (.dateline)"
+_PUBLISHED_HELP = (
+    "publication day (YYYY-MM-DD) of the articles that give none of their own (nor a page "
+    "date, dateline or date in the text: a file's modification day gives way to it)"
+)
 
 
 def _complain(message: str) -> None:
@@ -85,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         default="jsonl",
         help="jsonl: one object per line (default); json: one array",
     )
+    extract.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
     evaluate = commands.add_parser(
         "evaluate", help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML)"
     )
@@ -110,6 +117,22 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
     events.add_argument("--limit", type=int, default=0, help="only the first N records")
     events.add_argument("--json", action="store_true", help="print the report as JSON")
+    dates = commands.add_parser(
+        "evaluate-dates",
+        help="score date finding on TimeML files (TempEval-3: TimeBank, AQUAINT)",
+        description="Score the temporal expressions Dateline finds (extent, type, value) "
+        "against the TIMEX3 annotations of TimeML (.tml) files, as TempEval-3 does; each "
+        "document's DCT is the anchor of relative dates. Needs no language model.",
+    )
+    dates.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILES",
+        help="TimeML .tml files, or folders of them (read recursively), "
+        "e.g. ../shared/data/tempeval3/TimeBank",
+    )
+    dates.add_argument("--json", action="store_true", help="print the report as JSON")
     exporting = _export_parser(commands)
     for command in (extract, evaluate, events, exporting):
         model = command.add_mutually_exclusive_group()
@@ -143,13 +166,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         package_log.removeHandler(handler)
 
 
+def _day_option(args: argparse.Namespace, name: str) -> tuple[dt.date | None, str | None]:
+    """The day an option gives, or (None, why it is no date) for a one-line usage error."""
+    from mapper.time.published import parse_day
+
+    text: str | None = getattr(args, name, None)
+    if text is None:
+        return None, None
+    day = parse_day(text)
+    if day is None:
+        option = "--" + name.removesuffix("_day").replace("_", "-")
+        return None, f"{option}: not a date (YYYY-MM-DD): {text!r}"
+    return day, None
+
+
+def _given_dates(inputs: _Inputs, day: dt.date | None) -> None:
+    """Give ``day`` (``--published``) to the articles with no date of their own: none, or
+    only their file's modification day (a last resort)."""
+    from mapper.time.published import FROM_COMMAND_LINE, FROM_FILE
+
+    if day is None:
+        return
+    inputs.articles = [
+        (
+            source,
+            replace(article, published=day.isoformat(), published_source=FROM_COMMAND_LINE)
+            if article.published is None or article.published_source == FROM_FILE
+            else article,
+        )
+        for source, article in inputs.articles
+    ]
+
+
 def _run(args: argparse.Namespace) -> int:
+    problems = [
+        problem
+        for name in ("published", "from_day", "until_day")
+        if (problem := _day_option(args, name)[1]) is not None
+    ]
+    if problems:
+        _complain(problems[0])
+        return 2
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "evaluate-events":
         return _evaluate_events(args)
+    if args.command == "evaluate-dates":
+        from mapper.time.evaluate import main as evaluate_dates
+
+        # "--" first: a file name starting with "-" is still a file.
+        return evaluate_dates([*(["--json"] if args.json else []), "--", *map(str, args.files)])
     if args.command == "export":
         return _export(args)
     return 2  # pragma: no cover -- argparse rejects unknown commands
@@ -347,6 +415,7 @@ def _extract(args: argparse.Namespace) -> int:
     from mapper.store.cache import AnalysisCache
 
     inputs = _read_inputs(args.files)
+    _given_dates(inputs, _day_option(args, "published")[0])
     if inputs.articles:
         pipeline = _load_pipeline(args, inputs.corrections())
         if pipeline is None:
@@ -402,7 +471,8 @@ def _export_parser(
         help="write the map of some articles as PNG, PDF, HTML, GeoJSON, CSV or KML",
         description="Write the map of the articles to OUT; its suffix picks the format "
         "(.png, .pdf, .html, .geojson, .csv, .kml). PNG and PDF are rendered offscreen, "
-        "with no window. --actor and --event-type narrow the map as the window's filters do.",
+        "with no window. --actor, --event-type, --from and --until narrow the map as the "
+        "window's filters and timeline do.",
     )
     export.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
     export.add_argument(
@@ -430,6 +500,26 @@ def _export_parser(
         help="only this kind of event (a name of the taxonomy, any case; "
         "'none' for sentences of no type); repeat for any of several",
     )
+    export.add_argument(
+        "--from",
+        dest="from_day",
+        metavar="DATE",
+        help="only what happened on or after this day (YYYY-MM-DD): excerpts whose date "
+        "(their sentence's own, else their article's) reaches it",
+    )
+    export.add_argument(
+        "--until",
+        dest="until_day",
+        metavar="DATE",
+        help="only what happened on or before this day (YYYY-MM-DD)",
+    )
+    export.add_argument(
+        "--undated",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --from/--until: keep excerpts of no known date (default) or leave them out",
+    )
+    export.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
     export.add_argument(
         "--width",
         type=_side,
@@ -497,6 +587,12 @@ def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
         return None, "--scale applies to PNG exports (a PDF is drawn as vectors)"
     if fmt != "csv" and args.excel_bom:
         return None, "--excel-bom applies to CSV exports"
+    if args.from_day is None and args.until_day is None and not args.undated:
+        return None, "--no-undated applies with --from or --until"
+    first, _ = _day_option(args, "from_day")
+    last, _ = _day_option(args, "until_day")
+    if first is not None and last is not None and first > last:
+        return None, f"--from {first.isoformat()} is after --until {last.isoformat()}"
     return fmt, None
 
 
@@ -571,6 +667,7 @@ def _export(args: argparse.Namespace) -> int:
         _complain(f"cannot write {out}: the folder {out.parent} does not exist")
         return 1
     inputs = _read_inputs(args.files)
+    _given_dates(inputs, _day_option(args, "published")[0])
     if not inputs.articles:
         _complain("no article to export")
         return 1
@@ -584,6 +681,9 @@ def _export(args: argparse.Namespace) -> int:
     if where is None:
         _complain(str(problem))
         return 1
+    first, last = _day_option(args, "from_day")[0], _day_option(args, "until_day")[0]
+    if first is not None or last is not None:
+        where = where.between(first, last, undated=args.undated)
     places = sum(
         1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
     )
@@ -634,7 +734,13 @@ def _render(
         default = (ReportOptions.width, ReportOptions.height)
     width = args.width or default[0]
     height = args.height or default[1]
-    options = ReportOptions(title=args.title, subtitle=args.subtitle, width=width, height=height)
+    options = ReportOptions(
+        title=args.title,
+        subtitle=args.subtitle,
+        width=width,
+        height=height,
+        all_sources=fmt == "pdf",  # a PDF lists every source (zoomable vectors)
+    )
     with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
         page = write_report_page(Path(folder) / "report.html", atlas, where, event_types, options)
         # A packaged app has no Python to run "-m ui.snapshot" with: there sys.executable

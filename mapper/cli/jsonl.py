@@ -3,13 +3,18 @@
 Stable: outside tools rely on it (DESIGN.md, "Public command line")::
 
     {"source": FILE, "title": …,
+     "published": {"date", "source"} | null, "outlet", "author", "url",   # null: unknown
+     "dates": [{"start", "end", "text", "type", "value"}],    # temporal expressions (TIMEX3)
      "places": [{"id", "name", "kind", "lat", "lon", "country",
-                 "mentions": [{"start", "end", "text", "demonym"}]}],
+                 "mentions": [{"start", "end", "text", "demonym", "date", "date_from"}]}],
      "actors": [{"id", "name", "kind", "role", "aliases", "mentions": [{"start", "end", "text"}]}],
      "events": [{"type", "score", "trigger", "trigger_start", "trigger_end",
                  "sentence": {"start", "end"}}]}   # events by score, highest first
 
-Offsets index the article text as read (see :mod:`mapper.sources`).
+Offsets index the article text as read (see :mod:`mapper.sources`). ``published.source``
+says how the day is known ("html", "dateline", "inferred", "file", "user", or "given":
+``--published``). A mention's ``date`` is the TIMEX3 value of its sentence's own date, else
+the article's day (``date_from`` "sentence" or "article"); both null when undated.
 """
 
 from __future__ import annotations
@@ -21,6 +26,15 @@ from mapper.types import ArticleAnalysis
 
 def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) -> dict[str, Any]:
     """The JSON-ready dict for one article; places in order of first mention."""
+    from mapper.atlas import Atlas, article_dates  # why: the dates' regexes, extract only
+
+    article = analysis.article
+    # Each sentence's date, as the map has it (the atlas's excerpts: one a sentence).
+    atlas = Atlas([analysis])
+    when: dict[int, tuple[str | None, str | None]] = {}
+    for place_id in {resolved.place.id for resolved in analysis.places}:
+        for excerpt in atlas.excerpts_for_place(place_id):
+            when[excerpt.start] = (excerpt.date or None, excerpt.date_from or None)
     places: dict[str, dict[str, Any]] = {}
     for resolved in sorted(analysis.places, key=lambda r: r.mention.start):
         place = resolved.place
@@ -38,6 +52,7 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
             },
         )
         mention = resolved.mention
+        date, date_from = when.get(resolved.sentence.start, (None, None))
         entry["mentions"].append(
             {
                 "start": mention.start,
@@ -45,6 +60,8 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
                 "text": mention.surface,
                 "demonym": mention.demonym,
                 "score": round(resolved.score, 3),
+                "date": date,
+                "date_from": date_from,
             }
         )
     actors: dict[str, dict[str, Any]] = {
@@ -74,9 +91,23 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
         # Highest score first (ties in text order), as the public format promises.
         for event in sorted(analysis.events, key=lambda e: (-e.score, e.sentence.start))
     ]
+    published = (
+        {"date": article.published, "source": article.published_source or None}
+        if article.published
+        else None
+    )
+    dates = [
+        {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+        for t in article_dates(article, analysis.sentences)
+    ]
     return {
-        "source": analysis.article.source if source is None else source,
-        "title": analysis.article.title,
+        "source": article.source if source is None else source,
+        "title": article.title,
+        "published": published,
+        "outlet": article.outlet or None,
+        "author": article.author or None,
+        "url": article.url or None,
+        "dates": dates,
         "places": list(places.values()),
         "actors": list(actors.values()),
         "events": events,

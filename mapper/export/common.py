@@ -63,7 +63,9 @@ class ReportOptions:
     ``(lat, lon, zoom)`` to start from (what the window shows), ``None`` to fit the pins
     that pass. ``date`` is printed in the footer (``None``: today, ISO 8601).
     ``web_tiles`` says whether web map tiles are shown (then OpenStreetMap is credited);
-    the page never loads any, so it is off by default.
+    the page never loads any, so it is off by default. ``all_sources`` lists every source
+    article in the footer, one a line (a PDF: zoomable, nothing left out), instead of as
+    many as fit in two lines and "and N more" (a PNG).
     """
 
     title: str = ""
@@ -75,6 +77,7 @@ class ReportOptions:
     height: int = 800
     view: tuple[float, float, float] | None = None
     web_tiles: bool = False
+    all_sources: bool = False
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:
@@ -105,18 +108,96 @@ def passing_excerpts(atlas: Atlas, where: Filter = OPEN) -> list[Excerpt]:
     return sorted(found.values(), key=lambda e: (order.get(e.article_id, len(order)), e.start))
 
 
-def source_list(atlas: Atlas, where: Filter = OPEN) -> list[dict[str, str]]:
+def source_list(atlas: Atlas, where: Filter = OPEN) -> list[dict[str, str | None]]:
     """The articles with at least one passing excerpt, in the atlas's order.
 
-    Each is ``{"id", "title", "source"}``: ``source`` is the file the article was read
-    from as given, or ``""`` for pasted text.
+    Each is ``{"id", "title", "source", "outlet", "published"}``: ``source`` is the file
+    the article was read from as given, or ``""`` for pasted text; ``outlet`` is ``""``
+    when unknown; ``published`` is the publication day (ISO ``YYYY-MM-DD``) or ``None``.
     """
     wanted = {excerpt.article_id for excerpt in passing_excerpts(atlas, where)}
     return [
-        {"id": article.id, "title": article.title, "source": article.source}
+        {
+            "id": article.id,
+            "title": article.title,
+            "source": article.source,
+            "outlet": article.outlet,
+            "published": article.published,
+        }
         for article in atlas.articles
         if article.id in wanted
     ]
+
+
+# -- dates in words ------------------------------------------------------------------------
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def day_text(day: dt.date) -> str:
+    """A day as a report writes it: "2 May 2019" (English, whatever the locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def range_text(first: dt.date | None, last: dt.date | None) -> str:
+    """A range of days in words: "30 April – 2 May 2019", "1–2 May 2019", "2 May 2019",
+    "from 30 April 2019", "until 2 May 2019"; "" when both ends are open."""
+    if first is None and last is None:
+        return ""
+    if last is None:
+        return f"from {day_text(first)}" if first is not None else ""
+    if first is None:
+        return f"until {day_text(last)}"
+    if first >= last:
+        return day_text(first) if first == last else f"{day_text(first)} \u2013 {day_text(last)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}\u2013{day_text(last)}"
+    if first.year == last.year:
+        return f"{first.day} {_MONTHS[first.month - 1]} \u2013 {day_text(last)}"
+    return f"{day_text(first)} \u2013 {day_text(last)}"
+
+
+def _day(ordinal: int | None) -> dt.date | None:
+    if ordinal is None or not 1 <= ordinal <= dt.date.max.toordinal():
+        return None
+    return dt.date.fromordinal(ordinal)
+
+
+def shown_days(atlas: Atlas, where: Filter = OPEN) -> tuple[dt.date | None, dt.date | None]:
+    """The range of days a map shows: the filter's, where it sets an end, else the span of
+    the passing excerpts' dates ((None, None) when nothing shown is dated)."""
+    dated = [e for e in passing_excerpts(atlas, where) if e.first_day]
+    first = where.first_day
+    last = where.last_day
+    if first is None and dated:
+        first = min(e.first_day for e in dated)
+    if last is None and dated:
+        last = max(e.last_day for e in dated)
+    return _day(first), _day(last)
+
+
+def shown_range_text(atlas: Atlas, where: Filter = OPEN) -> str:
+    """:func:`shown_days` in words ("30 April – 2 May 2019"), or ""."""
+    return range_text(*shown_days(atlas, where))
+
+
+def excerpt_days(excerpt: Excerpt) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an excerpt's date covers, or None when it is undated."""
+    first, last = _day(excerpt.first_day or None), _day(excerpt.last_day or None)
+    return (first, last or first) if first is not None else None
 
 
 def describe_filter(atlas: Atlas, where: Filter = OPEN) -> str:
@@ -133,6 +214,10 @@ def describe_filter(atlas: Atlas, where: Filter = OPEN) -> str:
     if where.articles is not None:
         chosen = sum(1 for a in atlas.articles if a.id in where.articles)
         parts.append(f"Articles: {chosen} of {len(atlas.articles)}")
+    if where.has_dates:
+        days = range_text(_day(where.first_day), _day(where.last_day))
+        undated = "" if where.undated else " (undated excerpts left out)"
+        parts.append(f"Dates: {days}{undated}")
     return " \u00b7 ".join(parts)
 
 

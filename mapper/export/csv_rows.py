@@ -36,6 +36,10 @@ CSV_COLUMNS = (
     "mention_end",
     "actors",
     "event_types",
+    "date",
+    "date_from",
+    "article_published",
+    "outlet",
 )
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,7 +63,11 @@ def write_csv(
 
     Rows follow the articles, then the text. ``mention_start``/``mention_end`` index the
     article text (code points); ``actors`` and ``event_types`` are the sentence's,
-    joined with "; ". RFC 4180: comma-separated, CRLF between rows, fields with commas,
+    joined with "; ". ``date`` is the sentence's date (a TIMEX3 value: "2019-05-01",
+    "2019-W18", "2019-05") and ``date_from`` where it came from ("sentence", or
+    "article": the article's publication day), both empty when undated;
+    ``article_published`` is the article's publication day (ISO), ``outlet`` its outlet,
+    each empty when unknown. RFC 4180: comma-separated, CRLF between rows, fields with commas,
     quotes or line breaks quoted; UTF-8, with the byte-order mark Excel wants when
     ``excel_bom``. Text is made plain (:func:`plain_text`), and cells that a spreadsheet
     would take for a formula get a leading apostrophe. Returns the path written.
@@ -67,10 +75,11 @@ def write_csv(
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    sources = {article.id: article.source for article in atlas.articles}
+    articles = {article.id: article for article in atlas.articles}
     for excerpt in passing_excerpts(atlas, where):
         actors = "; ".join(actor_name(atlas, a) for a in excerpt.actor_ids)
         types = "; ".join(excerpt.event_types)
+        article = articles.get(excerpt.article_id)
         for highlight in excerpt.highlights:
             try:
                 place = atlas.place(highlight.place_id)
@@ -79,7 +88,7 @@ def write_csv(
             writer.writerow(
                 [
                     _cell(excerpt.article_title),
-                    _cell(sources.get(excerpt.article_id, "")),
+                    _cell(article.source if article is not None else ""),
                     _cell(excerpt.text),
                     _cell(place.name),
                     plain_text(place.id),
@@ -92,6 +101,10 @@ def write_csv(
                     excerpt.start + highlight.end,
                     _cell(actors),
                     _cell(types),
+                    plain_text(excerpt.date),
+                    plain_text(excerpt.date_from),
+                    plain_text((article.published or "") if article is not None else ""),
+                    _cell(article.outlet if article is not None else ""),
                 ]
             )
     encoding = "utf-8-sig" if excel_bom else "utf-8"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from mapper.export.common import (
     credits,
     generated_at,
     place_summaries,
+    shown_days,
     source_list,
     unbroken_text,
     write_export,
@@ -28,16 +30,23 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
     ``kind``, ``country``, ``country_code``, ``admin1``, ``mentions`` (in the passing
     excerpts), ``actors`` (``[{"id", "name", "kind"}]``), ``event_types`` (names, most
     excerpts first), ``dominant_event_type`` and ``excerpts`` (``[{"article_id",
-    "article_title", "start", "end", "text", "highlights", "actor_ids", "event_types"}]``:
-    ``start``/``end`` index the article text in Unicode code points, ``highlights`` are
-    ``[start, end]`` pairs of this place's mentions relative to ``text``). With a
+    "article_title", "start", "end", "text", "highlights", "actor_ids", "event_types",
+    "date", "date_from", "article_published", "outlet"}]``: ``start``/``end`` index the
+    article text in Unicode code points, ``highlights`` are ``[start, end]`` pairs of this
+    place's mentions relative to ``text``; ``date`` is the sentence's TIMEX3 value and
+    ``date_from`` "sentence" or "article" (both null when undated), ``article_published``
+    the article's publication day and ``outlet`` its outlet, null when unknown). With a
     taxonomy, ``marker-color`` (simplestyle) is the dominant type's colour.
 
     The foreign member ``"dateline"`` holds ``attribution``, ``sources``
-    (:func:`source_list`), ``filter`` (``Filter.to_json()``), ``generated`` (UTC, ISO
-    8601) and ``event_types`` (``[{"name", "color"}]``).
+    (:func:`source_list`: with each article's ``outlet`` and ``published`` day), ``dates``
+    (``{"first", "last"}``: the days shown, ISO, null when open), ``filter``
+    (``Filter.to_json()``), ``generated`` (UTC, ISO 8601) and ``event_types`` (``[{"name",
+    "color"}]``).
     """
     taxonomy = mapview.event_type_colors(event_types)
+    published = {article.id: article.published for article in atlas.articles}
+    outlets = {article.id: article.outlet for article in atlas.articles}
     features: list[dict[str, Any]] = []
     for summary in place_summaries(atlas, where, taxonomy):
         place = summary.place
@@ -64,6 +73,10 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
                     ],
                     "actor_ids": list(excerpt.actor_ids),
                     "event_types": list(excerpt.event_types),
+                    "date": excerpt.date or None,
+                    "date_from": excerpt.date_from or None,
+                    "article_published": published.get(excerpt.article_id),
+                    "outlet": outlets.get(excerpt.article_id) or None,
                 }
                 for excerpt in summary.excerpts
             ],
@@ -72,6 +85,7 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
             color = taxonomy.get(summary.dominant) if summary.dominant else None
             properties["marker-color"] = color or mapview.NO_EVENT_COLOR
         features.append(mapview.point_feature(place, properties))
+    first, last = shown_days(atlas, where)
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -80,10 +94,15 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
             "attribution": credits(),
             "sources": source_list(atlas, where),
             "filter": where.to_json(),
+            "dates": {"first": _iso(first), "last": _iso(last)},
             "generated": generated_at(),
             "event_types": [{"name": n, "color": c} for n, c in taxonomy.items()],
         },
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _actor_json(atlas: Atlas, actor_id: str) -> dict[str, str]:

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mapper.atlas import Atlas
@@ -13,14 +15,17 @@ from mapper.export.common import (
     PathLike,
     ReportOptions,
     credits,
+    day_text,
     describe_filter,
     plain_text,
+    shown_range_text,
     source_list,
     unbroken_text,
     write_export,
 )
 from mapper.filters import OPEN, Filter
 from mapper.page import mapview
+from mapper.time.published import parse_day
 
 #: A source title longer than this is shortened in a page footer.
 _FOOTER_TITLE_CHARS = 90
@@ -36,16 +41,76 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(",;:\u2014- ") + "\u2026"
 
 
+def source_entry(source: Mapping[str, str | None], title_chars: int = _FOOTER_TITLE_CHARS) -> str:
+    """One source as a report lists it: "AP, 2 May 2019 — Title" (the outlet and the
+    publication day when known, the title shortened to ``title_chars``)."""
+    about = []
+    if source.get("outlet"):
+        about.append(_shorten(str(source["outlet"]), 40))
+    day = parse_day(str(source["published"])) if source.get("published") else None
+    if day is not None:
+        about.append(day_text(day))
+    title = _shorten(str(source.get("title") or ""), title_chars)
+    return " — ".join(part for part in (", ".join(about), title) if part)
+
+
+#: The share of a page's height the full list of sources may take (a PDF).
+_REGISTER_SHARE = 0.58
+#: Type sizes for the full list, largest first (CSS pixels; 6 px is 4.5 pt, zoomable).
+_REGISTER_FONTS = (11.0, 10.0, 9.0, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)
+#: Average width of a character, in ems, of the footer's sans-serif type.
+_EM_PER_CHAR = 0.5
+#: A title in the full list keeps at least this many characters (else it wraps).
+_REGISTER_TITLE_CHARS = 40
+
+
+def register_layout(
+    sources: Sequence[Mapping[str, str | None]], width: int, height: int
+) -> tuple[int, float, list[str]]:
+    """(columns, type size in CSS px, entries) that list every source in the share of
+    the page the full list may take: the largest type that fits, then the fewest
+    columns. A title is shortened to its column's line (never below
+    :data:`_REGISTER_TITLE_CHARS` characters: a longer entry wraps, each line counted).
+    When nothing fits, the smallest type in the most columns."""
+    inner = max(100, width - 32 - 160)  # the footer's padding and its side column
+    max_columns = max(1, min(6, inner // 200))
+    budget = max(60.0, height * _REGISTER_SHARE - 20)  # less the "Sources" line
+    prefixes = [len(source_entry({**s, "title": ""})) + 3 for s in sources]
+    entries: list[str] = []
+    for font in _REGISTER_FONTS:
+        for columns in range(1, max_columns + 1):
+            column_px = (inner - 14 * (columns - 1)) / columns
+            per_line = max(8, int(column_px / (font * _EM_PER_CHAR)))
+            entries = [
+                source_entry(s, max(_REGISTER_TITLE_CHARS, per_line - prefix))
+                for s, prefix in zip(sources, prefixes, strict=True)
+            ]
+            lines = sum(max(1, math.ceil(len(entry) / per_line)) for entry in entries)
+            # Columns balance whole entries: allow one line of slack each.
+            rows = math.ceil(lines / columns) + (1 if columns > 1 else 0)
+            if rows * font * 1.3 <= budget:
+                return columns, font, entries
+    return max_columns, _REGISTER_FONTS[-1], entries
+
+
 def _frame(
     atlas: Atlas, where: Filter, options: ReportOptions, *, fixed_size: bool
 ) -> mapview.Frame:
-    """The header and footer of a page: title, filter, sources (as many as fit), credits."""
-    titles = [_shorten(s["title"], _FOOTER_TITLE_CHARS) for s in source_list(atlas, where)]
+    """The header and footer of a page: title, subtitle and the days shown; the filter,
+    the sources (as many as fit, or all of them), credits and date."""
+    listed = source_list(atlas, where)
+    dates = shown_range_text(atlas, where)
+    register: tuple[str, ...] = ()
+    columns, font = 1, 11.0
+    if options.all_sources and listed:
+        columns, font, entries = register_layout(listed, options.width, options.height)
+        register = tuple(plain_text(entry) for entry in entries)
+    titles = [source_entry(s) for s in listed]
     # About two footer lines of titles; the rest are counted ("and N more").
     budget = max(80, int(options.width * _FOOTER_CHARS_PER_PX * 2) - 40)
     shown: list[str] = []
     used = 0
-    for title in titles:
+    for title in [] if register else titles:
         if shown and used + len(title) + 3 > budget:
             break
         shown.append(title)
@@ -55,7 +120,11 @@ def _frame(
         subtitle=plain_text(options.subtitle),
         note=plain_text(describe_filter(atlas, where)),
         sources=tuple(plain_text(title) for title in shown),
-        more_sources=len(titles) - len(shown),
+        more_sources=0 if register else len(titles) - len(shown),
+        dates=dates,
+        register=register,
+        register_columns=columns,
+        register_font=font,
         credits=tuple(credits(options.web_tiles)),
         date=options.date if options.date is not None else dt.date.today().isoformat(),
         width=options.width if fixed_size else None,
@@ -96,13 +165,15 @@ def build_report_page(
 ) -> str:
     """The report page PNG and PDF snapshots are rendered from, as one HTML document.
 
-    Standalone (every asset inline, nothing from the network, no bridge): a header with
-    the title and subtitle, the map, the legend and scale bar as the options say, and a
-    footer with the filter in words, the source articles ("and N more" when many), the
-    credits and the date, all escaped. The page is exactly ``options.width`` ×
-    ``options.height`` CSS pixels (and prints on one page of that size); the map starts
-    at ``options.view`` or fits the pins that pass ``where``. Nothing animates, and the
-    page sets ``window.datelineReady = true`` once it is drawn: grab it after that.
+    Standalone (every asset inline, nothing from the network, no bridge): a header with the
+    title and subtitle and the days shown (the filter's range, else the span of the shown
+    excerpts' dates: "30 April – 2 May 2019"), the map, the legend and scale bar as the
+    options say, and a footer with the filter in words, the source articles (outlet, day,
+    title: "and N more" when many, or every one with ``options.all_sources``), the credits
+    and the date, all escaped. The page is exactly ``options.width`` × ``options.height``
+    CSS pixels (and prints on one page of that size); the map starts at ``options.view`` or
+    fits the pins that pass ``where``. Nothing animates, and the page sets
+    ``window.datelineReady = true`` once it is drawn: grab it after that.
     """
     return _page(atlas, where, event_types, options or ReportOptions(), static=True)
 

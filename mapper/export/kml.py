@@ -17,7 +17,9 @@ from mapper.export.common import (
     actor_name,
     coordinate,
     credits,
+    day_text,
     describe_filter,
+    excerpt_days,
     generated_at,
     place_summaries,
     plain_text,
@@ -70,7 +72,13 @@ def _html_excerpt(excerpt: Excerpt, place_id: str) -> str:
         parts.append(f"<b>{html.escape(excerpt.text[h.start : h.end])}</b>")
         position = h.end
     parts.append(html.escape(excerpt.text[position:]))
-    return f"<p><i>{html.escape(excerpt.article_title)}</i><br>{''.join(parts)}</p>"
+    days = excerpt_days(excerpt)
+    when = ""
+    if days is not None:
+        first, last = days
+        when = day_text(first) if first == last else excerpt.date
+        when = f" \u00b7 {html.escape(when)}"
+    return f"<p><i>{html.escape(excerpt.article_title)}</i>{when}<br>{''.join(parts)}</p>"
 
 
 def write_kml(
@@ -87,8 +95,9 @@ def write_kml(
     source articles. Each placemark has the place's name, a description with its first
     excerpts (HTML, escaped: Google Earth renders descriptions as HTML, so article text
     is escaped as HTML and then, like everything, as XML), ExtendedData (place id, kind,
-    country, mentions, event types, actors), a style per event type colour (KML writes
-    colours "aabbggrr") and its Point at "lon,lat,0". Every text and attribute is made
+    country, mentions, event types, actors, dates), its time (``TimeStamp`` for one day,
+    ``TimeSpan`` for more: see :func:`_time_primitive`), a style per event type colour
+    (KML writes colours "aabbggrr") and its Point at "lon,lat,0". Every text and attribute is made
     plain (:func:`plain_text`), so the document is well-formed whatever the articles
     hold. Returns the path written.
     """
@@ -113,7 +122,7 @@ def write_kml(
     if note:
         described.append(f"<p>Showing {html.escape(note)}</p>")
     if sources:
-        items = "".join(f"<li>{html.escape(s['title'])}</li>" for s in sources)
+        items = "".join(f"<li>{html.escape(s['title'] or '')}</li>" for s in sources)
         described.append(f"<p>Sources:</p><ul>{items}</ul>")
     _sub(document, "description", "".join(described))
 
@@ -149,6 +158,7 @@ def write_kml(
             maxLines="1",
         )
         _sub(placemark, "description", _placemark_description(atlas, summary))
+        _time_primitive(placemark, summary.excerpts)  # KML's order: before styleUrl
         if taxonomy:
             key = summary.dominant if summary.dominant in taxonomy else None
             _sub(placemark, "styleUrl", f"#{style_ids[key]}")
@@ -162,6 +172,7 @@ def write_kml(
                 ("mentions", str(summary.mentions)),
                 ("event_types", "; ".join(summary.event_types)),
                 ("actors", "; ".join(actor_name(atlas, a) for a in summary.actor_ids)),
+                ("dates", "; ".join(dict.fromkeys(e.date for e in summary.excerpts if e.date))),
             ],
         )
         point = _sub(placemark, "Point")
@@ -170,6 +181,23 @@ def write_kml(
     ET.indent(root)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return write_export(path, data + b"\n")
+
+
+def _time_primitive(placemark: ET.Element, excerpts: Sequence[Excerpt]) -> None:
+    """When the placemark shows on Google Earth's time slider: ``<TimeStamp><when>`` for
+    one day, else ``<TimeSpan>`` from the first to the last day its dated excerpts cover
+    (a week, a month, or several dates); nothing when no excerpt is dated (always shown)."""
+    spans = [days for days in map(excerpt_days, excerpts) if days is not None]
+    if not spans:
+        return
+    first = min(start for start, _ in spans)
+    last = max(end for _, end in spans)
+    if first == last:
+        _sub(_sub(placemark, "TimeStamp"), "when", first.isoformat())
+        return
+    span = _sub(placemark, "TimeSpan")
+    _sub(span, "begin", first.isoformat())
+    _sub(span, "end", last.isoformat())
 
 
 def _placemark_description(atlas: Atlas, summary: PlaceSummary) -> str:

@@ -174,6 +174,7 @@ def _frame_key(state: MapState, settings: ReportSettings, width: int) -> tuple[A
         state.where,
         tuple(article.id for article in state.atlas.articles),
         state.web_tiles,
+        settings.paper is not None,  # a PDF lists every source
     )
 
 
@@ -243,4 +244,5 @@ def report_options(
         height=height,
         view=view,
         web_tiles=state.web_tiles,
+        all_sources=settings.paper is not None,  # a PDF: every source, nothing left out
     )

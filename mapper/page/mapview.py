@@ -72,6 +72,8 @@ JS_API = frozenset(
     {
         "setPins",
         "setFilter",
+        "setFadeByAge",
+        "pinOpacities",
         "setView",
         "filterState",
         "flyTo",
@@ -492,9 +494,12 @@ class Frame:
     """What a report shows around the map, and the size of the whole composition.
 
     Every field is plain text, escaped here: article titles may hold anything. The
-    header (``title``, ``subtitle``) is left out when both are empty. The footer holds
-    what the map is narrowed to in words (``note``), the source articles (``sources``,
-    then "and N more" for ``more_sources``), the ``credits`` and the ``date``.
+    header (``title``, ``subtitle``, and under them ``dates``: the days the map shows)
+    is left out when all are empty. The footer holds what the map is narrowed to in
+    words (``note``), the source articles (``sources``, then "and N more" for
+    ``more_sources``; or, when ``register`` is given, every source one a line in
+    ``register_columns`` columns of ``register_font`` CSS pixels), the ``credits`` and
+    the ``date``.
     ``width`` × ``height`` is the size of the whole page in CSS pixels, and its printed
     page size; ``None`` lets the page fill the browser window.
     """
@@ -504,6 +509,10 @@ class Frame:
     note: str = ""
     sources: tuple[str, ...] = ()
     more_sources: int = 0
+    dates: str = ""
+    register: tuple[str, ...] = ()
+    register_columns: int = 1
+    register_font: float = 11.0
     credits: tuple[str, ...] = ()
     date: str = ""
     width: int | None = None
@@ -553,12 +562,26 @@ def _frame_html(frame: Frame) -> tuple[str, str, str]:
         print=fill("print", width=width, height=height) if fixed else "",
     )
     header = ""
-    if frame.title or frame.subtitle:
+    if frame.title or frame.subtitle or frame.dates:
         header = fill(
-            "header", title=text("title", frame.title), subtitle=text("subtitle", frame.subtitle)
+            "header",
+            title=text("title", frame.title),
+            subtitle=text("subtitle", frame.subtitle),
+            dates=text("dates", frame.dates),
         )
     sources = ""
-    if frame.sources or frame.more_sources:
+    if frame.register:
+        count = len(frame.register)
+        columns = max(1, int(frame.register_columns))
+        font = float(frame.register_font)
+        font = font if math.isfinite(font) and font > 0 else 11.0
+        sources = fill(
+            "register",
+            label=f"Sources ({count})" if count > 1 else "Source",
+            style=f"column-count: {columns}; font-size: {font:.2f}px",
+            items="".join(text("entry", entry) for entry in frame.register),
+        )
+    elif frame.sources or frame.more_sources:
         items = [text("source", title) for title in frame.sources]
         if frame.more_sources:
             items.append(fill("more", count=int(frame.more_sources)))

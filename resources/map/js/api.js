@@ -61,6 +61,27 @@ function setFilter(filter, options) {
   return JSON.stringify(result);
 }
 
+// Fade pins by age within the range shown (true) or draw them all opaque (false).
+// Returns how many shown pins are faded (drawn at less than full opacity).
+function setFadeByAge(on) {
+  fadeByAge = on === true;
+  let faded = 0;
+  state.pins.forEach(function (pin) {
+    const marker = state.markers.get(pin.id);
+    if (!marker) return;
+    restyle(marker);
+    if (pin.shown && pin.opacity < 1) faded += 1;
+  });
+  return faded;
+}
+
+// The opacity of each shown pin, by id, as JSON (tests).
+function pinOpacities() {
+  const out = {};
+  state.pins.forEach(function (pin) { if (pin.shown) out[pin.id] = pin.opacity; });
+  return JSON.stringify(out);
+}
+
 function filterState() {
   return JSON.stringify(state.filter);
 }
@@ -217,6 +238,8 @@ window.Dateline = {
   init: init,
   setPins: setPins,
   setFilter: setFilter,
+  setFadeByAge: setFadeByAge,
+  pinOpacities: pinOpacities,
   filterState: filterState,
   flyTo: flyTo,
   clickPin: clickPin,

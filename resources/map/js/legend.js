@@ -76,11 +76,51 @@ function updateLegend(meta) {
   setLegendCollapsed(state.legendCollapsed);
 }
 
+const LEGEND_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
+  'August', 'September', 'October', 'November', 'December'];
+const ORDINAL_1970 = 719163;  // datetime.date(1970, 1, 1).toordinal()
+
+// "1 May 2019" for a day ordinal (as mapper.timeline.format_day writes it).
+function dayText(day) {
+  const date = new Date((day - ORDINAL_1970) * 86400000);
+  return date.getUTCDate() + ' ' + LEGEND_MONTHS[date.getUTCMonth()] + ' ' + date.getUTCFullYear();
+}
+
+// The range of days the filter shows ("" for every date), as the window's status bar says it.
+function rangeText(filter) {
+  const first = filter.firstDay;
+  const last = filter.lastDay;
+  if (first === null && last === null) return '';
+  let text;
+  if (first !== null && first <= 1 && last === null) text = 'Dated excerpts only';
+  else if (first === null) text = 'Until ' + dayText(last);
+  else if (last === null) text = 'From ' + dayText(first);
+  else if (first === last) text = dayText(first);
+  else text = dayText(first) + ' \u2013 ' + dayText(last);
+  return filter.undated || text === 'Dated excerpts only' ? text : text + ' (undated hidden)';
+}
+
+// The legend's first line: the range of days shown (none when every date is).
+function markRange(body) {
+  let line = body.querySelector('.dl-legend-range');
+  const text = rangeText(state.filter);
+  if (!text) {
+    if (line) body.removeChild(line);
+    return;
+  }
+  if (!line) {
+    line = el('div', 'dl-legend-range');
+    body.insertBefore(line, body.firstChild);
+  }
+  line.textContent = text;
+}
+
 // Types the event-type facet leaves out are dimmed. In a report, where nobody can
 // change the filter, the legend lists only the colours of the pins on the map.
 function markLegend() {
   const legend = state.legend;
   if (!legend || !legend._body) return;
+  markRange(legend._body);
   const chosen = state.filter.eventTypes;
   const onMap = state.static ? coloursOnMap() : null;
   legend._body.querySelectorAll('.dl-legend-item').forEach(function (item) {

@@ -45,9 +45,54 @@ function styleIcon(marker) {
   else icon.style.removeProperty('--dl-pin');
 }
 
-// Bring a marker's size and colour up to date with its pin; cheap when nothing changed.
+// Fading by age (Dateline.setFadeByAge): off by default. When on, a pin is the fainter
+// the older its newest passing excerpt is within the range shown (the filter's days, or
+// every dated excerpt's when the range is open); pins with no dated excerpt stay opaque.
+let fadeByAge = false;
+const FADE_MIN_OPACITY = 0.25;
+
+// The first and last day of every dated excerpt (cached on the compiled data).
+function dataDays(d) {
+  if (!d.daySpan) {
+    let lo = 0, hi = 0;
+    for (let e = 0; e < d.excerpts; e++) {
+      const first = d.exFirstDay[e];
+      if (!first) continue;
+      if (!lo || first < lo) lo = first;
+      if (d.exLastDay[e] > hi) hi = d.exLastDay[e];
+    }
+    d.daySpan = [lo, hi];
+  }
+  return d.daySpan;
+}
+
+function pinOpacity(pin) {
+  const d = state.data;
+  if (!fadeByAge || !d || !pin.shown) return 1;
+  const span = dataDays(d);
+  const lo = state.filter.firstDay !== null ? Math.max(state.filter.firstDay, span[0]) : span[0];
+  const hi = state.filter.lastDay !== null ? Math.min(state.filter.lastDay, span[1]) : span[1];
+  let newest = 0;
+  for (let j = d.pinStart[pin.index]; j < d.pinStart[pin.index + 1]; j++) {
+    const e = d.entryExcerpt[j];
+    if (!d.pass[e] || !d.exFirstDay[e]) continue;
+    const day = Math.min(d.exLastDay[e], hi);
+    if (day > newest) newest = day;
+  }
+  if (!newest || hi <= lo) return 1;
+  const age = Math.min(1, Math.max(0, (hi - newest) / (hi - lo)));
+  return Math.round((1 - age * (1 - FADE_MIN_OPACITY)) * 100) / 100;
+}
+
+// Bring a marker's size, colour and opacity up to date with its pin; cheap when nothing
+// changed.
 function restyle(marker) {
   const pin = marker.dateline;
+  const opacity = pinOpacity(pin);
+  if (opacity !== pin.opacity) {
+    pin.opacity = opacity;
+    marker.setOpacity(opacity);
+  }
   const size = pinDiameter(pin.mentions);
   const paint = pinColor(pin);
   if (size !== pin.size) {
@@ -66,8 +111,10 @@ function restyle(marker) {
 function makeMarker(pin) {
   pin.size = pinDiameter(pin.mentions);
   pin.paint = pinColor(pin);
+  pin.opacity = pinOpacity(pin);
   const marker = L.marker([pin.lat, pin.lon], {
     icon: pinIcon(pin.size, isArea(pin)),
+    opacity: pin.opacity,
     keyboard: true,
     riseOnHover: true
   });

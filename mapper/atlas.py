@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.store.gc_pause import collector_paused
-from mapper.time import Timex, day_span, find_timexes
+from mapper.time import day_span
+from mapper.time.article import article_dates
 from mapper.time.published import parse_day
 from mapper.types import (
     Actor,
@@ -290,26 +291,18 @@ class Atlas:
         return len(self._analyses)
 
 
-def article_dates(article: Article, sentences: Sequence[Sentence] = ()) -> list[Timex]:
-    """The temporal expressions of an article, normalised against its publication day.
-
-    Computed from the text and the day each time (under a millisecond an article), never
-    stored: a date the user sets later re-anchors every relative expression.
-    """
-    anchor = parse_day(article.published) if article.published else None
-    spans = [(s.start, s.end) for s in sentences] or None
-    return find_timexes(article.text, anchor, sentences=spans)
-
-
-def _sentence_dates(
-    analysis: ArticleAnalysis,
-) -> Callable[[Sentence], tuple[str, str, int, int]]:
+def _sentence_dates(analysis: ArticleAnalysis) -> Callable[[Sentence], tuple[str, str, int, int]]:
     """For each sentence: (date value, where from, first day, last day) — its own first
     dated expression, else the article's publication day, else undated."""
     article = analysis.article
+    timexes = (
+        analysis.dates
+        if analysis.dates_anchor == (article.published or "")
+        else article_dates(article, analysis.sentences)  # its day changed since: read again
+    )
     dated = [
         (timex.start, timex.value, span)
-        for timex in article_dates(article, analysis.sentences)
+        for timex in timexes
         if timex.type in ("DATE", "TIME") and (span := day_span(timex.value)) is not None
     ]
     starts = [start for start, _, _ in dated]
@@ -333,7 +326,6 @@ def _sentence_dates(
 def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     """Group an article's resolved mentions by sentence, with the sentence's actors and events."""
     article = analysis.article
-    date_of = _sentence_dates(analysis)
     by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
         by_sentence[rm.sentence].append(rm)
@@ -342,6 +334,7 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
         events_of[event.sentence].append(event)
     actor_mentions = sorted(analysis.actor_mentions, key=lambda m: m.start)
     actor_starts = [m.start for m in actor_mentions]
+    date_of = _sentence_dates(analysis)
     for sentence in sorted(by_sentence, key=lambda s: s.start):
         mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
         first = bisect.bisect_left(actor_starts, sentence.start)

@@ -30,6 +30,7 @@ from mapper.resources import resource_path
 from mapper.store.cache import AnalysisCache
 from mapper.text.actors import ActorLexicon, find_actors
 from mapper.text.nlp import blank_nlp, load_nlp, model_identity, sentences_of
+from mapper.time.article import article_dates
 from mapper.types import Article, ArticleAnalysis
 
 if TYPE_CHECKING:
@@ -447,6 +448,7 @@ class Pipeline:
         )
         actors, actor_mentions = find_actors(doc, resolved, self.gazetteer, self.lexicon)
         events = self.tagger.tag(doc, sentences)
+        dates = article_dates(article, sentences)
         return ArticleAnalysis(
             article=article,
             sentences=tuple(sentences),
@@ -456,4 +458,6 @@ class Pipeline:
             events=tuple(events),
             notes=notes,
             pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
+            dates=tuple(dates),
+            dates_anchor=article.published or "",
         )

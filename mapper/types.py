@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mapper.time.timex import Timex
+
 PlaceKind = Literal["country", "admin1", "admin2", "city", "continent", "region"]
 ActorKind = Literal["person", "organization", "state", "group"]
 
@@ -121,3 +123,8 @@ class ArticleAnalysis:
     events: tuple[EventTag, ...] = ()  # sorted by sentence, then score (highest first)
     pipeline_version: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: The article's temporal expressions, normalised against ``dates_anchor``: the
+    #: publication day they were read with ("" for none). None: not read yet. When the
+    #: article's day changes (the user sets it), they are read again (``mapper.atlas``).
+    dates: tuple[Timex, ...] = ()
+    dates_anchor: str | None = None

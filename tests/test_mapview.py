@@ -481,7 +481,7 @@ def page_config(page: str) -> dict[str, object]:
 
 def test_the_window_page_has_no_export_options() -> None:
     config = page_config(mapview.build_page())
-    assert not {"static", "view", "filter", "legend", "scaleBar"} & set(config)
+    assert not {"static", "view", "filter", "legend", "scaleBar", "dateControl"} & set(config)
     assert config["attribution"] == mapview.ATTRIBUTION
 
 

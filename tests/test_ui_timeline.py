@@ -93,6 +93,22 @@ def test_undated_excerpts_are_counted_apart_and_can_be_hidden(qtbot, window):
     assert not window.current_filter().has_dates
 
 
+def test_clear_filters_also_resets_the_timeline(qtbot, window):
+    every = pin_ids(qtbot, window)
+    timeline = window.timeline
+    timeline.undated_box.setChecked(False)
+    timeline.set_range(d("2019-05-01"), d("2019-05-01"))
+    wait_until_mapped(qtbot, window)
+    assert pin_ids(qtbot, window) < every
+    qtbot.mouseClick(window.filter_panel.clear_button, QtCore.Qt.MouseButton.LeftButton)
+    wait_until_mapped(qtbot, window)
+    assert window.current_filter().is_open
+    assert timeline.state.is_open and timeline.undated_box.isChecked()
+    assert not timeline.all_button.isEnabled()
+    assert window.range_label.text() == ""
+    assert pin_ids(qtbot, window) == every
+
+
 def test_play_advances_the_range_and_keys_step(qtbot, window):
     timeline = window.timeline
     timeline.resolution_combo.setCurrentIndex(1)  # days

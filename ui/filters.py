@@ -40,9 +40,12 @@ class FilterPanel(QtWidgets.QWidget):
 
     Signals:
         filter_changed: the user changed a choice; read :meth:`current_filter`.
+        clearing: "Clear Filters" is about to clear the facets (its filter_changed
+            follows): filters kept elsewhere (the timeline's range) reset with them.
     """
 
     filter_changed = QtCore.Signal()
+    clearing = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,7 +198,8 @@ class FilterPanel(QtWidgets.QWidget):
 
     @QtCore.Slot()
     def clear(self) -> None:
-        """Every actor, every event type."""
+        """Every actor, every event type (and, by :attr:`clearing`, every date)."""
+        self.clearing.emit()
         self._updating = True
         try:
             for item in self._items(self.actor_list):

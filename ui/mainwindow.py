@@ -160,6 +160,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.place_list.place_chosen.connect(self._on_place_chosen)
         self.place_list.place_menu_requested.connect(self.correcting.show_menu)
         self.excerpt_list.excerpt_chosen.connect(self._on_excerpt_chosen)
+        self.filter_panel.clearing.connect(self.timeline.reset)
         self.filter_panel.filter_changed.connect(self._apply_filter)
         self.timeline.range_changed.connect(self._apply_range)
         self.timeline.fade_changed.connect(lambda on: self.map_view.call("setFadeByAge", on))

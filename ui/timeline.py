@@ -371,6 +371,19 @@ class TimelinePanel(QtWidgets.QWidget):
         self.state.clear()
         self._changed()
 
+    def reset(self) -> None:
+        """Every date, undated excerpts shown ("Clear Filters"); no signal: the caller
+        redraws."""
+        self.pause()
+        self.state.clear()
+        self.state.undated = True
+        self._updating = True
+        try:
+            self.undated_box.setChecked(True)
+        finally:
+            self._updating = False
+        self._show_state()
+
     def step(self, direction: int) -> bool:
         """One step of the resolution forwards (1) or back (-1)."""
         moved = self.state.step(direction)

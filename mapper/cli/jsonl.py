@@ -26,7 +26,8 @@ from mapper.types import ArticleAnalysis
 
 def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) -> dict[str, Any]:
     """The JSON-ready dict for one article; places in order of first mention."""
-    from mapper.atlas import Atlas, article_dates  # why: the dates' regexes, extract only
+    from mapper.atlas import Atlas  # why: the dates' regexes, extract only
+    from mapper.time.article import article_dates
 
     article = analysis.article
     # Each sentence's date, as the map has it (the atlas's excerpts: one a sentence).
@@ -98,7 +99,11 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
     )
     dates = [
         {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
-        for t in article_dates(article, analysis.sentences)
+        for t in (
+            analysis.dates
+            if analysis.dates_anchor == (article.published or "")
+            else article_dates(article, analysis.sentences)
+        )
     ]
     return {
         "source": article.source if source is None else source,

@@ -97,8 +97,12 @@ def _frame(
     atlas: Atlas, where: Filter, options: ReportOptions, *, fixed_size: bool
 ) -> mapview.Frame:
     """The header and footer of a page: title, subtitle and the days shown; the filter,
-    the sources (as many as fit, or all of them), credits and date."""
-    listed = source_list(atlas, where)
+    the sources (as many as fit, or all of them), credits and date. An interactive page
+    (not ``fixed_size``) has a date control that may show any day: its footer gives the
+    filter and the sources of the other facets, and leaves the dates to the control (the
+    page keeps the header's days up to date)."""
+    facets = where if fixed_size else where.between(None, None)
+    listed = source_list(atlas, facets)
     dates = shown_range_text(atlas, where)
     register: tuple[str, ...] = ()
     columns, font = 1, 11.0
@@ -118,7 +122,7 @@ def _frame(
     return mapview.Frame(
         title=plain_text(options.title),
         subtitle=plain_text(options.subtitle),
-        note=plain_text(describe_filter(atlas, where)),
+        note=plain_text(describe_filter(atlas, facets)),
         sources=tuple(plain_text(title) for title in shown),
         more_sources=0 if register else len(titles) - len(shown),
         dates=dates,
@@ -152,6 +156,7 @@ def _page(
         legend=options.legend,
         scale_bar=options.scale_bar,
         frame=_frame(atlas, where, options, fixed_size=static),
+        date_control=not static,
     )
     # Article text in the pins' data may hold lone surrogates: the page must encode.
     return unbroken_text(page)
@@ -201,8 +206,9 @@ def write_html(
 
     The report page's composition filling the browser window (``width``/``height`` are
     not used): pins with their popups and excerpts, the legend, the filter as it was,
-    zoom and pan; every asset inline, no bridge, no request to anything. Returns the
-    path written.
+    zoom and pan, and a date control ("From", "Until", "Undated"; pre-filled with the
+    filter's range or the span of the dates) that narrows the pins by date in the page;
+    every asset inline, no bridge, no request to anything. Returns the path written.
     """
     page = _page(atlas, where, event_types, options or ReportOptions(), static=False)
     return write_export(path, page.encode("utf-8"))

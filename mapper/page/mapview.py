@@ -81,6 +81,8 @@ JS_API = frozenset(
         "contextPin",
         "pinIds",
         "isReady",
+        "describeDate",
+        "dayOrdinal",
         "popupText",
         "fitPins",
         "viewState",
@@ -133,11 +135,13 @@ def _basemap_file() -> Path | None:
 #: ``window.Dateline`` together. Functions may call any part's functions.
 PAGE_SCRIPTS = (
     "00-core.js",
+    "dates.js",
     "payload.js",
     "filter.js",
     "markers.js",
     "popup.js",
     "legend.js",
+    "datefilter.js",
     "basemap.js",
     "view.js",
     "init.js",
@@ -625,6 +629,7 @@ def build_page(
     legend: bool = True,
     scale_bar: bool = True,
     frame: Frame | None = None,
+    date_control: bool = False,
 ) -> str:
     """The whole map page as HTML.
 
@@ -644,7 +649,10 @@ def build_page(
     header and footer around the map (see :class:`Frame`; its credits then replace the
     map's attribution control). ``static=True`` is the report mode, for snapshots: no
     animations, no zoom buttons, the legend open, and ``window.datelineReady`` set only
-    once the map, basemap, pins and filter are drawn and framed.
+    once the map, basemap, pins and filter are drawn and framed. ``date_control`` (the
+    standalone HTML export; not with ``static``) adds "From" / "Until" day fields and an
+    "Undated" box, bottom left, that narrow the pins by date and keep ``where``'s other
+    facets (shown only when the pins have dates).
     """
     initial_view = _initial_view(view)
     credits_in_frame = frame is not None and bool(frame.credits)
@@ -738,6 +746,8 @@ def build_page(
         config["legend"] = False
     if not scale_bar:
         config["scaleBar"] = False
+    if date_control and not static:
+        config["dateControl"] = True
     if initial_view is not None:
         config["view"] = initial_view
     if where is not None and not where.is_open:

@@ -39,6 +39,7 @@ from typing import Any, get_args
 
 from mapper.errors import DatelineError
 from mapper.store.gc_pause import collector_paused
+from mapper.time.timex import Timex
 from mapper.types import (
     Actor,
     ActorKind,
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 
 #: Bump when the layout of an entry changes: the file name changes with it, so
 #: entries of another layout are never read.
-CACHE_LAYOUT = 2
+CACHE_LAYOUT = 3
 
 #: Seconds a statement waits for another connection's lock (another Dateline
 #: writing one entry holds it for milliseconds; longer is not a normal wait).
@@ -72,6 +73,8 @@ _MAX_ENTRY_BYTES = 64 * 1024 * 1024
 #: Cache files of the pickle era (``analyses-v1p.sqlite`` and its -wal, -shm and
 #: set-aside copies): never opened, deleted when the default cache opens.
 _PICKLE_CACHE_NAME = re.compile(r"analyses-v\d+p\.sqlite.*")
+#: Caches of an earlier layout (``analyses-v2.sqlite``…): unreadable now, so deleted too.
+_OLD_LAYOUT_NAME = re.compile(r"analyses-v(\d+)\.sqlite.*")
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS analyses (text_key TEXT, fingerprint TEXT,"
@@ -304,9 +307,15 @@ def _is_locked(error: sqlite3.DatabaseError) -> bool:
 
 
 def _delete_pickle_caches(folder: Path) -> None:
-    """Delete caches of the pickle era from the cache folder (never opened: pickles run code)."""
+    """Delete caches of the pickle era (never opened: pickles run code) and of earlier
+    layouts from the cache folder."""
     try:
-        old = [p for p in folder.iterdir() if _PICKLE_CACHE_NAME.fullmatch(p.name)]
+        old = [
+            p
+            for p in folder.iterdir()
+            if _PICKLE_CACHE_NAME.fullmatch(p.name)
+            or ((m := _OLD_LAYOUT_NAME.fullmatch(p.name)) and int(m.group(1)) < CACHE_LAYOUT)
+        ]
     except OSError:
         return  # no folder: nothing to delete
     for path in old:
@@ -342,6 +351,8 @@ _ACTOR_COLUMNS = (_TEXT, _TEXT, _TEXT, _LIST, _TEXT)  # id, name, kind, aliases,
 _ACTOR_MENTION_COLUMNS = (_TEXT, _INT, _INT, _TEXT)  # actor_id, start, end, surface
 #: type, score, trigger, trigger_start, trigger_end, sentence
 _EVENT_COLUMNS = (_TEXT, _NUMBER, _TEXT, _INT, _INT, _INT)
+_DATE_COLUMNS = (_INT, _INT, _TEXT, _TEXT)  # start, end, type, value
+_DATE_TYPES = frozenset(("DATE", "TIME", "DURATION", "SET"))
 
 
 class DamagedEntryError(DatelineError, ValueError):
@@ -428,6 +439,13 @@ def _entry_of(analysis: ArticleAnalysis) -> bytes:
             [m.surface for m in said],
         ],
         event_table,
+        analysis.dates_anchor,
+        [
+            [t.start for t in analysis.dates],
+            [t.end for t in analysis.dates],
+            [t.type for t in analysis.dates],
+            [t.value for t in analysis.dates],
+        ],
     ]
     text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     # Article text may hold lone surrogates (a broken file): keep them, as the key does.
@@ -448,7 +466,7 @@ def _analysis_of(blob: object, article: Article) -> ArticleAnalysis:
     if inflater.unconsumed_tail:
         raise DamagedEntryError("larger than any analysis")
     entry = json.loads(data.decode("utf-8", "surrogatepass"))
-    if type(entry) is not list or len(entry) != 10 or entry[0] != CACHE_LAYOUT:
+    if type(entry) is not list or len(entry) != 12 or entry[0] != CACHE_LAYOUT:
         raise DamagedEntryError("not an entry of this layout")
     (
         _layout,
@@ -461,6 +479,8 @@ def _analysis_of(blob: object, article: Article) -> ArticleAnalysis:
         actor_table,
         actor_mention_table,
         event_table,
+        dates_anchor,
+        date_table,
     ) = entry
     if type(pipeline_version) is not str or not _is_column(notes, _TEXT):
         raise DamagedEntryError("pipeline version or notes")
@@ -528,6 +548,19 @@ def _analysis_of(blob: object, article: Article) -> ArticleAnalysis:
         )
     )
 
+    if dates_anchor is not None and type(dates_anchor) is not str:
+        raise DamagedEntryError("dates anchor")
+    date_starts, date_ends, date_types, date_values = _table(date_table, _DATE_COLUMNS)
+    _check_spans(date_starts, date_ends, text_length)
+    if not _DATE_TYPES.issuperset(date_types) or any(len(v) > 64 for v in date_values):
+        raise DamagedEntryError("date type or value")
+    dates = tuple(
+        Timex(start, end, article.text[start:end], kind, value)
+        for start, end, kind, value in zip(
+            date_starts, date_ends, date_types, date_values, strict=True
+        )
+    )
+
     return ArticleAnalysis(
         article=article,
         sentences=tuple(sentences[:sentence_count]),
@@ -537,6 +570,8 @@ def _analysis_of(blob: object, article: Article) -> ArticleAnalysis:
         events=events,
         pipeline_version=pipeline_version,
         notes=tuple(notes),
+        dates=dates,
+        dates_anchor=dates_anchor,
     )
 
 

@@ -21,6 +21,7 @@ from mapper.errors import DatelineError
 from mapper.sources import MAX_TEXT_CHARS
 from mapper.store.safejson import without_lone_surrogates
 from mapper.time.published import parse_day
+from mapper.time.timex import Timex
 from mapper.types import (
     Actor,
     ActorKind,
@@ -86,6 +87,9 @@ def analysis_to_dict(analysis: ArticleAnalysis) -> dict[str, Any]:
         "events": [{**_fields(e), "sentence": _fields(e.sentence)} for e in analysis.events],
         "pipeline_version": analysis.pipeline_version,
         "notes": analysis.notes,
+        # Dates as [start, end, type, value] (the text is the article's, at those offsets).
+        "dates": [[t.start, t.end, t.type, t.value] for t in analysis.dates],
+        "dates_anchor": analysis.dates_anchor,
     }
 
 
@@ -219,6 +223,8 @@ def article_from_dict(data: Any) -> Article:
     )
 
 
+_TIMEX_TYPES = frozenset(("DATE", "TIME", "DURATION", "SET"))
+
 #: Longest outlet, author or URL a project may give an article.
 MAX_META_CHARS = 2_000
 
@@ -269,6 +275,10 @@ def analysis_from_dict(
     notes = tuple(
         _each(record.get("notes", []), "notes", _MAX_NOTES, lambda note: read_str(note, ""))
     )
+    dates = tuple(_each(record.get("dates", []), "dates", most, reader.timex))
+    anchor = record.get("dates_anchor")
+    if anchor is not None and (type(anchor) is not str or (anchor and parse_day(anchor) is None)):
+        raise FormatError("dates_anchor", 'is not a date (YYYY-MM-DD), "" or null')
     return ArticleAnalysis(
         article=article,
         sentences=sentences,
@@ -280,6 +290,10 @@ def analysis_from_dict(
             record.get("pipeline_version", ""), "pipeline_version", MAX_ID_CHARS
         ),
         notes=notes,
+        # Dates read against another day than the article's are read again by the atlas;
+        # a project from before dates (no "dates_anchor") has them read there too.
+        dates=dates if anchor is not None else (),
+        dates_anchor=anchor,
     )
 
 
@@ -421,6 +435,17 @@ class _AnalysisReader:
             raise FormatError("actor_id", "is not an actor of the analysis")
         start, end = self.span(record, "start", "end")
         return ActorMention(actor_id, start, end, self.surface(record, start, end))
+
+    def timex(self, data: Any) -> Timex:
+        if type(data) is not list or len(data) != 4:
+            raise FormatError("", "is not [start, end, type, value]")
+        start, end, kind, value = data
+        length = len(self.text)
+        start = read_int(start, "[0] (start)", 0, length)
+        end = read_int(end, "[1] (end)", start, length)
+        if kind not in _TIMEX_TYPES:
+            raise FormatError("[2] (type)", "is not DATE, TIME, DURATION or SET")
+        return Timex(start, end, self.text[start:end], kind, read_str(value, "[3] (value)", 64))
 
     def event(self, data: Any) -> EventTag:
         record = data if type(data) is dict else read_object(data, "")

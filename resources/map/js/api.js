@@ -246,6 +246,9 @@ window.Dateline = {
   contextPin: contextPin,
   pinIds: pinIds,
   isReady: isReady,
+  // dates.js, for tests: against mapper/time/display.py and date.toordinal().
+  describeDate: describeDate,
+  dayOrdinal: dayOrdinal,
   popupText: popupText,
   fitPins: fitPins,
   viewState: viewState,

@@ -156,6 +156,13 @@ function init(map, config) {
   } catch (error) {
     console.error('Dateline: embedded pins not shown: ' + error);
   }
+  if (state.config.dateControl === true && !state.static) {
+    try {
+      addDateControl();
+    } catch (error) {
+      console.error('Dateline: date control not added: ' + error);
+    }
+  }
   if (state.static) labelPins();
   updateLabels();
   // A report is ready for its snapshot once what was just drawn has been painted.

@@ -76,16 +76,6 @@ function updateLegend(meta) {
   setLegendCollapsed(state.legendCollapsed);
 }
 
-const LEGEND_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
-  'August', 'September', 'October', 'November', 'December'];
-const ORDINAL_1970 = 719163;  // datetime.date(1970, 1, 1).toordinal()
-
-// "1 May 2019" for a day ordinal (as mapper.timeline.format_day writes it).
-function dayText(day) {
-  const date = new Date((day - ORDINAL_1970) * 86400000);
-  return date.getUTCDate() + ' ' + LEGEND_MONTHS[date.getUTCMonth()] + ' ' + date.getUTCFullYear();
-}
-
 // The range of days the filter shows ("" for every date), as the window's status bar says it.
 function rangeText(filter) {
   const first = filter.firstDay;

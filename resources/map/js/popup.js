@@ -106,38 +106,10 @@ function excerptTags(excerpt) {
   return tags.childNodes.length ? tags : null;
 }
 
-const POPUP_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
-  'August', 'September', 'October', 'November', 'December'];
-const POPUP_WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-// A TIMEX3 date value in words, as the Excerpts panel says it (mapper/time/display.py):
-// "2019-05-01" -> "Wed 1 May 2019", "2019-05" -> "May 2019", "2019-W18" -> "week 18, 2019";
-// any other value as it is.
-function popupDate(value) {
-  let m = /^(\d{4})-(\d\d)-(\d\d)(?:T.*)?$/.exec(value);
-  if (m) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const date = new Date(Date.UTC(year, month - 1, day));
-    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 ||
-        date.getUTCDate() !== day) return value;
-    return POPUP_WEEKDAYS[date.getUTCDay()] + ' ' + day + ' ' + POPUP_MONTHS[month - 1] + ' ' +
-      year;
-  }
-  m = /^(\d{4})-W(\d\d)$/.exec(value);
-  if (m) return 'week ' + Number(m[2]) + ', ' + m[1];
-  m = /^(\d{4})-(\d\d)$/.exec(value);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
-    return POPUP_MONTHS[Number(m[2]) - 1] + ' ' + m[1];
-  }
-  return value;
-}
-
 // An excerpt's date line: its date in words, "(article date)" when the sentence gave none.
 function excerptDate(excerpt) {
   if (!excerpt.date) return null;
-  const line = el('div', 'dl-excerpt-date', popupDate(excerpt.date));
+  const line = el('div', 'dl-excerpt-date', describeDate(excerpt.date));
   if (excerpt.dateFrom === 'article') {
     line.appendChild(el('span', 'dl-excerpt-date-note', ' (article date)'));
   }

@@ -112,6 +112,17 @@ class EventTag:
 
 
 @dataclass(frozen=True)
+class EventPlace:
+    """Where a tagged event happened (derived on demand: :mod:`mapper.geo.event_places`)."""
+
+    event: EventTag
+    place: Place | None
+    #: "sentence": a place its own sentence locates it at; "article": the article's main
+    #: place; "": none known.
+    how: Literal["sentence", "article", ""] = ""
+
+
+@dataclass(frozen=True)
 class ArticleAnalysis:
     """Everything the pipeline found in one article."""
 

@@ -1,5 +1,5 @@
 """Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export``, ``evaluate``,
-``evaluate-events`` and ``evaluate-dates``.
+``evaluate-events``, ``evaluate-event-places`` and ``evaluate-dates``.
 
 ``extract`` prints one JSON object per article on stdout (see
 :func:`mapper.cli.jsonl.analysis_to_json`). ``export --to OUT`` writes the map of the
@@ -117,6 +117,16 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
     events.add_argument("--limit", type=int, default=0, help="only the first N records")
     events.add_argument("--json", action="store_true", help="print the report as JSON")
+    event_places = commands.add_parser(
+        "evaluate-event-places",
+        help="score where events happened on ACLED-style JSONL (text + lat/lon per line)",
+        description="Score the place Dateline gives each record's first event (else the "
+        "text's main place) against the record's lat/lon: accuracy within 161 km over "
+        "every record, mean and median error, beside the baseline 'first place named'.",
+    )
+    event_places.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
+    event_places.add_argument("--limit", type=int, default=0, help="only the first N records")
+    event_places.add_argument("--json", action="store_true", help="print the report as JSON")
     dates = commands.add_parser(
         "evaluate-dates",
         help="score date finding on TimeML files (TempEval-3: TimeBank, AQUAINT)",
@@ -134,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dates.add_argument("--json", action="store_true", help="print the report as JSON")
     exporting = _export_parser(commands)
-    for command in (extract, evaluate, events, exporting):
+    for command in (extract, evaluate, events, event_places, exporting):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
         model.add_argument(
@@ -213,6 +223,8 @@ def _run(args: argparse.Namespace) -> int:
         return _evaluate(args)
     if args.command == "evaluate-events":
         return _evaluate_events(args)
+    if args.command == "evaluate-event-places":
+        return _evaluate_event_places(args)
     if args.command == "evaluate-dates":
         from mapper.time.evaluate import main as evaluate_dates
 
@@ -313,7 +325,7 @@ def _load_pipeline(
     from mapper.text.nlp import ModelUnavailableError
 
     corrections: Corrections | None = None  # the user's saved ones
-    if args.command == "evaluate":
+    if args.command in ("evaluate", "evaluate-event-places"):
         corrections = Corrections()  # scores must not depend on one user's corrections
     elif args.corrections is not None:
         if not args.corrections.exists():  # Corrections.load takes a missing file as none
@@ -380,6 +392,28 @@ def _evaluate(args: argparse.Namespace) -> int:
                 print(f"{key}: " + ", ".join(f"{name} ×{n}" for name, n in value))
             else:
                 print(f"{key:24} {value}")
+    return 0
+
+
+def _evaluate_event_places(args: argparse.Namespace) -> int:
+    from mapper.cli.evaluate_event_places import evaluate_event_places, print_report
+
+    problem = _not_a_readable_file(args.corpus)
+    if problem is not None:
+        _complain(problem)
+        return 1
+    pipeline = _load_pipeline(args)
+    if pipeline is None:
+        return 1
+    try:
+        report = evaluate_event_places(args.corpus, pipeline, args.limit)
+    except (OSError, ValueError) as error:
+        _complain(f"{args.corpus}: cannot read the records ({error})")
+        return 1
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
     return 0
 
 

@@ -5,28 +5,39 @@ Stable: outside tools rely on it (DESIGN.md, "Public command line")::
     {"source": FILE, "title": …,
      "published": {"date", "source"} | null, "outlet", "author", "url",   # null: unknown
      "dates": [{"start", "end", "text", "type", "value"}],    # temporal expressions (TIMEX3)
-     "places": [{"id", "name", "kind", "lat", "lon", "country",
+     "places": [{"id", "name", "kind", "lat", "lon", "country", "role",
                  "mentions": [{"start", "end", "text", "demonym", "date", "date_from"}]}],
      "actors": [{"id", "name", "kind", "role", "aliases", "mentions": [{"start", "end", "text"}]}],
      "events": [{"type", "score", "trigger", "trigger_start", "trigger_end",
-                 "sentence": {"start", "end"}}]}   # events by score, highest first
+                 "sentence": {"start", "end"},
+                 "place": {"id", "name", "lat", "lon"} | null}]}   # by score, highest first
 
 Offsets index the article text as read (see :mod:`mapper.sources`). ``published.source``
 says how the day is known ("html", "dateline", "inferred", "file", "user", or "given":
 ``--published``). A mention's ``date`` is the TIMEX3 value of its sentence's own date, else
 the article's day (``date_from`` "sentence" or "article"); both null when undated.
+An event's ``place`` is where it happened (:mod:`mapper.geo.event_places`: a place its
+sentence locates it at, else the article's main place; null when none); a place's ``role``
+is "event_place" when some event happened there, else "mentioned".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mapper.types import ArticleAnalysis
+from mapper.types import ArticleAnalysis, Place
+
+
+def _place_ref(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {"id": place.id, "name": place.name, "lat": place.lat, "lon": place.lon}
 
 
 def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) -> dict[str, Any]:
     """The JSON-ready dict for one article; places in order of first mention."""
     from mapper.atlas import Atlas  # why: the dates' regexes, extract only
+    from mapper.geo.event_places import event_places
     from mapper.time.article import article_dates
 
     article = analysis.article
@@ -36,6 +47,8 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
     for place_id in {resolved.place.id for resolved in analysis.places}:
         for excerpt in atlas.excerpts_for_place(place_id):
             when[excerpt.start] = (excerpt.date or None, excerpt.date_from or None)
+    located = {id(found.event): found.place for found in event_places(analysis)}
+    event_place_ids = {place.id for place in located.values() if place is not None}
     places: dict[str, dict[str, Any]] = {}
     for resolved in sorted(analysis.places, key=lambda r: r.mention.start):
         place = resolved.place
@@ -49,6 +62,7 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
                 "lon": place.lon,
                 "country": place.country,
                 "country_code": place.country_code,
+                "role": "event_place" if place.id in event_place_ids else "mentioned",
                 "mentions": [],
             },
         )
@@ -88,6 +102,7 @@ def analysis_to_json(analysis: ArticleAnalysis, *, source: str | None = None) ->
             "trigger_start": event.trigger_start,
             "trigger_end": event.trigger_end,
             "sentence": {"start": event.sentence.start, "end": event.sentence.end},
+            "place": _place_ref(located.get(id(event))),
         }
         # Highest score first (ties in text order), as the public format promises.
         for event in sorted(analysis.events, key=lambda e: (-e.score, e.sentence.start))

@@ -21,7 +21,7 @@ from mapper.errors import DatelineError
 from mapper.sources import MAX_TEXT_CHARS
 from mapper.store.safejson import without_lone_surrogates
 from mapper.time.published import parse_day
-from mapper.time.timex import Timex
+from mapper.time.timex import Timex, TimexType
 from mapper.types import (
     Actor,
     ActorKind,
@@ -443,9 +443,10 @@ class _AnalysisReader:
         length = len(self.text)
         start = read_int(start, "[0] (start)", 0, length)
         end = read_int(end, "[1] (end)", start, length)
-        if kind not in _TIMEX_TYPES:
+        if type(kind) is not str or kind not in _TIMEX_TYPES:
             raise FormatError("[2] (type)", "is not DATE, TIME, DURATION or SET")
-        return Timex(start, end, self.text[start:end], kind, read_str(value, "[3] (value)", 64))
+        kind_of = cast(TimexType, kind)  # one of _TIMEX_TYPES, checked above
+        return Timex(start, end, self.text[start:end], kind_of, read_str(value, "[3] (value)", 64))
 
     def event(self, data: Any) -> EventTag:
         record = data if type(data) is dict else read_object(data, "")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mapper.filters import Filter
 from mapper.store.gc_pause import collector_paused
+from mapper.time.display import describe_day
 
 if TYPE_CHECKING:
     from mapper.atlas import Atlas
@@ -48,20 +49,6 @@ WINDOWS: tuple[tuple[str, int | None], ...] = (
 SPEEDS: tuple[tuple[str, float], ...] = (("0.5×", 0.5), ("1×", 1.0), ("2×", 2.0), ("4×", 4.0))
 STEP_MS = 1000
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: The first ordinal a Filter may hold: "from the beginning", to hide undated excerpts
 #: without narrowing the dates.
 _DAY_ONE = 1
@@ -72,8 +59,7 @@ _DAY_ONE = 1
 
 def format_day(day: int) -> str:
     """ "1 May 2019" (the same in every locale, as the page writes it)."""
-    date = datetime.date.fromordinal(day)
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+    return describe_day(datetime.date.fromordinal(day), weekday=False)
 
 
 def format_range(first: int, last: int) -> str:

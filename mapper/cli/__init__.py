@@ -26,10 +26,10 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mapper.cli.jsonl import analysis_to_json
 from mapper.export.common import ExportError, ReportOptions, source_list
@@ -405,16 +405,9 @@ def _evaluate_event_places(args: argparse.Namespace) -> int:
     pipeline = _load_pipeline(args)
     if pipeline is None:
         return 1
-    try:
-        report = evaluate_event_places(args.corpus, pipeline, args.limit)
-    except (OSError, ValueError) as error:
-        _complain(f"{args.corpus}: cannot read the records ({error})")
-        return 1
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print_report(report)
-    return 0
+    return _report_on_records(
+        args, lambda: evaluate_event_places(args.corpus, pipeline, args.limit), print_report
+    )
 
 
 def _evaluate_events(args: argparse.Namespace) -> int:
@@ -433,8 +426,19 @@ def _evaluate_events(args: argparse.Namespace) -> int:
         _complain(str(error))
         return 1
     tagger = EventTagger(load_taxonomy())
+    return _report_on_records(
+        args, lambda: evaluate_events(args.corpus, tagger, nlp, args.limit), print_report
+    )
+
+
+def _report_on_records(
+    args: argparse.Namespace,
+    evaluate: Callable[[], dict[str, Any]],
+    print_report: Callable[[dict[str, Any]], None],
+) -> int:
+    """Score a JSONL corpus of records and print the report (``--json``: as JSON)."""
     try:
-        report = evaluate_events(args.corpus, tagger, nlp, args.limit)
+        report = evaluate()
     except (OSError, ValueError) as error:
         _complain(f"{args.corpus}: cannot read the records ({error})")
         return 1

@@ -33,6 +33,7 @@ from mapper.atlas import Atlas, Excerpt
 from mapper.errors import DatelineError
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.store.atomic import write_atomically
+from mapper.time.display import MONTH_NAMES, describe_day
 from mapper.types import Place
 
 #: The taxonomy as ``(name, "#rrggbb")`` pairs in legend order (as the window holds it).
@@ -131,25 +132,10 @@ def source_list(atlas: Atlas, where: Filter = OPEN) -> list[dict[str, str | None
 
 # -- dates in words ------------------------------------------------------------------------
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def day_text(day: dt.date) -> str:
     """A day as a report writes it: "2 May 2019" (English, whatever the locale)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return describe_day(day, weekday=False)
 
 
 def range_text(first: dt.date | None, last: dt.date | None) -> str:
@@ -166,7 +152,7 @@ def range_text(first: dt.date | None, last: dt.date | None) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}\u2013{day_text(last)}"
     if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} \u2013 {day_text(last)}"
+        return f"{first.day} {MONTH_NAMES[first.month - 1]} \u2013 {day_text(last)}"
     return f"{day_text(first)} \u2013 {day_text(last)}"
 
 

@@ -19,7 +19,8 @@ from mapper.time.published import (
     FROM_USER,
 )
 
-_MONTH_NAMES = (
+#: Month names as every date in words writes them (English, whatever the locale).
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -75,7 +76,7 @@ UNCERTAIN_MARK = "\u2248"
 
 def describe_day(day: datetime.date, *, weekday: bool = True) -> str:
     """ "Wed 1 May 2019" (or "1 May 2019" without the weekday)."""
-    text = f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    text = f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
     return f"{_WEEKDAY_NAMES[day.weekday()]} {text}" if weekday else text
 
 
@@ -116,7 +117,7 @@ def _described(value: str, weekday: bool) -> str | None:
         month = int(match[2])
         if not 1 <= month <= 12:
             return None
-        return f"{_MONTH_NAMES[month - 1]} {match[1]}"
+        return f"{MONTH_NAMES[month - 1]} {match[1]}"
     if match := _PART.fullmatch(value):
         year, part = int(match[1]), match[2]
         if part == "WI":

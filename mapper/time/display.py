@@ -18,6 +18,15 @@ from mapper.time.published import (
     FROM_INFERENCE,
     FROM_USER,
 )
+from mapper.time.timex import (
+    VALUE_CENTURY,
+    VALUE_DAY,
+    VALUE_DECADE,
+    VALUE_MONTH,
+    VALUE_PART,
+    VALUE_WEEK,
+    VALUE_YEAR,
+)
 
 #: Month names as every date in words writes them (English, whatever the locale).
 MONTH_NAMES = (
@@ -36,13 +45,6 @@ MONTH_NAMES = (
 )
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T(.*))?")
-_WEEK = re.compile(r"(\d{4})-W(\d\d)(?:-(WE|[1-7]))?")
-_MONTH = re.compile(r"(\d{4})-(\d\d)")
-_PART = re.compile(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)")
-_YEAR = re.compile(r"\d{4}")
-_DECADE = re.compile(r"(\d{3})X?")
-_CENTURY = re.compile(r"(\d\d)(?:XX)?")
 _CLOCK = re.compile(r"(\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?")
 
 _PARTS_OF_DAY = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night"}
@@ -96,7 +98,7 @@ def describe_date(value: str, *, weekday: bool = True) -> str:
 
 
 def _described(value: str, weekday: bool) -> str | None:
-    if match := _DAY.fullmatch(value):
+    if match := VALUE_DAY.fullmatch(value):
         day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
         text = describe_day(day, weekday=weekday)
         time = match[4] or ""
@@ -105,7 +107,7 @@ def _described(value: str, weekday: bool) -> str | None:
         if clock := _CLOCK.fullmatch(time):
             return f"{text}, {clock[1]}:{clock[2]}"
         return text
-    if match := _WEEK.fullmatch(value):
+    if match := VALUE_WEEK.fullmatch(value):
         year, week, part = int(match[1]), int(match[2]), match[3]
         datetime.date.fromisocalendar(year, week, 1)  # ValueError if there is no such week
         if part == "WE":
@@ -113,21 +115,21 @@ def _described(value: str, weekday: bool) -> str | None:
         if part:
             return describe_day(datetime.date.fromisocalendar(year, week, int(part)), weekday=True)
         return f"week {week}, {year}"
-    if match := _MONTH.fullmatch(value):
+    if match := VALUE_MONTH.fullmatch(value):
         month = int(match[2])
         if not 1 <= month <= 12:
             return None
         return f"{MONTH_NAMES[month - 1]} {match[1]}"
-    if match := _PART.fullmatch(value):
+    if match := VALUE_PART.fullmatch(value):
         year, part = int(match[1]), match[2]
         if part == "WI":
             return f"winter {year}\u2013{(year + 1) % 100:02d}"
         return _PARTS_OF_YEAR[part].format(year=year)
-    if _YEAR.fullmatch(value):
+    if VALUE_YEAR.fullmatch(value):
         return value
-    if match := _DECADE.fullmatch(value):
+    if match := VALUE_DECADE.fullmatch(value):
         return f"the {match[1]}0s"
-    if match := _CENTURY.fullmatch(value):
+    if match := VALUE_CENTURY.fullmatch(value):
         return f"the {match[1]}00s"
     return _REFERENCES.get(value)
 

@@ -26,13 +26,14 @@ class Timex:
     value: str
 
 
-_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T.*)?")
-_WEEK = re.compile(r"(\d{4})-W(\d\d)(?:-(WE|[1-7]))?")
-_MONTH = re.compile(r"(\d{4})-(\d\d)")
-_PART = re.compile(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)")
-_YEAR = re.compile(r"\d{4}")
-_DECADE = re.compile(r"(\d{3})X?")
-_CENTURY = re.compile(r"(\d\d)(?:XX)?")
+# The shapes of TIMEX3 date values (one definition: day_span here, words in .display).
+VALUE_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T(.*))?")  # the time of day, if any
+VALUE_WEEK = re.compile(r"(\d{4})-W(\d\d)(?:-(WE|[1-7]))?")
+VALUE_MONTH = re.compile(r"(\d{4})-(\d\d)")
+VALUE_PART = re.compile(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)")
+VALUE_YEAR = re.compile(r"\d{4}")
+VALUE_DECADE = re.compile(r"(\d{3})X?")
+VALUE_CENTURY = re.compile(r"(\d\d)(?:XX)?")
 
 # First and last month of each part of a year. Winter is December to February
 # and is counted from the December of its year (meteorological seasons).
@@ -54,10 +55,10 @@ def _last_day_of_month(year: int, month: int) -> datetime.date:
 
 
 def _span_or_none(value: str) -> tuple[datetime.date, datetime.date] | None:
-    if match := _DAY.fullmatch(value):
+    if match := VALUE_DAY.fullmatch(value):
         day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
         return day, day
-    if match := _WEEK.fullmatch(value):
+    if match := VALUE_WEEK.fullmatch(value):
         year, week, part = int(match[1]), int(match[2]), match[3]
         if part == "WE":
             return (
@@ -71,21 +72,21 @@ def _span_or_none(value: str) -> tuple[datetime.date, datetime.date] | None:
             datetime.date.fromisocalendar(year, week, 1),
             datetime.date.fromisocalendar(year, week, 7),
         )
-    if match := _MONTH.fullmatch(value):
+    if match := VALUE_MONTH.fullmatch(value):
         year, month = int(match[1]), int(match[2])
         return datetime.date(year, month, 1), _last_day_of_month(year, month)
-    if match := _PART.fullmatch(value):
+    if match := VALUE_PART.fullmatch(value):
         year, part = int(match[1]), match[2]
         if part == "WI":
             return datetime.date(year, 12, 1), _last_day_of_month(year + 1, 2)
         first, last = _PART_MONTHS[part]
         return datetime.date(year, first, 1), _last_day_of_month(year, last)
-    if _YEAR.fullmatch(value):
+    if VALUE_YEAR.fullmatch(value):
         return datetime.date(int(value), 1, 1), datetime.date(int(value), 12, 31)
-    if match := _DECADE.fullmatch(value):
+    if match := VALUE_DECADE.fullmatch(value):
         first_year = int(match[1]) * 10
         return datetime.date(max(first_year, 1), 1, 1), datetime.date(first_year + 9, 12, 31)
-    if match := _CENTURY.fullmatch(value):
+    if match := VALUE_CENTURY.fullmatch(value):
         first_year = int(match[1]) * 100
         return datetime.date(max(first_year, 1), 1, 1), datetime.date(first_year + 99, 12, 31)
     return None

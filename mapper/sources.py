@@ -29,7 +29,7 @@ from pathlib import Path
 from mapper.errors import DatelineError
 from mapper.resources import seeds_dir
 from mapper.store.safejson import RefusedFileError, read_regular_file
-from mapper.time.published import publication_date
+from mapper.time.published import dateline_agency, publication_date
 from mapper.types import Article
 
 #: File types Dateline opens, by suffix (lower case).
@@ -280,7 +280,7 @@ def read_article(path: Path) -> Article:
         source=str(path),
         published=published.date if published else None,
         published_source=published.source if published else "",
-        outlet=page.outlet or (published.outlet if published else ""),
+        outlet=page.outlet or (published.outlet if published else "") or dateline_agency(text),
         author=page.author,
         url=page.url,
     )

@@ -11,6 +11,7 @@ from mapper.time.published import (
     FROM_FILE,
     FROM_HTML,
     FROM_INFERENCE,
+    dateline_agency,
     from_dateline,
     from_html,
     inferred_from_text,
@@ -77,3 +78,12 @@ def test_the_file_date_is_the_last_resort_and_uncertain(tmp_path: Path) -> None:
 def test_unknown_stays_unknown() -> None:
     assert publication_date("Protesters marched in Lima on Tuesday.") is None
     assert inferred_from_text("No dates at all.") is None
+
+
+def test_abbreviated_months_in_bylines_and_the_agency_of_an_undated_dateline() -> None:
+    """Seen on articles written for the check: "By Jane Miller | Oct 3, 2023" was missed."""
+    published = from_dateline("A title\n\nBy Jane Miller | Oct 3, 2023\n\nATHENS, Ga. — Police")
+    assert published is not None and published.date == "2023-10-03"
+    assert dateline_agency("Title\n\nKYIV, Ukraine (AP) — Russian drones struck.") == "AP"
+    assert dateline_agency("Title\n\nLONDON (Reuters) - Markets fell.") == "Reuters"
+    assert dateline_agency("Title\n\nPolice (officers) — said.") == ""

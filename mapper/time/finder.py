@@ -47,7 +47,15 @@ def _lowercase(words: Sequence[str]) -> str:
     return "(?:" + "|".join(ordered) + ")"
 
 
-_MONTH = r"(?P<month>" + _lowercase(MONTH_NAMES) + r"\b|" + _lowercase(MONTH_ABBREVIATIONS) + r"\.)"
+# An abbreviation takes its period, or a number after it ("Oct 3, 2023", "3 Oct 2023"):
+# bare, "mar" and "dec" are words too.
+_MONTH = (
+    r"(?P<month>"
+    + _lowercase(MONTH_NAMES)
+    + r"\b|"
+    + _lowercase(MONTH_ABBREVIATIONS)
+    + r"(?:\.|(?=\s+\d)))"
+)
 _MONTH_PLAIN = _MONTH.replace("(?P<month>", "(?:")
 _WEEKDAY = r"(?P<weekday>" + _lowercase([day.title() for day in WEEKDAYS]) + r")\b"
 _WEEKDAY_PLAIN = _WEEKDAY.replace("(?P<weekday>", "(?:")

@@ -38,6 +38,11 @@ _DATELINE = re.compile(
     rf"^[^\n]{{0,80}}\((?P<outlet>[A-Za-z][\w .&'-]{{0,30}})\)\s*[-–—:]+\s*(?P<date>{_A_DATE})",
     re.IGNORECASE | re.MULTILINE,
 )
+#: "KYIV, Ukraine (AP) —": the agency of a dateline, dated or not.
+_DATELINE_AGENCY = re.compile(
+    r"^[A-Z][A-Z .'-]{1,40}(?:,[^\n(]{1,40})?\((?P<outlet>[A-Za-z][\w .&'-]{0,30})\)\s*[-–—:]",
+    re.MULTILINE,
+)
 #: "Published 3 May 2019", "Updated: May 3, 2019 10:30 AM", "Posted on 2019-05-03"
 _BYLINE = re.compile(
     rf"\b(?:published|posted|updated|first published|date)(?:\s+on)?\s*:?\s*(?P<date>{_A_DATE})",
@@ -94,6 +99,12 @@ def from_dateline(text: str) -> Published | None:
             outlet = match.groupdict().get("outlet") or ""
             return Published(day.isoformat(), FROM_DATELINE, outlet=outlet.strip())
     return None
+
+
+def dateline_agency(text: str) -> str:
+    """The news agency a dateline names ("AP" in "KYIV, Ukraine (AP) —"), or ""."""
+    match = _DATELINE_AGENCY.search(text[:_HEAD_CHARS])
+    return match.group("outlet").strip() if match else ""
 
 
 def inferred_from_text(text: str) -> Published | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from mapper.filters import NO_EVENT, OPEN, Filter
+from mapper.geo.event_places import event_places
 from mapper.store.gc_pause import collector_paused
 from mapper.time import day_span
 from mapper.time.article import article_dates
@@ -58,6 +59,9 @@ class Excerpt:
     #: The calendar days ``date`` covers, as ``datetime.date`` ordinals (0, 0: undated).
     first_day: int = 0
     last_day: int = 0
+    #: The places of the sentence where one of its events happened
+    #: (:func:`mapper.geo.event_places.event_places`), in text order.
+    event_place_ids: tuple[str, ...] = ()
 
 
 class Atlas:
@@ -194,7 +198,8 @@ class Atlas:
         for excerpt in self._excerpts.values():
             if self.passes(excerpt, where):
                 for highlight in excerpt.highlights:
-                    counts[highlight.place_id] += 1
+                    if where.counts_at(highlight.place_id, excerpt.event_place_ids):
+                        counts[highlight.place_id] += 1
         return dict(counts)
 
     def _remembered(self, name: str, count: Callable[[], dict[str, int]]) -> dict[str, int]:
@@ -220,17 +225,22 @@ class Atlas:
         return [
             self._excerpts[eid]
             for eid in self._place_excerpts.get(place_id, [])
-            if self.passes(self._excerpts[eid], where)
+            if self.passes(self._excerpts[eid], where, place_id)
         ]
 
-    def passes(self, excerpt: Excerpt, where: Filter) -> bool:
-        """Whether an excerpt passes a filter."""
-        return where.is_open or where.passes(
-            excerpt.article_id,
-            excerpt.actor_ids,
-            excerpt.event_types,
-            excerpt.first_day,
-            excerpt.last_day,
+    def passes(self, excerpt: Excerpt, where: Filter, place_id: str | None = None) -> bool:
+        """Whether an excerpt passes a filter (and, given a place, counts for that place:
+        with ``event_places_only`` only where an event of the sentence happened)."""
+        return where.is_open or (
+            where.passes(
+                excerpt.article_id,
+                excerpt.actor_ids,
+                excerpt.event_types,
+                excerpt.first_day,
+                excerpt.last_day,
+                excerpt.event_place_ids,
+            )
+            and (place_id is None or where.counts_at(place_id, excerpt.event_place_ids))
         )
 
     # -- actors -------------------------------------------------------------------
@@ -335,6 +345,10 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     actor_mentions = sorted(analysis.actor_mentions, key=lambda m: m.start)
     actor_starts = [m.start for m in actor_mentions]
     date_of = _sentence_dates(analysis)
+    event_place_of: dict[Sentence, set[str]] = defaultdict(set)
+    for found in event_places(analysis):
+        if found.place is not None:
+            event_place_of[found.event.sentence].add(found.place.id)
     for sentence in sorted(by_sentence, key=lambda s: s.start):
         mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
         first = bisect.bisect_left(actor_starts, sentence.start)
@@ -344,6 +358,7 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
         )
         events = sorted(events_of.get(sentence, ()), key=lambda e: -e.score)
         date, date_from, first_day, last_day = date_of(sentence)
+        located = event_place_of.get(sentence, set())
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",
             article_id=article.id,
@@ -365,6 +380,11 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
             date_from=date_from,
             first_day=first_day,
             last_day=last_day,
+            # Only places the sentence names: an event placed at the article's main place
+            # elsewhere makes no pin of this sentence an event place.
+            event_place_ids=tuple(
+                dict.fromkeys(rm.place.id for rm in mentions if rm.place.id in located)
+            ),
         )
 
 

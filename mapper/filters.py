@@ -11,7 +11,10 @@ an excerpt passes when it passes every facet that is set —
   with no event type passes when :data:`NO_EVENT` is among them;
 - ``articles``: it comes from one of them;
 - ``first_day``/``last_day`` (a range of days, either end open): the days its date
-  covers overlap the range; an undated excerpt passes when ``undated`` is true.
+  covers overlap the range; an undated excerpt passes when ``undated`` is true;
+- ``event_places_only``: an excerpt counts for a place only when that place is where
+  an event of its sentence happened (``Excerpt.event_place_ids``); this facet is per
+  (excerpt, place), see :meth:`Filter.counts_at`.
 
 A place stays on the map while at least one of its excerpts passes; its pin
 size and counts reflect the passing excerpts only.
@@ -20,7 +23,7 @@ size and counts reflect the passing excerpts only.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +43,8 @@ class Filter:
     last_day: int | None = None
     #: Whether excerpts with no known date pass while a range is set.
     undated: bool = True
+    #: Whether an excerpt counts for a place only where an event of it happened.
+    event_places_only: bool = False
 
     @classmethod
     def of(
@@ -79,6 +84,7 @@ class Filter:
             and self.event_types is None
             and self.articles is None
             and not self.has_dates
+            and not self.event_places_only
         )
 
     def passes(
@@ -88,10 +94,15 @@ class Filter:
         event_types: Iterable[str],
         first_day: int = 0,
         last_day: int = 0,
+        event_place_ids: Collection[str] = (),
     ) -> bool:
         """Whether an excerpt with these attributes passes every facet (days as ordinals,
-        0 for an undated excerpt)."""
+        0 for an undated excerpt; ``event_place_ids`` the places of the sentence where an
+        event of it happened: with ``event_places_only`` an excerpt with none does not
+        pass, and it counts only for those, see :meth:`counts_at`)."""
         if self.articles is not None and article_id not in self.articles:
+            return False
+        if self.event_places_only and not event_place_ids:
             return False
         if self.has_dates:
             if not first_day:
@@ -109,6 +120,10 @@ class Filter:
                 return False
         return True
 
+    def counts_at(self, place_id: str, event_place_ids: Collection[str]) -> bool:
+        """Whether a passing excerpt counts for this place (the per-place facet)."""
+        return not self.event_places_only or place_id in event_place_ids
+
     def to_json(self) -> dict[str, Any]:
         """The filter as the map page takes it (``Dateline.setFilter``)."""
         return {
@@ -118,6 +133,7 @@ class Filter:
             "firstDay": self.first_day,
             "lastDay": self.last_day,
             "undated": self.undated,
+            "eventPlacesOnly": self.event_places_only,
         }
 
 

@@ -240,11 +240,13 @@ class Session:
             self.chosen_article = None
 
     def shown(self, facets: Filter) -> Filter:
-        """What the map shows: these facets (actors, event types) and the article chosen."""
+        """What the map shows: these facets (actors, event types, event places only) and
+        the article chosen."""
         return Filter(
             facets.actors,
             facets.event_types,
             None if self.chosen_article is None else frozenset({self.chosen_article}),
+            event_places_only=facets.event_places_only,
         )
 
     # -- articles' dates -------------------------------------------------------------

@@ -124,6 +124,7 @@ PROPERTIES = {
     "actors",
     "event_types",
     "dominant_event_type",
+    "role",
     "excerpts",
     "marker-color",
 }

@@ -6,6 +6,7 @@ import datetime
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,10 +109,13 @@ def rgb(hex_color: str) -> str:
 
 
 def pin_color(page: Page, place: Place) -> str:
+    """The pin's colour: its fill, or its ring when it is hollow (a place only mentioned)."""
     script = (
         "(function () { var e = document.querySelector("
-        f"'.dl-pin[data-place-id=\"{place.id}\"]');"
-        " return e ? getComputedStyle(e).backgroundColor : null; })()"
+        f"'.dl-pin[data-place-id=\"{place.id}\"]'); if (!e) return null;"
+        " var s = getComputedStyle(e);"
+        " return e.classList.contains('dl-pin-mentioned') ? s.borderTopColor"
+        " : s.backgroundColor; })()"
     )
     color = page.js(script)
     assert isinstance(color, str), f"{place.name} has no pin element"
@@ -136,6 +140,7 @@ def test_event_type_filter_keeps_only_places_with_such_excerpts(open_page, three
         "firstDay": None,
         "lastDay": None,
         "undated": True,
+        "eventPlacesOnly": False,
     }
 
     page.set_filter(Filter.of(event_types=[NO_EVENT, "Protests"]))
@@ -247,6 +252,56 @@ def test_the_legend_lists_the_event_types(open_page, three_places):
     assert page.js("document.querySelector('.dl-legend-body').offsetHeight") > 0
 
 
+def hollow_pins(page: Page) -> set[str]:
+    ids = page.json(
+        "JSON.stringify(Array.from(document.querySelectorAll('.dl-pin.dl-pin-mentioned'))"
+        ".map(function (e) { return e.getAttribute('data-place-id'); }))"
+    )
+    assert isinstance(ids, list)
+    return set(ids)
+
+
+def test_places_only_mentioned_are_hollow_and_leave_with_event_places_only(open_page):
+    # Kyiv: where the battle happened; Lima: a speaker in that sentence, and a sentence
+    # of no event; Jakarta: no event at all.
+    atlas = Atlas(
+        [
+            article(
+                "a1",
+                "War",
+                [
+                    Said("Troops clashed near Kyiv, Lima said.", [KYIV, LIMA], (), ["Battles"]),
+                    Said("Lima stayed calm.", [LIMA]),
+                ],
+            ),
+            article("a2", "Markets", [Said("Jakarta traded quietly.", [JAKARTA])]),
+        ]
+    )
+    page = open_page(atlas)
+    assert page.pins() == {LIMA.id, KYIV.id, JAKARTA.id}
+    assert hollow_pins(page) == {LIMA.id, JAKARTA.id}
+    # Hollow: a white centre inside a ring of the pin's colour.
+    fill = page.js(
+        f"getComputedStyle(document.querySelector('[data-place-id=\"{LIMA.id}\"]')).backgroundColor"
+    )
+    assert fill == "rgba(255, 255, 255, 0.9)"
+    assert pin_color(page, LIMA) == rgb(COLOR["Battles"])
+    assert pin_color(page, KYIV) == rgb(COLOR["Battles"])
+
+    result = page.set_filter(Filter(event_places_only=True))
+    assert page.pins() == {KYIV.id}
+    assert result["pins"] == 1 and result["excerpts"] == 1
+    assert page.json("Dateline.filterState()")["eventPlacesOnly"] is True
+    assert hollow_pins(page) == set()
+
+    page.set_filter(Filter())
+    assert page.pins() == {LIMA.id, KYIV.id, JAKARTA.id}
+    assert hollow_pins(page) == {LIMA.id, JAKARTA.id}
+    # The legend says what solid and hollow mean.
+    legend = page.js("document.querySelector('.dl-legend-roles').textContent")
+    assert legend == "where events happenedonly mentioned"
+
+
 def test_set_pins_keeps_the_filter(open_page, three_places):
     page = open_page(three_places)
     page.set_filter(Filter.of(event_types=["Protests"]))
@@ -274,6 +329,8 @@ def random_atlas(seed: int) -> Atlas:
             events = rng.sample(types, rng.choice([0, 1, 1, 2]))
             words = [place.name, *(p.name for p in others), *(x.name for x in named)]
             rng.shuffle(words)
+            if s % 3 == 0:  # a locative cue: that place is where the sentence's events happened
+                words[words.index(place.name)] = f"in {place.name}"
             # Some sentences carry their own date; the others take the article's (if any).
             when = rng.choice(["", "", "", " on Monday", " on 3 May 2019", " in March 2019"])
             text = f"S{s} " + " ".join(words) + when + "."
@@ -297,6 +354,8 @@ def random_filter(rng: random.Random, atlas: Atlas) -> Filter:
         return datetime.date(2019, 3, 1) + datetime.timedelta(days=rng.randint(0, 120))
 
     chosen = Filter.of(facet(actor_ids), facet(types), facet(article_ids))
+    if rng.random() < 0.3:
+        chosen = replace(chosen, event_places_only=True)
     if rng.random() < 0.5:
         return chosen
     return chosen.between(day(), day(), undated=rng.random() < 0.5)
@@ -311,6 +370,11 @@ def test_the_page_and_mapper_filters_agree(open_page):
     filters = [random_filter(rng, atlas) for _ in range(20)]
     assert sum(not f.is_open for f in filters) >= 15
     assert sum(f.has_dates for f in filters) >= 5
+    assert sum(f.event_places_only for f in filters) >= 3
+    roles = {
+        p.id in e.event_place_ids for p in atlas.places() for e in atlas.excerpts_for_place(p.id)
+    }
+    assert roles == {True, False}  # event places and places only mentioned
     dated = {e.date_from for p in atlas.places() for e in atlas.excerpts_for_place(p.id)}
     assert dated == {"sentence", "article", ""}  # own dates, the article's, and undated
     for where in filters:

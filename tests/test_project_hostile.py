@@ -164,6 +164,11 @@ CRAFTED = [
     ("filter a list", _set("filter", ["Protests"]), "filter is not an object"),
     ("filter facet a string", _set("filter.actors", "state:VE"), "filter.actors is not a list"),
     (
+        "filter eventPlacesOnly a string",
+        _set("filter.eventPlacesOnly", "yes"),
+        "filter.eventPlacesOnly is not true or false",
+    ),
+    (
         "filter value a number",
         _set("filter.eventTypes", [3]),
         "filter.eventTypes[0] is not a string",

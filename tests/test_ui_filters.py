@@ -64,6 +64,39 @@ def test_only_protests_leaves_only_places_with_protest_excerpts(qtbot, window):
     assert pin_ids(qtbot, window) == before
 
 
+def hollow_pins(qtbot, window) -> set[str]:
+    """Ids of the pins drawn hollow (places only mentioned), as the page draws them."""
+    script = (
+        "JSON.stringify(Array.from(document.querySelectorAll('.dl-pin.dl-pin-mentioned'))"
+        ".map(function (e) { return e.getAttribute('data-place-id'); }))"
+    )
+    return set(json.loads(run_js(qtbot, window, script)))
+
+
+def test_event_places_only_keeps_the_places_where_events_happened(qtbot, window):
+    panel = window.filter_panel
+    box = panel.event_places_box
+    assert not box.isChecked() and "merely mentioned" in box.toolTip()
+    before = pin_ids(qtbot, window)
+    every = {p.id for p in window.atlas.places()}
+    assert before == every
+    box.click()
+    settle(qtbot, window)
+    assert window.current_filter().event_places_only
+    expected = {p.id for p in window.atlas.places(where=Filter(event_places_only=True))}
+    assert expected and expected < before  # some places are only mentioned
+    assert pin_ids(qtbot, window) == expected == shown_places(window)
+    assert json.loads(run_js(qtbot, window, "Dateline.filterState()"))["eventPlacesOnly"]
+    # Every pin left is an event place: solid (hollow_pins sees only unclustered pins).
+    assert hollow_pins(qtbot, window) == set()
+
+    panel.clear()
+    settle(qtbot, window)
+    assert not box.isChecked()
+    assert not window.current_filter().event_places_only
+    assert pin_ids(qtbot, window) == before
+
+
 def test_ticking_an_actor_keeps_only_places_where_it_appears(qtbot, window):
     panel = window.filter_panel
     demonstrators = next(a for a in window.atlas.actors if a.name == "demonstrators")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from mapper.filters import NO_EVENT, Filter
 from mapper.types import Actor
@@ -68,6 +69,16 @@ class FilterPanel(QtWidgets.QWidget):
         self.event_list.setUniformItemSizes(True)
         self.event_list.itemChanged.connect(self._on_item_changed)
 
+        self.event_places_box = QtWidgets.QCheckBox(self.tr("Event places only"), self)
+        self.event_places_box.setObjectName("eventPlacesOnly")
+        self.event_places_box.setToolTip(
+            self.tr(
+                "Show only places where a tagged event happened, not places merely "
+                "mentioned (hollow pins)"
+            )
+        )
+        self.event_places_box.toggled.connect(self._on_event_places_toggled)
+
         self.clear_button = QtWidgets.QPushButton(self.tr("Clear Filters"), self)
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.clicked.connect(self.clear)
@@ -79,6 +90,7 @@ class FilterPanel(QtWidgets.QWidget):
         layout.addWidget(self.actor_list, 3)
         layout.addWidget(QtWidgets.QLabel(self.tr("Event types"), self))
         layout.addWidget(self.event_list, 2)
+        layout.addWidget(self.event_places_box)
         layout.addWidget(self.clear_button)
 
     # -- content ------------------------------------------------------------------
@@ -159,9 +171,9 @@ class FilterPanel(QtWidgets.QWidget):
         actors = self.ticked_actors()
         types = self.ticked_event_types()
         every_type = len(types) == self.event_list.count()
-        return Filter.of(
-            actors=actors or None,
-            event_types=None if every_type else types,
+        return replace(
+            Filter.of(actors=actors or None, event_types=None if every_type else types),
+            event_places_only=self.event_places_box.isChecked(),
         )
 
     def set_checked(self, list_widget: QtWidgets.QListWidget, keys: set[str]) -> None:
@@ -192,13 +204,14 @@ class FilterPanel(QtWidgets.QWidget):
                 item.setCheckState(
                     QtCore.Qt.CheckState.Checked if ticked else QtCore.Qt.CheckState.Unchecked
                 )
+            self.event_places_box.setChecked(where.event_places_only)
         finally:
             self._updating = False
         self.filter_changed.emit()
 
     @QtCore.Slot()
     def clear(self) -> None:
-        """Every actor, every event type (and, by :attr:`clearing`, every date)."""
+        """Every actor, every event type, every place (and, by :attr:`clearing`, every date)."""
         self.clearing.emit()
         self._updating = True
         try:
@@ -206,6 +219,7 @@ class FilterPanel(QtWidgets.QWidget):
                 item.setCheckState(QtCore.Qt.CheckState.Unchecked)
             for item in self._items(self.event_list):
                 item.setCheckState(QtCore.Qt.CheckState.Checked)
+            self.event_places_box.setChecked(False)
             self.search.clear()
         finally:
             self._updating = False
@@ -214,6 +228,11 @@ class FilterPanel(QtWidgets.QWidget):
     # -- slots --------------------------------------------------------------------
     @QtCore.Slot(QtWidgets.QListWidgetItem)
     def _on_item_changed(self, _item: QtWidgets.QListWidgetItem) -> None:
+        if not self._updating:
+            self.filter_changed.emit()
+
+    @QtCore.Slot(bool)
+    def _on_event_places_toggled(self, _checked: bool) -> None:
         if not self._updating:
             self.filter_changed.emit()
 

@@ -204,6 +204,8 @@ def describe_filter(atlas: Atlas, where: Filter = OPEN) -> str:
         days = range_text(_day(where.first_day), _day(where.last_day))
         undated = "" if where.undated else " (undated excerpts left out)"
         parts.append(f"Dates: {days}{undated}")
+    if where.event_places_only:
+        parts.append("Event places only")
     return " \u00b7 ".join(parts)
 
 

@@ -28,8 +28,9 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
 
     One Point feature per place, most mentioned first, with properties ``id``, ``name``,
     ``kind``, ``country``, ``country_code``, ``admin1``, ``mentions`` (in the passing
-    excerpts), ``actors`` (``[{"id", "name", "kind"}]``), ``event_types`` (names, most
-    excerpts first), ``dominant_event_type`` and ``excerpts`` (``[{"article_id",
+    excerpts), ``role`` ("event_place" when a passing excerpt places one of its events
+    there, else "mentioned"), ``actors`` (``[{"id", "name", "kind"}]``), ``event_types``
+    (names, most excerpts first), ``dominant_event_type`` and ``excerpts`` (``[{"article_id",
     "article_title", "start", "end", "text", "highlights", "actor_ids", "event_types",
     "date", "date_from", "article_published", "outlet"}]``: ``start``/``end`` index the
     article text in Unicode code points, ``highlights`` are ``[start, end]`` pairs of this
@@ -61,6 +62,11 @@ def to_geojson(atlas: Atlas, where: Filter = OPEN, event_types: EventTypes = ())
             "actors": [_actor_json(atlas, actor_id) for actor_id in summary.actor_ids],
             "event_types": list(summary.event_types),
             "dominant_event_type": summary.dominant,
+            "role": (
+                "event_place"
+                if any(place.id in e.event_place_ids for e in summary.excerpts)
+                else "mentioned"
+            ),
             "excerpts": [
                 {
                     "article_id": excerpt.article_id,

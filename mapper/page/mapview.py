@@ -251,7 +251,8 @@ def pins_feature_collection(
     limit). Each excerpt is ``{"id", "article", "title", "text", "highlights": [[start, end],
     ...], "n", "actors", "events"}``: highlights are offsets relative to ``text`` for this place
     only, ``n`` the number of mentions of this place in the sentence, ``actors`` the actor ids
-    it names and ``events`` its event type names, best first. The page filters on these
+    it names and ``events`` its event type names, best first; ``"ev": 1`` (only when true)
+    when an event of the sentence happened at this place. The page filters on these
     (``Dateline.setFilter``) without a new payload.
 
     ``event_types`` is the taxonomy as ``(name, "#rrggbb")`` pairs in display order. It goes,
@@ -379,6 +380,8 @@ def _excerpt_entry(excerpt: Excerpt, place_id: str) -> dict[str, Any]:
         "actors": list(excerpt.actor_ids),
         "events": list(excerpt.event_types),
     }
+    if place_id in excerpt.event_place_ids:
+        entry["ev"] = 1  # an event of the sentence happened here (only sent when true)
     if excerpt.first_day:
         # When, compactly (a big import sends tens of thousands of these): the date, its
         # first day as an ordinal (what the date filter compares), its last when later,

@@ -223,7 +223,16 @@ def _filter(value: Any) -> Filter:
     undated = record.get("undated", True)
     if not isinstance(undated, bool):
         raise FormatError("filter.undated", "is not true or false")
-    return replace(chosen, first_day=day("firstDay"), last_day=day("lastDay"), undated=undated)
+    event_places_only = record.get("eventPlacesOnly", False)
+    if not isinstance(event_places_only, bool):
+        raise FormatError("filter.eventPlacesOnly", "is not true or false")
+    return replace(
+        chosen,
+        first_day=day("firstDay"),
+        last_day=day("lastDay"),
+        undated=undated,
+        event_places_only=event_places_only,
+    )
 
 
 #: The ordinal of 9999-12-31, the last day ``datetime.date`` knows.

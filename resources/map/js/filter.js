@@ -1,5 +1,5 @@
 // The filter (Dateline.setFilter): which excerpts pass, and what that leaves of each
-// pin (shown, mentions, dominant event type).
+// pin (shown, mentions, dominant event type, passing excerpts placing an event there).
 
 function readFilter(filter) {
   if (typeof filter === 'string') filter = JSON.parse(filter);
@@ -30,6 +30,8 @@ function readFilter(filter) {
     }
   });
   out.undated = filter.undated !== false;
+  // Whether an excerpt counts for a pin only when an event of it happened there.
+  out.eventPlacesOnly = filter.eventPlacesOnly === true;
   return out;
 }
 
@@ -39,7 +41,12 @@ function hasDates(filter) {
 
 function isOpen(filter) {
   return filter.actors === null && filter.eventTypes === null && filter.articles === null &&
-    !hasDates(filter);
+    !hasDates(filter) && !filter.eventPlacesOnly;
+}
+
+// Whether the pin's entry j (a passing excerpt) counts for the pin under the filter.
+function entryCounts(d, j) {
+  return d.pass[d.entryExcerpt[j]] === 1 && (!state.filter.eventPlacesOnly || d.entryEvent[j] === 1);
 }
 
 // One flag per code: which actors / types / articles the facet accepts (null = open).
@@ -56,7 +63,10 @@ function accepted(values, table, size) {
 // Work out, for the current filter, which excerpts pass and each pin's passing
 // mentions, passing excerpts and dominant event type (the type found in most passing
 // excerpts, counting only the selected types when the event-type facet is set;
-// ties go to the earlier type of the taxonomy; -1 when they have no type).
+// ties go to the earlier type of the taxonomy; -1 when they have no type), and how many
+// of those passing excerpts place an event at the pin (eventPassing: solid or hollow).
+// With eventPlacesOnly an excerpt passes only when it places an event somewhere, and
+// counts for a pin only when it places one there (mapper.atlas.Atlas.passes).
 function applyFilter() {
   const d = state.data;
   const filter = state.filter;
@@ -70,10 +80,12 @@ function applyFilter() {
   const fromDay = filter.firstDay;
   const toDay = filter.lastDay;
   const undatedOk = filter.undated ? 1 : 0;
+  const eventOnly = filter.eventPlacesOnly;
   let e, k, t, passing = 0;
   for (e = 0; e < d.excerpts; e++) {
     let ok = 1;
     if (articleOk !== null && !articleOk[d.exArticle[e]]) ok = 0;
+    if (ok && eventOnly && !d.exEvent[e]) ok = 0;
     if (ok && dated) {
       const first = d.exFirstDay[e];
       if (first === 0) {
@@ -107,12 +119,15 @@ function applyFilter() {
   state.pins.forEach(function (pin, p) {
     let mentions = 0;
     let excerpts = 0;
+    let events = 0;
     counts.fill(0);
     for (let j = d.pinStart[p]; j < d.pinStart[p + 1]; j++) {
       e = d.entryExcerpt[j];
       if (!pass[e]) continue;
+      if (eventOnly && !d.entryEvent[j]) continue;
       mentions += d.entryMentions[j];
       excerpts += 1;
+      events += d.entryEvent[j];
       for (k = d.exTypes[e]; k < d.exTypes[e + 1]; k++) {
         t = d.typeCodes[k];
         if (typeOk === null || typeOk[t]) counts[t] += 1;
@@ -127,6 +142,7 @@ function applyFilter() {
     pin.shown = open || excerpts > 0;
     pin.mentions = open ? pin.count : mentions;
     pin.passing = excerpts;
+    pin.eventPassing = events;
     pin.dominant = best;
     if (pin.shown) shown += 1;
   });

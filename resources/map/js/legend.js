@@ -72,6 +72,16 @@ function updateLegend(meta) {
   size.appendChild(dots);
   size.appendChild(el('span', 'dl-legend-label', 'Pin size = number of mentions'));
   body.appendChild(size);
+  // Solid: an event of the excerpts shown happened there; hollow: only mentioned.
+  const roles = el('div', 'dl-legend-roles');
+  [['', 'where events happened'], [' dl-legend-role-mentioned', 'only mentioned']].forEach(
+    function (role) {
+      const item = el('div', 'dl-legend-role');
+      item.appendChild(el('span', 'dl-legend-role-dot' + role[0]));
+      item.appendChild(el('span', 'dl-legend-label', role[1]));
+      roles.appendChild(item);
+    });
+  body.appendChild(roles);
   markLegend();
   setLegendCollapsed(state.legendCollapsed);
 }

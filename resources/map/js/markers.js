@@ -15,12 +15,18 @@ function pinDiameter(count) {
 
 const iconCache = new Map();
 
-function pinIcon(size, area) {
-  const key = size + (area ? 'a' : 'c');
+// An event place (an event of a passing excerpt happened there) is solid; a place only
+// mentioned is hollow: a coloured ring round a white centre.
+function isHollow(pin) {
+  return !(pin.eventPassing > 0);
+}
+
+function pinIcon(size, area, hollow) {
+  const key = size + (area ? 'a' : 'c') + (hollow ? 'h' : 's');
   let icon = iconCache.get(key);
   if (!icon) {
     icon = L.divIcon({
-      className: 'dl-pin' + (area ? ' dl-pin-area' : ''),
+      className: 'dl-pin' + (area ? ' dl-pin-area' : '') + (hollow ? ' dl-pin-mentioned' : ''),
       iconSize: [size, size],
       popupAnchor: [0, -size / 2],
       html: ''
@@ -75,7 +81,7 @@ function pinOpacity(pin) {
   let newest = 0;
   for (let j = d.pinStart[pin.index]; j < d.pinStart[pin.index + 1]; j++) {
     const e = d.entryExcerpt[j];
-    if (!d.pass[e] || !d.exFirstDay[e]) continue;
+    if (!entryCounts(d, j) || !d.exFirstDay[e]) continue;
     const day = Math.min(d.exLastDay[e], hi);
     if (day > newest) newest = day;
   }
@@ -95,11 +101,13 @@ function restyle(marker) {
   }
   const size = pinDiameter(pin.mentions);
   const paint = pinColor(pin);
-  if (size !== pin.size) {
+  const hollow = isHollow(pin);
+  if (size !== pin.size || hollow !== pin.hollow) {
     pin.size = size;
+    pin.hollow = hollow;
     const tooltip = marker.getTooltip();
     if (tooltip) tooltip.options.offset = [0, -size / 2];
-    marker.setIcon(pinIcon(size, isArea(pin)));  // redraws the element when on the map
+    marker.setIcon(pinIcon(size, isArea(pin), hollow));  // redraws the element when on the map
     pin.paint = paint;
     styleIcon(marker);
   } else if (paint !== pin.paint) {
@@ -112,8 +120,9 @@ function makeMarker(pin) {
   pin.size = pinDiameter(pin.mentions);
   pin.paint = pinColor(pin);
   pin.opacity = pinOpacity(pin);
+  pin.hollow = isHollow(pin);
   const marker = L.marker([pin.lat, pin.lon], {
-    icon: pinIcon(pin.size, isArea(pin)),
+    icon: pinIcon(pin.size, isArea(pin), pin.hollow),
     opacity: pin.opacity,
     keyboard: true,
     riseOnHover: true

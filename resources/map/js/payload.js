@@ -12,6 +12,8 @@ function readExcerpt(ex) {
     n: toInt(ex.n, highlights.length),
     actors: Array.isArray(ex.actors) ? ex.actors.map(toText) : [],
     events: Array.isArray(ex.events) ? ex.events.map(toText) : [],
+    // Whether an event of the sentence happened at this pin's place (sent only when so).
+    ev: ex.ev === 1 ? 1 : 0,
     // When: the date (a TIMEX3 value), whether the sentence gave it or the article, and
     // the days it covers as ordinals (0: undated; the last day is the first unless given).
     date: toText(ex.date),
@@ -49,6 +51,7 @@ function readPin(feature) {
     shown: true,
     mentions: 0,
     passing: 0,
+    eventPassing: 0,
     dominant: -1,
     size: 0,
     paint: ''
@@ -79,7 +82,9 @@ function readMeta(collection) {
 
 // Everything setFilter needs, as typed arrays built once per setPins: every distinct
 // excerpt (by id) with its article, actors and event types as integer codes, and every
-// pin's entries (excerpt code, mentions of the pin in it). Event-type codes follow the
+// pin's entries (excerpt code, mentions of the pin in it, whether an event of the sentence
+// happened at the pin's place: "ev"). An excerpt is an event excerpt when any of its
+// entries is. Event-type codes follow the
 // taxonomy order, so the lowest code wins a tie; types outside the taxonomy come after.
 function compile(pins, meta) {
   const typeCode = new Map();
@@ -101,6 +106,8 @@ function compile(pins, meta) {
   const typeCodes = [];
   const entryExcerpt = [];
   const entryMentions = [];
+  const entryEvent = [];
+  const exEvent = [];
   const pinStart = [0];
   const code = function (table, key) {
     let value = table.get(key);
@@ -127,9 +134,12 @@ function compile(pins, meta) {
           typeCodes.push(typeCode.get(t));
         });
         exTypes.push(typeCodes.length);
+        exEvent.push(0);
       }
       entryExcerpt.push(e);
       entryMentions.push(ex.n);
+      entryEvent.push(ex.ev === 1 ? 1 : 0);
+      if (ex.ev === 1) exEvent[e] = 1;
     });
     pinStart.push(entryExcerpt.length);
   });
@@ -154,6 +164,8 @@ function compile(pins, meta) {
     typeCodes: Int32Array.from(typeCodes),
     entryExcerpt: Int32Array.from(entryExcerpt),
     entryMentions: Int32Array.from(entryMentions),
+    entryEvent: Uint8Array.from(entryEvent),
+    exEvent: Uint8Array.from(exEvent),
     pinStart: Int32Array.from(pinStart),
     pass: new Uint8Array(excerpts),
     typeCount: new Int32Array(typeCode.size)

@@ -80,7 +80,7 @@ function passingExcerpts(pin) {
   const d = state.data;
   if (!d || pin.index === undefined) return pin.excerpts;
   const start = d.pinStart[pin.index];
-  return pin.excerpts.filter(function (ex, j) { return d.pass[d.entryExcerpt[start + j]]; });
+  return pin.excerpts.filter(function (ex, j) { return entryCounts(d, start + j); });
 }
 
 function excerptTags(excerpt) {

@@ -143,3 +143,26 @@ def test_evaluate_event_places_command(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["evaluate-event-places", str(corpus), "--no-model", "--limit", "1"]) == 0
     assert "acc@161 1.000" in capsys.readouterr().out
     assert main(["evaluate-event-places", str(tmp_path / "missing.jsonl"), "--no-model"]) == 1
+
+
+def test_export_event_places_only_drops_places_merely_mentioned(tmp_path: Path) -> None:
+    """The command line's --event-places-only narrows an export as the window's box does."""
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Thousands of protesters rallied in Lima on Monday, Russian officials said.\n"
+        "Russia has long backed the government in Peru.",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.geojson"
+
+    def names(*options: str) -> set[str]:
+        assert (
+            main(["export", "--no-model", "--no-cache", "--to", str(out), *options, str(article)])
+            == 0
+        )
+        return {f["properties"]["name"] for f in json.loads(out.read_text("utf-8"))["features"]}
+
+    everything = names()
+    assert {"Lima", "Russia"} <= everything
+    only = names("--event-places-only")
+    assert "Lima" in only and "Russia" not in only

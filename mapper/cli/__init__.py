@@ -557,6 +557,12 @@ def _export_parser(
         default=True,
         help="with --from/--until: keep excerpts of no known date (default) or leave them out",
     )
+    export.add_argument(
+        "--event-places-only",
+        action="store_true",
+        help="only places where a tagged event happened, not places merely mentioned "
+        "(the window's 'Event places only')",
+    )
     export.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
     export.add_argument(
         "--width",
@@ -722,6 +728,8 @@ def _export(args: argparse.Namespace) -> int:
     first, last = _day_option(args, "from_day")[0], _day_option(args, "until_day")[0]
     if first is not None or last is not None:
         where = where.between(first, last, undated=args.undated)
+    if args.event_places_only:
+        where = replace(where, event_places_only=True)
     places = sum(
         1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
     )

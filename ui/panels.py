@@ -32,6 +32,20 @@ _ALL_ARTICLES = ""  # the id of the "All articles" entry
 _HIGHLIGHT_COLOR = QtGui.QColor("#ffd54f")
 
 
+def _draw_item_background(
+    painter: QtGui.QPainter, options: QtWidgets.QStyleOptionViewItem
+) -> tuple[QtGui.QColor, bool]:
+    """Draw a list item's background and selection as the style does (its text is drawn by
+    the delegate); give the colour its text takes, and whether it is selected."""
+    options.text = ""  # the style draws background and selection; the text is ours
+    widget = options.widget
+    style = widget.style() if widget is not None else QtWidgets.QApplication.style()
+    style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, options, painter, widget)
+    selected = bool(options.state & QtWidgets.QStyle.StateFlag.State_Selected)
+    role = QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
+    return options.palette.color(role), selected
+
+
 class ArticleDelegate(QtWidgets.QStyledItemDelegate):
     """Draws an article: its title (plain, elided) over a quieter line, date · outlet.
 
@@ -55,16 +69,8 @@ class ArticleDelegate(QtWidgets.QStyledItemDelegate):
         options = QtWidgets.QStyleOptionViewItem(option)
         self.initStyleOption(options, index)
         title = options.text
-        options.text = ""  # the style draws background and selection; the text is ours
-        widget = options.widget
-        style = widget.style() if widget is not None else QtWidgets.QApplication.style()
-        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, options, painter, widget)
-
-        selected = bool(options.state & QtWidgets.QStyle.StateFlag.State_Selected)
+        text_color, selected = _draw_item_background(painter, options)
         palette = options.palette
-        text_color = palette.color(
-            QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
-        )
         quiet = palette.color(QtGui.QPalette.ColorRole.PlaceholderText)
         rect = options.rect.adjusted(self._MARGIN + 2, self._MARGIN, -self._MARGIN, -self._MARGIN)
         painter.save()
@@ -428,16 +434,8 @@ class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
     ) -> None:
         options = QtWidgets.QStyleOptionViewItem(option)
         self.initStyleOption(options, index)
-        options.text = ""  # the style draws background and selection; the text is ours
-        widget = options.widget
-        style = widget.style() if widget is not None else QtWidgets.QApplication.style()
-        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, options, painter, widget)
-
-        selected = bool(options.state & QtWidgets.QStyle.StateFlag.State_Selected)
+        text_color, selected = _draw_item_background(painter, options)
         palette = options.palette
-        text_color = palette.color(
-            QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
-        )
         rect = options.rect.adjusted(self._MARGIN, self._MARGIN, -self._MARGIN, -self._MARGIN)
 
         painter.save()

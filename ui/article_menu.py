@@ -1,14 +1,27 @@
-"""An article's right-click menu in the Articles list: Set Date…, and the list's order.
+"""An article's right-click menu in the Articles list: Set Date…, "Articles from … are
+local to…" (the home region), and the list's order.
 
-The rule (the date is the user's; the excerpts' dates follow) is the session's
-(:meth:`~mapper.session.Session.set_article_date`); here are the menu and the dialog.
+The rules (the date is the user's, the excerpts' dates follow; a home region set for a
+folder, an outlet or an article re-analyses the articles it covers) are the session's
+(:meth:`~mapper.session.Session.set_article_date`, :meth:`~mapper.session.Session.set_home`);
+here are the menu and the dialogs.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from pathlib import PurePath
 
+from mapper.geo.gazetteer import Gazetteer
+from mapper.geo.home import (
+    NO_HOME,
+    HomeScope,
+    describe_home,
+    find_regions,
+    region_label,
+    scopes_for,
+)
 from mapper.session import Session
 from mapper.time.display import describe_published, describe_source
 from mapper.time.published import parse_day
@@ -91,10 +104,155 @@ class DateDialog(QtWidgets.QDialog):
         return datetime.date(date.year(), date.month(), date.day())
 
 
-class ArticleMenu(QtCore.QObject):
-    """The Articles list's right-click menu and its Set Date… dialog.
+#: The home-region dialog's choice of no setting: each article's dateline or outlet decides.
+AUTOMATIC = "\0automatic"
+#: Most places listed for a search.
+_SEARCH_LIMIT = 30
 
-    ``refresh`` redraws the window from the atlas (lists, pins, excerpts) after a change.
+
+class HomeRegionDialog(QtWidgets.QDialog):
+    """ "Articles from … are local to…": a place search (the gazetteer's names, "Athens,
+    Georgia, United States"), "No home region", or back to each article's dateline or
+    outlet ("Automatic").
+
+    After it is accepted, :meth:`chosen` is a place id, ``NO_HOME`` or None (automatic).
+    """
+
+    def __init__(
+        self,
+        question: str,
+        current: str,
+        gazetteer: Gazetteer,
+        chosen: str | None = None,
+        parent: QtWidgets.QWidget | None = None,
+        *,
+        accept_label: str = "",
+    ) -> None:
+        """``current``: what the articles' home region is now (shown); ``chosen``: the
+        setting to start from (a place id, ``NO_HOME``, None: automatic)."""
+        super().__init__(parent)
+        self.setObjectName("homeRegionDialog")
+        self.setWindowTitle(self.tr("Home Region"))
+        self._gazetteer = gazetteer
+        heading = QtWidgets.QLabel(self)
+        heading.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # folder and outlet names
+        heading.setWordWrap(True)
+        heading.setText(question)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        now = QtWidgets.QLabel(self)
+        now.setObjectName("homeNow")
+        now.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        now.setWordWrap(True)
+        now.setText(self.tr("Now: {home}").format(home=current) if current else "")
+        now.setVisible(bool(current))
+        self.search = QtWidgets.QLineEdit(self)
+        self.search.setObjectName("homeSearch")
+        self.search.setPlaceholderText(self.tr("Town, state or country (“Athens, Georgia”)"))
+        self.search.setClearButtonEnabled(True)
+        self.results = QtWidgets.QListWidget(self)
+        self.results.setObjectName("homeResults")
+        hint = QtWidgets.QLabel(
+            self.tr(
+                "Names the articles leave unqualified (“Paris”, “Athens”) lean towards "
+                "this place; “Paris, France” written out still wins."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        self.buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        ok = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        if accept_label:
+            ok.setText(accept_label)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.results.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.results.currentItemChanged.connect(
+            lambda current, _previous: ok.setEnabled(current is not None)
+        )
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(now)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(hint)
+        layout.addWidget(self.buttons)
+        self.setMinimumSize(420, 360)
+        self.search.textChanged.connect(self._fill)
+        start = gazetteer.get(chosen) if chosen else None
+        if start is not None:
+            self.search.setText(region_label(start))  # fills the list
+            self.choose(start.id)
+        else:
+            self._fill("")
+            self.choose(AUTOMATIC if chosen is None else NO_HOME)
+
+    @QtCore.Slot(str)
+    def _fill(self, text: str) -> None:
+        """The list: Automatic, No home region, then the places the search finds."""
+        self.results.clear()
+        for label, value, tip in (
+            (
+                self.tr("Automatic (each article's dateline or outlet)"),
+                AUTOMATIC,
+                self.tr("No setting of yours: a dateline or a known local outlet decides"),
+            ),
+            (
+                self.tr("No home region"),
+                NO_HOME,
+                self.tr("No place is preferred, whatever the dateline or outlet"),
+            ),
+        ):
+            item = QtWidgets.QListWidgetItem(label, self.results)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, value)
+            item.setToolTip(tip)
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+        for place in find_regions(self._gazetteer, text, limit=_SEARCH_LIMIT):
+            item = QtWidgets.QListWidgetItem(region_label(place), self.results)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, place.id)
+            kind = {"city": "town", "admin1": "state or province", "country": "country"}
+            detail = kind.get(place.kind, place.kind)
+            if place.population:
+                detail += f", pop. {place.population:,}"
+            item.setToolTip(detail)
+        # The first place found is what a search most likely means.
+        self.results.setCurrentRow(2 if self.results.count() > 2 else 0)
+
+    def choose(self, value: str) -> None:
+        """Select the row of a place id, ``NO_HOME`` or :data:`AUTOMATIC`, if listed."""
+        for row in range(self.results.count()):
+            if self.results.item(row).data(QtCore.Qt.ItemDataRole.UserRole) == value:
+                self.results.setCurrentRow(row)
+                return
+
+    def chosen(self) -> str | None:
+        """The choice: a place id, ``NO_HOME``, or None (automatic: no setting)."""
+        item = self.results.currentItem()
+        value = item.data(QtCore.Qt.ItemDataRole.UserRole) if item is not None else AUTOMATIC
+        return None if value == AUTOMATIC else str(value)
+
+
+def home_question(scope: HomeScope, key: str) -> str:
+    """The dialog's heading: "Articles from tn-news are local to…"."""
+    if scope == "folder":
+        return f"Articles from {PurePath(key).name or key} are local to…"
+    if scope == "outlet":
+        return f"Articles from {key} are local to…"
+    return "This article is local to…"
+
+
+class ArticleMenu(QtCore.QObject):
+    """The Articles list's right-click menu, its Set Date… and home region dialogs.
+
+    ``refresh`` redraws the window from the atlas (lists, pins, excerpts) after a change;
+    ``reanalyse`` starts analysing what the session queued (a home region changed).
     """
 
     def __init__(
@@ -103,21 +261,25 @@ class ArticleMenu(QtCore.QObject):
         session: Session,
         article_list: ArticleList,
         refresh: Callable[[], None],
+        reanalyse: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._session = session
         self._list = article_list
         self._refresh = refresh
+        self._reanalyse = reanalyse or (lambda: None)
 
     def menu_for(self, article_id: str) -> QtWidgets.QMenu:
-        """The menu of an article ("": of the list): Set Date… and Sort By."""
+        """The menu of an article ("": of the list): Set Date…, its home region and
+        Sort By."""
         menu = QtWidgets.QMenu(self._window)
         known = any(a.id == article_id for a in self._session.atlas.articles)
         set_date = menu.addAction(self.tr("Set Date…"))
         set_date.setObjectName("setDateAction")
         set_date.setEnabled(known)
         set_date.triggered.connect(lambda: self.ask_date(article_id))
+        self._add_home_actions(menu, article_id)
         sort_menu = menu.addMenu(self.tr("Sort By"))
         group = QtGui.QActionGroup(sort_menu)
         for key, label in ARTICLE_SORTS:
@@ -148,6 +310,61 @@ class ArticleMenu(QtCore.QObject):
         dialog.accepted.connect(lambda: self.set_date(article_id, dialog.chosen_day()))
         dialog.open()
         return dialog
+
+    def _add_home_actions(self, menu: QtWidgets.QMenu, article_id: str) -> None:
+        """ "Articles from <folder> / <outlet> are local to…", "This article is local to…"."""
+        article = next((a for a in self._session.atlas.articles if a.id == article_id), None)
+        if article is None:
+            return
+        menu.addSeparator()
+        ready = self._session.pipeline is not None  # the gazetteer comes with it
+        for scope, key in scopes_for(article, self._session.home_settings):
+            action = menu.addAction(home_question(scope, key))
+            action.setObjectName(f"home{scope.capitalize()}Action")
+            action.setEnabled(ready)
+            if scope == "folder":
+                action.setToolTip(key)
+            action.triggered.connect(
+                lambda _checked=False, s=scope, k=key: self.ask_home(article_id, s, k)
+            )
+        menu.setToolTipsVisible(True)
+
+    def ask_home(self, article_id: str, scope: HomeScope, key: str) -> HomeRegionDialog | None:
+        """Open "Articles from … are local to…" (not blocking) and return it (None: the
+        article is not open, or the gazetteer is not loaded yet)."""
+        session = self._session
+        article = next((a for a in session.atlas.articles if a.id == article_id), None)
+        if article is None or session.pipeline is None:
+            return None
+        dialog = HomeRegionDialog(
+            home_question(scope, key),
+            describe_home(session.home_of(article)),
+            session.pipeline.gazetteer,
+            session.home_settings.get(scope, key),
+            self._window,
+        )
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_home(scope, key, dialog.chosen()))
+        dialog.open()
+        return dialog
+
+    def set_home(self, scope: HomeScope, key: str, place_id: str | None) -> None:
+        """Make the articles of a folder, an outlet or one article local to a place
+        (``NO_HOME``: to none; None: automatic) and analyse them again."""
+        if not self._session.set_home(scope, key, place_id):
+            return
+        self._reanalyse()
+        self._refresh()
+        gazetteer = self._session.pipeline.gazetteer if self._session.pipeline else None
+        place = gazetteer.get(place_id) if gazetteer is not None and place_id else None
+        show_status(
+            self._window,
+            self.tr("Home region set to {place}; the articles it covers are mapped again.").format(
+                place=region_label(place)
+            )
+            if place is not None
+            else self.tr("Home region cleared; the articles it covers are mapped again."),
+        )
 
     def set_date(self, article_id: str, day: datetime.date | None) -> None:
         """Give an article this publication date (None: unknown) and show what follows."""

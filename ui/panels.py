@@ -564,6 +564,15 @@ class ArticleReader(QtWidgets.QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        #: Where the article is local to, and how that is known (mapper.geo.home).
+        self.home = QtWidgets.QLabel(self)
+        self.home.setObjectName("readerHome")
+        self.home.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # place and outlet names
+        self.home.setWordWrap(True)
+        self.home.setToolTip(
+            self.tr("Ambiguous names lean towards it (right-click the article to change it)")
+        )
+        self.home.hide()
         self.text = QtWidgets.QTextBrowser(self)
         self.text.setObjectName("readerText")
         self.text.setOpenLinks(False)
@@ -571,6 +580,7 @@ class ArticleReader(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
+        layout.addWidget(self.home)
         layout.addWidget(self.text, 1)
 
     def show_article(
@@ -609,11 +619,18 @@ class ArticleReader(QtWidgets.QWidget):
         top = self.text.cursorRect(cursor).top()
         bar.setValue(bar.value() + top - self.text.viewport().height() // 3)
 
+    def set_home(self, description: str) -> None:
+        """Show the article's home region ("Athens, Georgia, United States (from the
+        dateline …)"); "" hides the line."""
+        self.home.setText(self.tr("Home region: {home}").format(home=description))
+        self.home.setVisible(bool(description))
+
     def clear(self) -> None:
         """Show nothing."""
         self.article_id = None
         self.title.clear()
         self.text.clear()
+        self.set_home("")
 
     def highlighted_text(self) -> str:
         """The highlighted passage, with line breaks as in the article."""

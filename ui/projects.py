@@ -1,4 +1,5 @@
-"""Files from the File menu: articles and folders to open, projects to open and save.
+"""Files from the File menu: articles and folders to open (a folder with its home
+region), projects to open and save.
 
 :class:`ProjectFiles` is the user's side of projects: the Open/Save dialogs,
 saving off the UI thread (:class:`~ui.saver.ProjectWriter`), the autosaved
@@ -71,6 +72,64 @@ def ask_article_folder(window: QtWidgets.QMainWindow) -> list[Path]:
         return []
     settings.setValue("open/folder", folder)
     return [Path(folder)]
+
+
+def ask_folder_home(
+    window: QtWidgets.QMainWindow,
+    session: Session,
+    folder: Path,
+    reanalyse: Callable[[], None],
+) -> QtWidgets.QDialog | None:
+    """Import Folder's second question: what the folder's articles are local to (default:
+    automatic, each article's dateline or outlet). Not blocking: the import goes on while
+    it is asked, the articles analysed from then on follow the answer and those already
+    mapped are mapped again (``reanalyse`` starts that). None before the gazetteer is
+    loaded (it comes with the pipeline, in a second or two): right-click then.
+    """
+    from ui.article_menu import HomeRegionDialog, home_question
+
+    if session.pipeline is None:
+        show_status(
+            window,
+            window.tr("Right-click an article to say what its folder's articles are local to."),
+        )
+        return None
+    key = str(folder)
+    dialog = HomeRegionDialog(
+        home_question("folder", key),
+        "",  # the folder's articles are not read yet: no home region to show
+        session.pipeline.gazetteer,
+        session.home_settings.get("folder", key),
+        window,
+    )
+    dialog.setObjectName("folderHomeDialog")
+
+    def answered() -> None:
+        if session.set_home("folder", key, dialog.chosen()):
+            reanalyse()
+
+    dialog.accepted.connect(answered)
+    dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def load_home_folders() -> dict[str, str]:
+    """The user's home regions of folders (folder -> place id), as stored; a stored value
+    that is not such a mapping counts as none."""
+    stored = app_info.settings().value("homes/folders", "")
+    try:
+        data = json.loads(str(stored or "{}"))
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str) and k}
+
+
+def store_home_folders(folders: dict[str, str]) -> None:
+    """Remember the user's home regions of folders (for every project)."""
+    app_info.settings().setValue("homes/folders", json.dumps(folders, ensure_ascii=False))
 
 
 class ProjectFiles(QtCore.QObject):

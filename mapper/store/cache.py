@@ -3,7 +3,10 @@
 Keyed by the hash of the article's text and the pipeline's *fingerprint* (code
 version, language model, gazetteer, corrections, event types, actor word
 lists, online lookups on/off): any change to what produces an analysis makes
-the old entries unreachable, so stale results are never shown. Entries hold the
+the old entries unreachable, so stale results are never shown. An article with a
+home region (:mod:`mapper.geo.home`: its dateline, its outlet or the user's setting)
+is kept under a fingerprint of its own (:func:`fingerprint_for_home`), so an analysis
+made for one home region is never handed back for another. Entries hold the
 analysis without the article itself (text, file name, title), which is taken
 from the file as opened now.
 
@@ -85,6 +88,14 @@ _SCHEMA = (
 def text_key(text: str) -> str:
     """The full sha256 of an article's text (the short article id is for display)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint_for_home(fingerprint: str, home_key: str) -> str:
+    """The fingerprint an article's analysis is kept under, given what its home region is
+    keyed by (:attr:`mapper.geo.home.HomeRegion.key`; "" for none: the pipeline's own)."""
+    if not home_key:
+        return fingerprint
+    return hashlib.sha256(f"{fingerprint}\0{home_key}".encode()).hexdigest()[:24]
 
 
 def default_cache_path() -> Path:
@@ -198,9 +209,12 @@ class AnalysisCache:
         return self.get_many([article], fingerprint)[0]
 
     def get_many(
-        self, articles: Sequence[Article], fingerprint: str
+        self, articles: Sequence[Article], fingerprint: str | Sequence[str]
     ) -> list[ArticleAnalysis | None]:
         """The stored analyses of these articles, in their order (None where there is none).
+
+        ``fingerprint``: one for every article, or each article's own (as many as articles:
+        see :func:`fingerprint_for_home`).
 
         One query per few hundred articles, and the records rebuilt with the
         garbage collector paused (see :mod:`mapper.store.gc_pause`): reopening a thousand
@@ -208,27 +222,35 @@ class AnalysisCache:
         be read back is a miss (the article is analysed again, and stored anew).
         """
         keys = [text_key(article.text) for article in articles]
-        blobs: dict[str, object] = {}
+        fingerprints = (
+            [fingerprint] * len(keys) if isinstance(fingerprint, str) else list(fingerprint)
+        )
+        if len(fingerprints) != len(keys):
+            raise ValueError("one fingerprint for every article, or one for each")
+        wanted: dict[str, list[str]] = {}  # fingerprint -> text keys (usually one group)
+        for key, print_ in zip(keys, fingerprints, strict=True):
+            wanted.setdefault(print_, []).append(key)
+        blobs: dict[tuple[str, str], object] = {}
         with self._lock:
             try:
-                for first in range(0, len(keys), _KEYS_PER_QUERY):
-                    chunk = keys[first : first + _KEYS_PER_QUERY]
-                    placeholders = ",".join("?" * len(chunk))  # only "?"s: values are bound
-                    blobs.update(
-                        self._db.execute(
+                for print_, group in wanted.items():
+                    for first in range(0, len(group), _KEYS_PER_QUERY):
+                        chunk = group[first : first + _KEYS_PER_QUERY]
+                        placeholders = ",".join("?" * len(chunk))  # only "?"s: values bound
+                        rows = self._db.execute(
                             "SELECT text_key, data FROM analyses WHERE fingerprint = ?"  # noqa: S608
                             f" AND text_key IN ({placeholders})",
-                            (fingerprint, *chunk),
+                            (print_, *chunk),
                         ).fetchall()
-                    )
+                        blobs.update(((print_, key), data) for key, data in rows)
             except sqlite3.DatabaseError as error:
                 log.warning("analysis cache read failed: %s", error)
                 return [None] * len(articles)
         found: list[ArticleAnalysis | None] = []
         damaged: list[str] = []
         with collector_paused():
-            for key, article in zip(keys, articles, strict=True):
-                blob = blobs.get(key)
+            for key, print_, article in zip(keys, fingerprints, articles, strict=True):
+                blob = blobs.get((print_, key))
                 if blob is None:
                     found.append(None)
                     continue

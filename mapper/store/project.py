@@ -1,8 +1,9 @@
 """Project files (``.dateline``): an analyst's whole working state in one file.
 
 A project holds the articles (their full text, so a project opens even when
-the original files are gone), the corrections, the filters, the map view and
-the article chosen — and the analyses, so opening is instant when the pipeline
+the original files are gone), the corrections, the home regions the user set
+(by folder, outlet or article), the filters, the map view and the article
+chosen — and the analyses, so opening is instant when the pipeline
 is the same (its fingerprint matches); otherwise the articles are analysed
 again.
 
@@ -34,6 +35,7 @@ from typing import Any, BinaryIO
 from mapper.errors import DatelineError
 from mapper.filters import Filter
 from mapper.geo.corrections import Corrections, CorrectionsError
+from mapper.geo.home import MAX_HOME_SETTINGS, HomeSettings, outlet_key
 from mapper.sources import printable
 from mapper.store.atomic import write_atomically
 from mapper.store.gc_pause import collector_paused
@@ -99,6 +101,8 @@ class Project:
     chosen_article: str | None = None
     analyses: tuple[ArticleAnalysis, ...] = ()
     fingerprint: str = ""  # of the pipeline that made the analyses
+    #: The user's home regions (by folder, outlet and article) the analyses were made with.
+    home_regions: HomeSettings = field(default_factory=HomeSettings)
 
 
 def to_json(project: Project) -> dict[str, Any]:
@@ -124,6 +128,7 @@ def to_json(project: Project) -> dict[str, Any]:
         "filter": project.filter.to_json(),
         "view": list(project.view) if project.view is not None else None,
         "chosen_article": project.chosen_article,
+        "home_regions": project.home_regions.to_json(),
         "fingerprint": project.fingerprint,
         "analyses": [
             {**analysis_to_dict(a), "article": {"id": a.article.id}} for a in project.analyses
@@ -173,6 +178,7 @@ def _project_of(data: Any) -> Project:
         chosen_article=_chosen(data.get("chosen_article"), by_id),
         analyses=tuple(_usable_analyses(data.get("analyses", []), by_id)),
         fingerprint=read_str(data.get("fingerprint", ""), "fingerprint", MAX_ID_CHARS),
+        home_regions=_home_regions(data.get("home_regions")),
     )
 
 
@@ -233,6 +239,36 @@ def _filter(value: Any) -> Filter:
         undated=undated,
         event_places_only=event_places_only,
     )
+
+
+#: Longest folder, outlet or article id a home region is set for (a path is at most a few
+#: thousand characters on every system we run on).
+MAX_HOME_KEY_CHARS = 4_096
+
+
+def _home_regions(value: Any) -> HomeSettings:
+    """``{"folders": {path: place id}, "outlets": {name: id}, "articles": {id: id}}``; a
+    place id of "" says "no home region"; an id the gazetteer lacks is ignored later."""
+    if value is None:
+        return HomeSettings()
+    record = read_object(value, "home_regions")
+    tables: dict[str, dict[str, str]] = {}
+    for part in ("folders", "outlets", "articles"):
+        where = f"home_regions.{part}"
+        entries = read_object(record.get(part, {}), where)
+        if len(entries) > MAX_HOME_SETTINGS:
+            raise FormatError(where, f"has more than {MAX_HOME_SETTINGS:,} entries")
+        table: dict[str, str] = {}
+        for index, (key, place_id) in enumerate(entries.items()):
+            name = read_str(key, f"{where}[{index}] (its name)", MAX_HOME_KEY_CHARS)
+            if not name:
+                raise FormatError(f"{where}[{index}] (its name)", "is empty")
+            # Outlets are matched by a normal form of their name ("The Paris News").
+            table[outlet_key(name) if part == "outlets" else name] = read_str(
+                place_id, f"{where}[{index}]", MAX_ID_CHARS
+            )
+        tables[part] = table
+    return HomeSettings(tables["folders"], tables["outlets"], tables["articles"])
 
 
 #: The ordinal of 9999-12-31, the last day ``datetime.date`` knows.

@@ -464,7 +464,7 @@ def test_menus_have_the_usual_shortcuts(window):
     assert actions.open.shortcut().toString() == "Ctrl+O"
     assert QtGui.QKeySequence("Ctrl+Q") in actions.quit.shortcuts()
     view_menu_actions = [a.text() for a in window.menuBar().actions()]
-    assert view_menu_actions == ["&File", "&Edit", "&View", "&Settings", "&Help"]
+    assert view_menu_actions == ["&File", "&Edit", "&View", "&Places", "&Settings", "&Help"]
     window.places_dock.toggleViewAction().trigger()
     assert not window.places_dock.isVisible()
     window.places_dock.toggleViewAction().trigger()

@@ -299,7 +299,7 @@ def test_a_failed_export_says_why_and_keeps_the_dialog(qtbot, window, tmp_path):
 
 def test_copy_map_image_puts_the_composed_view_on_the_clipboard(qtbot, window):
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Settings", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Places", "&Settings", "&Help"]
     action = window.menu_actions.copy_map_image
     assert action.shortcut() == QtGui.QKeySequence("Ctrl+Shift+C")
     clipboard = QtWidgets.QApplication.clipboard()

@@ -81,6 +81,14 @@ class MenuActions:
         self.fit = view_menu.addAction(tr("&Fit Map to Pins"))
         self.fit.setShortcut(QtGui.QKeySequence("Ctrl+0"))
 
+        places_menu = bar.addMenu(tr("&Places"))
+        self.review_places = places_menu.addAction(tr("&Review Doubtful Places…"))
+        self.review_places.setObjectName("reviewPlacesAction")
+        self.review_places.setShortcut(QtGui.QKeySequence("Ctrl+R"))
+        self.review_places.setStatusTip(
+            tr("Check the places whose choice was doubtful; confirm or correct many at once")
+        )
+
         settings_menu = bar.addMenu(tr("&Settings"))
         self.online = settings_menu.addAction(
             tr("Look Up Unknown Places &Online (OpenStreetMap Nominatim)")

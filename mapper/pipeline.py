@@ -16,18 +16,21 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.events.tagger import EventTagger
 from mapper.events.taxonomy import Taxonomy, load_taxonomy_or_default
 from mapper.geo.corrections import Corrections, CorrectionsError, default_corrections_path
+from mapper.geo.event_places import with_located_places
 from mapper.geo.gazetteer import Gazetteer, default_index_path
+from mapper.geo.home import HomeRegion, HomeSettings, home_region, load_outlets_or_empty
 from mapper.geo.online import OnlineGeocoder, OnlineSettings
 from mapper.geo.places import find_place_mentions
 from mapper.geo.resolve import resolve_mentions
 from mapper.resources import resource_path
-from mapper.store.cache import AnalysisCache
+from mapper.store.cache import AnalysisCache, fingerprint_for_home
 from mapper.text.actors import ActorLexicon, find_actors
 from mapper.text.nlp import blank_nlp, load_nlp, model_identity, sentences_of
 from mapper.time.article import article_dates
@@ -237,6 +240,11 @@ class Pipeline:
         )
         self.corrections = corrections or Corrections()
         self.online = online
+        #: The user's home regions (by folder, outlet, article); replaced, never changed in
+        #: place, so a worker thread reads either the old settings or the new ones.
+        self.homes = HomeSettings()
+        #: Local outlets and their regions; why the table was not usable (None: it was).
+        self.outlets, self.outlets_warning = load_outlets_or_empty()
         self.lexicon = ActorLexicon.load()
         #: Why the user's event-type file was not used (None when it was, or there is none).
         self.taxonomy_warning: str | None = None
@@ -245,6 +253,10 @@ class Pipeline:
         self._taxonomy = taxonomy
         self._tagger: EventTagger | None = None  # built when first needed (~0.5 s)
         self._tagger_lock = threading.Lock()
+        #: Per thread, the home region the last analysis was made with: the cache keeps an
+        #: analysis under the home region it was really made with (the user may change
+        #: the settings while a batch runs; the articles analysed after that follow them).
+        self._used = threading.local()
 
     @property
     def nlp(self) -> Language:
@@ -347,9 +359,10 @@ class Pipeline:
 
         The code version (:data:`PIPELINE_VERSION` and the source of the modules
         that make an analysis, :func:`analysis_modules`), the model, the gazetteer
-        data, the user's corrections, the event taxonomy, the actor word lists and
-        whether online lookups are on: a change to any of them gives another
-        fingerprint, so cached analyses made under the old one are not reused.
+        data, the user's corrections, the event taxonomy, the actor word lists, the
+        local outlets table and whether online lookups are on: a change to any of them
+        gives another fingerprint, so cached analyses made under the old one are not
+        reused. (An article's home region is added per article: :meth:`home_of`.)
         """
 
         hasher = hashlib.sha256()
@@ -364,14 +377,23 @@ class Pipeline:
             if self.taxonomy.source.is_file()
             else repr(self.taxonomy),
             resource_path("actors.toml").read_text(encoding="utf-8"),
+            json.dumps([sorted(self.outlets.names.items()), sorted(self.outlets.hosts.items())]),
             "online" if self.online is not None and self.online.settings.enabled else "offline",
         ):
             hasher.update(part.encode("utf-8"))
             hasher.update(b"\0")
         return hasher.hexdigest()[:24]
 
+    def home_of(self, article: Article) -> HomeRegion | None:
+        """The article's home region: the user's setting (:attr:`homes`), else its
+        dateline's place, else its outlet's region (:func:`mapper.geo.home.home_region`)."""
+        return home_region(
+            article, self.gazetteer, self.homes.setting_for(article), outlets=self.outlets
+        )
+
     def analyze(self, article: Article) -> ArticleAnalysis:
-        """Find, resolve and locate the places of one article."""
+        """Find, resolve and locate the places of one article (names lean towards its
+        home region: :meth:`home_of`)."""
         return self._analysis(article, self.nlp(article.text))
 
     def analyze_many(
@@ -386,16 +408,20 @@ class Pipeline:
         """Analyse many articles in input order, batching them through spaCy.
 
         With a ``cache``, articles analysed before under the same fingerprint
-        come from it at once, and new analyses are stored in it. ``n_process``
+        (and home region: :func:`~mapper.store.cache.fingerprint_for_home`) come from
+        it at once, and new analyses are stored in it. ``n_process``
         spaCy processes share the work (default: two when there are at least
         :data:`PARALLEL_MIN_ARTICLES` to analyse and two cores — starting them
         costs seconds, which only a big batch repays). ``progress`` hears of a model
         that must be loaded first.
         """
         articles = list(articles)
+        homes = [self.home_of(article) for article in articles]
         fingerprint = self.fingerprint() if cache is not None else ""
+        # An analysis made for one home region must never stand for another's.
+        keys = [fingerprint_for_home(fingerprint, h.key if h else "") for h in homes]
         cached: list[ArticleAnalysis | None] = (
-            cache.get_many(articles, fingerprint) if cache is not None else [None] * len(articles)
+            cache.get_many(articles, keys) if cache is not None else [None] * len(articles)
         )
         missing_count = sum(hit is None for hit in cached)
         if n_process is None:
@@ -422,9 +448,11 @@ class Pipeline:
                     )
                 doc, same = next(docs)
                 assert same == position  # nlp.pipe keeps the order of its input
+                self._used.home = homes[position]  # _analysis sets the one it really used
                 analysis = self._analysis(article, doc)
                 if cache is not None:
-                    cache.put(analysis, fingerprint)
+                    used: HomeRegion | None = self._used.home
+                    cache.put(analysis, fingerprint_for_home(fingerprint, used.key if used else ""))
                 yield analysis
         finally:
             close = getattr(docs, "close", None)
@@ -432,6 +460,7 @@ class Pipeline:
                 close()  # stops spaCy's worker processes if the caller leaves early
 
     def _analysis(self, article: Article, doc: Doc) -> ArticleAnalysis:
+        home = self._used.home = self.home_of(article)
         sentences = sentences_of(doc)
         online = self.online if self.online and self.online.settings.enabled else None
         mentions = find_place_mentions(doc, self.gazetteer, keep_unknown=online is not None)
@@ -444,20 +473,24 @@ class Pipeline:
             )
             mentions = mentions[:MAX_PLACE_MENTIONS]
         resolved = resolve_mentions(
-            article.text, mentions, sentences, self.gazetteer, self.corrections, online
+            article.text, mentions, sentences, self.gazetteer, self.corrections, online, home
         )
-        actors, actor_mentions = find_actors(doc, resolved, self.gazetteer, self.lexicon)
-        events = self.tagger.tag(doc, sentences)
-        dates = article_dates(article, sentences)
-        return ArticleAnalysis(
+        analysis = ArticleAnalysis(
             article=article,
             sentences=tuple(sentences),
             places=tuple(resolved),
-            actors=actors,
-            actor_mentions=actor_mentions,
-            events=tuple(events),
+            actors=(),
+            actor_mentions=(),
+            events=tuple(self.tagger.tag(doc, sentences)),
             notes=notes,
             pipeline_version=f"{PIPELINE_VERSION}+{self.model_name}",
-            dates=tuple(dates),
+            dates=tuple(article_dates(article, sentences)),
             dates_anchor=article.published or "",
         )
+        # Villages named in locative phrases ("the town of Kafr Batna") that recognition
+        # missed; before the actors, so that none is named after such a place.
+        analysis = with_located_places(
+            analysis, self.gazetteer, home.place if home else None, self.corrections
+        )
+        actors, actor_mentions = find_actors(doc, analysis.places, self.gazetteer, self.lexicon)
+        return replace(analysis, actors=actors, actor_mentions=actor_mentions)

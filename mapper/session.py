@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, ParamSpec
 
@@ -26,12 +26,14 @@ from mapper.atlas import Atlas
 from mapper.events.taxonomy import load_taxonomy_or_default
 from mapper.filters import Filter
 from mapper.geo.corrections import Corrections, default_corrections_path
+from mapper.geo.home import HomeScope, HomeSettings
 from mapper.geo.online import OnlineSettings
 from mapper.pipeline import Pipeline, online_geocoder  # cheap: spaCy loads with a model only
 from mapper.store.project import Project, ProjectError, load_project, recovery_path, save_project
 from mapper.time.published import FROM_USER
 
 if TYPE_CHECKING:
+    from mapper.geo.home import HomeRegion
     from mapper.types import Article, ArticleAnalysis
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ class Session:
         project_corrections_changed(int): how many corrections the open project
             brings of its own (that apply to it only).
         recent_changed(list[str]): the recent projects, newest first.
+        home_folders_changed(dict[str, str]): the user's home regions of folders (folder
+            -> place id), to keep in their settings.
     """
 
     def __init__(
@@ -118,6 +122,11 @@ class Session:
         self.project_path_changed: Event[[Path | None]] = Event()
         self.project_corrections_changed: Event[[int]] = Event()
         self.recent_changed: Event[[list[str]]] = Event()
+        self.home_folders_changed: Event[[dict[str, str]]] = Event()
+        #: The home regions in effect: the user's folders' with the open project's over them.
+        self.home_settings = HomeSettings()
+        self._batch_home_settings = self.home_settings
+        self._user_home_folders: dict[str, str] = {}
         self._queue: list[Path | Article] = [Path(p) for p in paths]
         self._initial_import = bool(paths)
         self._recent = list(recent)[:RECENT_LIMIT]
@@ -149,6 +158,7 @@ class Session:
     def take_queue(self) -> list[Path | Article]:
         """Everything waiting, in order; the queue is then empty (a batch starts)."""
         batch, self._queue = self._queue, []
+        self._batch_home_settings = self.home_settings  # what the batch starts with
         return batch
 
     def clear_queue(self) -> None:
@@ -163,8 +173,20 @@ class Session:
 
     def add_analyses(self, analyses: Iterable[ArticleAnalysis]) -> None:
         """Put analysed articles on the atlas; a change, unless they are the files we started
-        with (those are on disk already)."""
+        with (those are on disk already).
+
+        An article whose home region setting changed while its batch ran (the user
+        answered Import Folder's question, say) is queued to be analysed again.
+        """
+        analyses = list(analyses)
         self.atlas.add_many(analyses)
+        then, now = self._batch_home_settings, self.home_settings
+        if then is not now:
+            self._queue.extend(
+                a.article
+                for a in analyses
+                if then.setting_for(a.article) != now.setting_for(a.article)
+            )
         if not self._initial_import:
             self.mark_modified()
 
@@ -182,6 +204,7 @@ class Session:
         self.pipeline = pipeline
         self._user_corrections = user_corrections
         pipeline.corrections = self.corrections_in_effect()
+        pipeline.homes = self.home_settings
         self._apply_online()
         self.event_types = [(t.name, t.color) for t in pipeline.taxonomy.types]
 
@@ -335,6 +358,29 @@ class Session:
         """Undo the user's correction of ``surface`` (as :meth:`correct`)."""
         return self._change_correction(surface, None, forget=True)
 
+    def correct_many(self, decisions: Mapping[str, str | None]) -> bool:
+        """Record many decisions at once (name as written → place id; None: not a place),
+        as :meth:`correct` does one: saved once, every open article queued once.
+
+        The review queue's "confirm" is a decision for the place already chosen: pinned,
+        the name is no longer doubtful and never changes on its own. False (nothing
+        saved) when there is nothing to decide or before the pipeline is loaded.
+        """
+        if self.pipeline is None or not decisions:
+            return False
+        mine = self._user_corrections
+        for surface, place_id in decisions.items():
+            mine = mine.with_correction(surface, place_id)
+        mine.save(self.corrections_file)
+        self._user_corrections = mine
+        project = self._project_corrections
+        for surface in decisions:
+            project = project.without(surface)  # the user's decision outranks the project's
+        if len(project) != len(self._project_corrections):
+            self._set_project_corrections(project)
+        self._apply_corrections()
+        return True
+
     def _change_correction(self, surface: str, place_id: str | None, *, forget: bool) -> bool:
         if self.pipeline is None:
             return False
@@ -397,6 +443,46 @@ class Session:
         self.pipeline.corrections = self.corrections_in_effect()
         self.queue_reanalysis()
 
+    # -- home regions -----------------------------------------------------------------
+    def use_user_home_folders(self, folders: dict[str, str]) -> None:
+        """The user's home regions of folders, as kept in their settings (at start)."""
+        self._user_home_folders = dict(folders)
+        self._use_home_settings(HomeSettings(folders=folders).merged(self.home_settings))
+
+    def home_of(self, article: Article) -> HomeRegion | None:
+        """An article's home region now (None: none, or no pipeline yet to look it up)."""
+        return self.pipeline.home_of(article) if self.pipeline is not None else None
+
+    def set_home(self, scope: HomeScope, key: str, place_id: str | None) -> bool:
+        """The user says the articles of a folder, an outlet or one article are local to
+        ``place_id`` (``mapper.geo.home.NO_HOME``: to nowhere; None: back to the dateline
+        and the outlet). False if nothing changed.
+
+        The open articles it applies to are queued to be analysed again; a folder's
+        setting is the user's too (``home_folders_changed``). A change to save.
+        """
+        if self.home_settings.get(scope, key) == place_id:
+            return False
+        if scope == "folder":
+            if place_id is None:
+                self._user_home_folders.pop(key, None)
+            else:
+                self._user_home_folders[key] = place_id
+            self.home_folders_changed.emit(dict(self._user_home_folders))
+        self._use_home_settings(self.home_settings.with_setting(scope, key, place_id))
+        self.mark_modified()
+        return True
+
+    def _use_home_settings(self, settings: HomeSettings) -> None:
+        """Use these home regions from now on; the open articles whose setting changed are
+        queued to be analysed again."""
+        before, self.home_settings = self.home_settings, settings
+        if self.pipeline is not None:
+            self.pipeline.homes = settings
+        self._queue.extend(
+            a for a in self.atlas.articles if before.setting_for(a) != settings.setting_for(a)
+        )
+
     # -- projects and unsaved changes -------------------------------------------------
     def mark_modified(self) -> None:
         """Something changed that a project file would keep."""
@@ -430,6 +516,7 @@ class Session:
             chosen_article=self.chosen_article,
             analyses=tuple(self.atlas.analyses),
             fingerprint=pipeline.fingerprint() if pipeline else "",
+            home_regions=self.home_settings,
         )
 
     def begin_save(self, path: Path, facets: Filter, view: View | None = None) -> Project:
@@ -465,14 +552,24 @@ class Session:
         self.pending_filter = project.filter
         self.pending_view = project.view
         self.use_project_corrections(project.corrections)
+        self._use_home_settings(HomeSettings(folders=self._user_home_folders))
+        self._use_home_settings(self.home_settings.merged(project.home_regions))
         pipeline = self.pipeline
         if (
             pipeline is not None
             and project.analyses
             and (project.fingerprint == pipeline.fingerprint())
         ):
-            self.atlas.add_many(project.analyses)  # instant: made by this very pipeline
-            known = {a.article.id for a in project.analyses}
+            # Instant: made by this very pipeline (and for the same home regions: the
+            # user's folders may have changed since).
+            settings, saved = self.home_settings, project.home_regions
+            same = [
+                a
+                for a in project.analyses
+                if settings.setting_for(a.article) == saved.setting_for(a.article)
+            ]
+            self.atlas.add_many(same)
+            known = {a.article.id for a in same}
             self._queue.extend(a for a in project.articles if a.id not in known)
         else:
             self._queue.extend(project.articles)

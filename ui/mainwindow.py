@@ -10,12 +10,13 @@ the :class:`~mapper.session.Session` (what is open, without Qt), the menus
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapper.atlas import Atlas
 from mapper.filters import Filter
+from mapper.geo.home import describe_home
 from mapper.session import Session
 from mapper.sources import printable, scan_paths
 from mapper.timeline import excerpt_spans
@@ -29,13 +30,23 @@ from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.messages import show_error, show_status
 from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
-from ui.projects import AUTOSAVE_MS, ProjectFiles, ask_article_files, ask_article_folder
+from ui.projects import (
+    AUTOSAVE_MS,
+    ProjectFiles,
+    ask_article_files,
+    ask_article_folder,
+    ask_folder_home,
+    load_home_folders,
+    store_home_folders,
+)
 from ui.qt import QtCore, QtGui, QtWidgets, isValid
+from ui.review import Reviewing
 from ui.timeline import FacetsWithRange, TimelinePanel
 from ui.worker import PipelineFactory, load_default_pipeline
 
 if TYPE_CHECKING:
     from mapper.page.mapview import PinsEncoder
+    from mapper.pipeline import Pipeline
     from ui.export_dialog import ExportDialog, MapImageCopier
 
 log = logging.getLogger(__name__)
@@ -78,6 +89,8 @@ class MainWindow(QtWidgets.QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.session = Session(paths, online=settings_dialogs.online_lookups_enabled())
+        self.session.use_user_home_folders(load_home_folders())
+        self.session.home_folders_changed.connect(store_home_folders)
         self._update_title()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -122,8 +135,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.refresher = RefreshThrottle(
             self._show_atlas, lambda: self.map_view.last_pins_seconds, self
         )
+        session = self.session
+
+        def with_homes(progress: Callable[[str], None]) -> Pipeline:
+            # The user's home regions apply from the very first analysis (the worker
+            # analyses before the session hears that the pipeline is loaded).
+            pipeline = pipeline_factory(progress)
+            pipeline.homes = session.home_settings
+            return pipeline
+
         self.analysis = AnalysisRunner(
-            self.session, self.refresher, pipeline_factory, use_cache=use_cache, parent=self
+            self.session, self.refresher, with_homes, use_cache=use_cache, parent=self
         )
         self.projects = ProjectFiles(
             self,
@@ -135,7 +157,20 @@ class MainWindow(QtWidgets.QMainWindow):
             autosave_ms=autosave_ms,
         )
         self.correcting = Correcting(self, self.session, self.analysis)
-        self.article_menu = ArticleMenu(self, self.session, self.article_list, self.refresher.now)
+        self.reviewing = Reviewing(
+            self,
+            self.session,
+            self.analysis,
+            self.menu_actions.review_places,
+            self._on_place_chosen,
+        )
+        self.article_menu = ArticleMenu(
+            self,
+            self.session,
+            self.article_list,
+            self.refresher.now,
+            self.analysis.start_next_batch,
+        )
         self._connect()
 
         self.reset_layout()
@@ -182,7 +217,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         actions = self.menu_actions
         actions.open.triggered.connect(lambda: self.open_paths(ask_article_files(self)))
-        actions.import_folder.triggered.connect(lambda: self.open_paths(ask_article_folder(self)))
+        actions.import_folder.triggered.connect(self.import_folder)
         actions.open_project.triggered.connect(self.projects.ask_open)
         actions.recent_menu.aboutToShow.connect(
             lambda: self.projects.fill_recent_menu(actions.recent_menu)
@@ -193,6 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
         actions.import_corrections.triggered.connect(self.correcting.ask_import)
         actions.export_corrections.triggered.connect(self.correcting.ask_export)
         actions.adopt_corrections.triggered.connect(self.correcting.adopt)
+        actions.review_places.triggered.connect(self.reviewing.show_dialog)
         actions.quit.triggered.connect(self.close)
         actions.copy_map_image.triggered.connect(self.copy_map_image)
         actions.reset_layout.triggered.connect(lambda: self.reset_layout())
@@ -254,6 +290,15 @@ class MainWindow(QtWidgets.QMainWindow):
             else:
                 self.session.enqueue([path])
         self.analysis.start_next_batch()
+
+    def import_folder(self) -> QtWidgets.QDialog | None:
+        """File ▸ Import Folder…: a folder's articles, and what they are local to (asked
+        while they are read); returns that question (None: not asked)."""
+        folders = ask_article_folder(self)
+        if not folders:
+            return None
+        self.open_paths(folders)
+        return ask_folder_home(self, self.session, folders[0], self.analysis.start_next_batch)
 
     def open_project(self, path: Path) -> bool:
         """Replace what is open with a project; a bad file is reported and changes nothing."""
@@ -497,6 +542,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.tr("Ready") if self.session.pipeline is not None else self.tr("No language model")
         )
         self.projects.restore_pending()
+        self.reviewing.refresh()  # the queue follows the analyses (and decisions) just made
         self.idle.emit()
 
     @QtCore.Slot(bool)
@@ -513,6 +559,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from mapper.page.mapview import PinsEncoder
 
         self.session.forget_missing_article()
+        self._show_home()
         self.article_list.set_articles(self.atlas.articles)
         self.article_list.choose(self.session.chosen_article or "")
         self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
@@ -593,6 +640,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         excerpt = self.atlas.excerpt(excerpt_id)
         self.reader.show_article(self.atlas.article(excerpt.article_id), excerpt.start, excerpt.end)
+        self._show_home()
         self.excerpt_list.select_excerpt(excerpt_id)
         self.reader_dock.show()
         self.reader_dock.raise_()
@@ -603,7 +651,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session.choose_article(article_id)
         if article_id:
             self.reader.show_article(self.atlas.article(article_id))
+            self._show_home()
         self._apply_filter()
+
+    def _show_home(self) -> None:
+        """The reader's line on its article's home region (it may have changed)."""
+        shown = self.reader.article_id
+        article = next((a for a in self.atlas.articles if a.id == shown), None) if shown else None
+        if article is None or self.session.pipeline is None:  # it needs the gazetteer
+            self.reader.set_home("")
+            return
+        self.reader.set_home(describe_home(self.session.home_of(article)))
 
     # -- Qt event handlers ----------------------------------------------------------
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:

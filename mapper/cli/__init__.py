@@ -1,8 +1,10 @@
 """Command line: ``python -m mapper extract [--format jsonl] FILES…``, ``export``, ``evaluate``,
-``evaluate-events``, ``evaluate-event-places`` and ``evaluate-dates``.
+``evaluate-events``, ``evaluate-event-places``, ``evaluate-dates`` and ``review`` (the doubtful
+places, :mod:`mapper.cli.review`).
 
 ``extract`` prints one JSON object per article on stdout (see
-:func:`mapper.cli.jsonl.analysis_to_json`). ``export --to OUT`` writes the map of the
+:func:`mapper.cli.jsonl.analysis_to_json`, with the article's ``home_region``: see
+:func:`home_region_json`). ``export --to OUT`` writes the map of the
 articles as PNG, PDF, HTML, GeoJSON, CSV or KML (:mod:`mapper.export`; PNG and PDF are
 rendered by ``ui.snapshot`` in a subprocess, so this package never imports Qt).
 Both take article files, folders of them and saved projects (``.dateline``: their
@@ -27,7 +29,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from mapper.export.registry import ExportFormat
     from mapper.filters import Filter
     from mapper.geo.corrections import Corrections
+    from mapper.geo.home import HomeRegion, HomeSettings
     from mapper.pipeline import Pipeline
     from mapper.store.cache import AnalysisCache
     from mapper.store.project import Project
@@ -92,12 +95,26 @@ def _parser() -> argparse.ArgumentParser:
         help="jsonl: one object per line (default); json: one array",
     )
     extract.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
-    evaluate = commands.add_parser(
-        "evaluate", help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML)"
+    extract.add_argument(
+        "--home",
+        metavar="PLACE",
+        help="the articles are local to this place ('Athens, Georgia', 'Paris, TN', "
+        "'Greece'): ambiguous names lean towards it, before any dateline or outlet; "
+        "'none' turns home regions off (default: each article's dateline or outlet)",
     )
-    evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML, or a folder "
+        "of .txt articles marked up [Athens]{33.96,-83.38}: tests/data/localnews)",
+    )
+    evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml|FOLDER")
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument(
+        "--errors",
+        action="store_true",
+        help="also list every false positive, miss and far pin (article@offset: name → pin)",
+    )
     extract.add_argument(
         "--corrections",
         type=Path,
@@ -142,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     dates.add_argument("--json", action="store_true", help="print the report as JSON")
     exporting = _export_parser(commands)
+    from mapper.cli.review import add_review_parser
+
+    add_review_parser(commands, _FILES_HELP)
     for command in (extract, evaluate, events, event_places, exporting):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
@@ -230,6 +250,10 @@ def _run(args: argparse.Namespace) -> int:
         return evaluate_dates([*(["--json"] if args.json else []), "--", *map(str, args.files)])
     if args.command == "export":
         return _export(args)
+    if args.command == "review":
+        from mapper.cli.review import run_review
+
+        return run_review(args)
     return 2  # pragma: no cover -- argparse rejects unknown commands
 
 
@@ -249,6 +273,15 @@ class _Inputs:
         merged = Corrections()
         for project in self.projects:
             merged = merged.merged(project.corrections)
+        return merged
+
+    def home_regions(self) -> HomeSettings:
+        """The projects' home regions together (a later project's win)."""
+        from mapper.geo.home import HomeSettings
+
+        merged = HomeSettings()
+        for project in self.projects:
+            merged = merged.merged(project.home_regions)
         return merged
 
 
@@ -289,18 +322,22 @@ def _analysed(
     pipeline: Pipeline, inputs: _Inputs, cache: AnalysisCache | None
 ) -> Iterator[ArticleAnalysis]:
     """The analysis of each input article, in order: a project's own when this very
-    pipeline made it (same fingerprint), else from the cache or made now."""
+    pipeline made it (same fingerprint, same home region settings), else from the cache or
+    made now."""
     fingerprint = pipeline.fingerprint() if inputs.projects else ""
     saved = {
-        analysis.article.id: analysis
+        analysis.article.id: (analysis, project.home_regions)
         for project in inputs.projects
         if project.fingerprint == fingerprint
         for analysis in project.analyses
     }
 
     def reusable(article: Article) -> ArticleAnalysis | None:
-        found = saved.get(article.id)
-        return found if found is not None and found.article == article else None
+        found, homes = saved.get(article.id, (None, None))
+        if found is None or homes is None or found.article != article:
+            return None
+        same_home = homes.setting_for(article) == pipeline.homes.setting_for(article)
+        return found if same_home else None
 
     articles = [article for _source, article in inputs.articles]
     fresh = pipeline.analyze_many((a for a in articles if reusable(a) is None), cache=cache)
@@ -363,7 +400,7 @@ def _not_a_readable_file(path: Path) -> str | None:
 def _evaluate(args: argparse.Namespace) -> int:
     from mapper.cli.evaluate import evaluate, read_corpus
 
-    problem = _not_a_readable_file(args.corpus)
+    problem = None if args.corpus.is_dir() else _not_a_readable_file(args.corpus)
     if problem is not None:
         _complain(problem)
         return 1
@@ -377,10 +414,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     pipeline = _load_pipeline(args)
     if pipeline is None:
         return 1
-    report = evaluate(corpus, pipeline).report()
+    score = evaluate(corpus, pipeline)
+    report = score.report()
     if args.json:
+        if args.errors:
+            report["errors"] = [asdict(e) for e in score.errors]
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
+        if args.errors:  # before the summary, so the numbers stay on screen
+            print("\n".join(e.line() for e in score.errors))
         for key, value in report.items():
             if isinstance(value, dict):
                 print(f"{key}:")
@@ -456,11 +498,17 @@ def _extract(args: argparse.Namespace) -> int:
         pipeline = _load_pipeline(args, inputs.corrections())
         if pipeline is None:
             return 1
+        homes, problem = _home_option(pipeline, args.home, inputs)
+        if homes is None:
+            _complain(problem or "--home")
+            return 2
+        pipeline.homes = homes
         objects = []
         cache = None if args.no_cache else AnalysisCache()
         analyses = _analysed(pipeline, inputs, cache)
         for (source, _article), analysis in zip(inputs.articles, analyses, strict=True):
             record = analysis_to_json(analysis, source=source)
+            record["home_region"] = home_region_json(pipeline.home_of(analysis.article))
             if args.format == "jsonl":
                 print(json.dumps(record, ensure_ascii=False), flush=True)
             else:
@@ -468,6 +516,44 @@ def _extract(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(objects, ensure_ascii=False, indent=2))
     return 1 if inputs.failed else 0
+
+
+def _home_option(
+    pipeline: Pipeline, text: str | None, inputs: _Inputs
+) -> tuple[HomeSettings | None, str | None]:
+    """The home regions of this run: ``--home`` for every article (the projects' own are then
+    set aside), else the projects' own; (None, why) when ``--home`` names no place."""
+    from mapper.geo.home import NO_HOME, HomeSettings, find_regions
+
+    if text is None:
+        return inputs.home_regions(), None
+    if text.strip().casefold() == "none":
+        return HomeSettings(every=NO_HOME), None
+    found = find_regions(pipeline.gazetteer, text, limit=1)
+    if not found:
+        return None, f"--home: no town, state or country called {text!r}"
+    return HomeSettings(every=found[0].id), None
+
+
+def home_region_json(home: HomeRegion | None) -> dict[str, Any] | None:
+    """An article's home region in ``extract``'s output: ``{"id", "name", "kind", "lat",
+    "lon", "label", "source", "from"}`` (source: "dateline", "outlet" or "user" — ``--home``
+    or a project's setting; from: the dateline's words or the outlet), or null."""
+    from mapper.geo.home import region_label
+
+    if home is None:
+        return None
+    place = home.place
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "lat": place.lat,
+        "lon": place.lon,
+        "label": region_label(place),
+        "source": home.source,
+        "from": home.detail or None,
+    }
 
 
 # -- export --------------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 Each line is a JSON object with ``text`` (an event description) and ``lat``/``lon`` (where
 it happened). The answer for a record is the place of its first tagged event
 (:func:`mapper.geo.event_places.event_places`), or the text's main place when no event is
-tagged. Scores: accuracy within 161 km (100 miles) over every record (a record with no
-answer counts as wrong), mean and median error of the answered ones, and beside them the
-baseline "the first place named".
+tagged; the pipeline's analysis includes the places its locative phrases name
+(:func:`mapper.geo.event_places.with_located_places`). Scores: accuracy within 161 km
+(100 miles) over every record (a record with no answer counts as wrong), mean and median
+error of the answered ones, and beside them the same without the locative phrases' places
+and the baseline "the first place named". Only ``text`` is read: a record's other fields
+(country, admin1, location) are the answer key.
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ import math
 import statistics
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapper.geo.event_places import event_places, first_place, main_place
-from mapper.types import Article, Place
+from mapper.geo.event_places import (
+    LOCATIVE_SOURCE,
+    event_places,
+    first_place,
+    main_place,
+)
+from mapper.types import Article, ArticleAnalysis, Place
 
 if TYPE_CHECKING:
     from mapper.pipeline import Pipeline
@@ -72,34 +81,67 @@ def _error(place: Place | None, lat: float, lon: float) -> float | None:
     return distance_km(place.lat, place.lon, lat, lon)
 
 
+def _answer(analysis: ArticleAnalysis) -> tuple[Place | None, str]:
+    """The record's answer and where it came from: "sentence" (its first event's own
+    sentence), "article" (the text's main place) or "none"."""
+    found = event_places(analysis)
+    if found:
+        return found[0].place, found[0].how or "none"
+    place = main_place(analysis)
+    return place, "article" if place is not None else "none"
+
+
+def _found_by(analysis: ArticleAnalysis, place: Place | None, origin: str) -> str:
+    """The breakdown's bucket: the origin, with "+locative" when only a locative phrase's
+    place (:data:`~mapper.geo.event_places.LOCATIVE_SOURCE`) names the answer."""
+    if place is None:
+        return "none"
+    sources = {r.mention.source for r in analysis.places if r.place.id == place.id}
+    return f"{origin}+locative" if sources == {LOCATIVE_SOURCE} else origin
+
+
 def evaluate_event_places(path: Path, pipeline: Pipeline, limit: int = 0) -> dict[str, Any]:
     """Analyse every record and score its event place against the gold point."""
     records = list(read_records(path, limit))
     articles = [Article(f"acled-{i}", "", text, "") for i, (text, _, _) in enumerate(records)]
     ours: list[float | None] = []
+    recognised: list[float | None] = []
     baseline: list[float | None] = []
     how: dict[str, int] = {"sentence": 0, "article": 0, "none": 0}
+    buckets: dict[str, list[float | None]] = {}
+    no_event: list[float | None] = []
     started = time.perf_counter()
     for analysis, (_, lat, lon) in zip(
         pipeline.analyze_many(articles, batch_size=64), records, strict=True
     ):
-        found = event_places(analysis)
-        if found:
-            place, origin = found[0].place, found[0].how or "none"
-        else:
-            place = main_place(analysis)
-            origin = "article" if place is not None else "none"
+        located = analysis  # the pipeline adds the locative phrases' places
+        recognised_only = replace(
+            analysis,
+            places=tuple(r for r in analysis.places if r.mention.source != LOCATIVE_SOURCE),
+        )
+        place, origin = _answer(located)
+        error = _error(place, lat, lon)
         how[origin] += 1
-        ours.append(_error(place, lat, lon))
-        baseline.append(_error(first_place(analysis), lat, lon))
+        ours.append(error)
+        buckets.setdefault(_found_by(located, place, origin), []).append(error)
+        if not analysis.events:
+            no_event.append(error)
+        recognised.append(_error(_answer(recognised_only)[0], lat, lon))
+        baseline.append(_error(first_place(recognised_only), lat, lon))
     elapsed = time.perf_counter() - started
     return {
         "file": str(path),
         "records": len(records),
         "model": pipeline.model_name,
         "event_place": _score(ours),
+        "event_place_recognised_only": _score(recognised),
         "baseline_first_place": _score(baseline),
         "from": how,
+        "found_by": {
+            name: {"records": len(errors), **_score(errors)}
+            for name, errors in sorted(buckets.items())
+        },
+        "no_event_tagged": {"records": len(no_event), **_score(no_event)},
         "records_per_second": len(records) / elapsed if elapsed > 0 else 0.0,
     }
 
@@ -113,6 +155,7 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"{report['file']}: {report['records']} records (model: {report['model']})")
     for label, key in (
         ("event place", "event_place"),
+        ("  recognised only", "event_place_recognised_only"),
         ("baseline (first place)", "baseline_first_place"),
     ):
         row = report[key]
@@ -125,3 +168,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"event place from: sentence {origin['sentence']}, article {origin['article']}, "
         f"none {origin['none']}   ({report['records_per_second']:.0f} records/s)"
     )
+    print("found by (records, acc@161 among them):")
+    for name, row in report["found_by"].items():
+        print(f"  {name:<20} {row['records']:>6}   {row['acc_at_161']:.3f}")
+    row = report["no_event_tagged"]
+    print(f"no event tagged: {row['records']} records, acc@161 {row['acc_at_161']:.3f}")

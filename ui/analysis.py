@@ -87,6 +87,9 @@ class AnalysisRunner(QtCore.QObject):
     Signals:
         progress(str, int, int): a status message, steps done, steps in all (0: busy).
         file_failed(str): a file could not be opened (a user-readable reason).
+        analysis_failed(list): when a batch ends, the reasons the language model could not
+            be loaded or the analysis stopped: not a file's fault, so told apart from the
+            files that could not be opened (which go with ``batch_finished``).
         pipeline_loaded: the session has its pipeline now.
         batch_finished(list, bool): a batch ended; the failures to show, and whether
             the user cancelled it.
@@ -95,6 +98,7 @@ class AnalysisRunner(QtCore.QObject):
 
     progress = QtCore.Signal(str, int, int)
     file_failed = QtCore.Signal(str)
+    analysis_failed = QtCore.Signal(list)
     pipeline_loaded = QtCore.Signal()
     batch_finished = QtCore.Signal(list, bool)
     idle = QtCore.Signal()
@@ -119,6 +123,7 @@ class AnalysisRunner(QtCore.QObject):
         self._started = False  # the first batch waits for the map page to be written
         self._load_pipeline_only = False
         self._failures: list[str] = []
+        self._analysis_failures: list[str] = []
         self._cancelled = False
         self._closing = False
 
@@ -227,7 +232,9 @@ class AnalysisRunner(QtCore.QObject):
         if not isValid(self):
             return  # a queued call from the worker arriving after the window was deleted
         if not self._closing:
-            self._failures.append(self.tr("The language model could not be loaded: ") + message)
+            self._analysis_failures.append(
+                self.tr("The language model could not be loaded: ") + message
+            )
 
     @QtCore.Slot(list)
     def _on_analysed_many(self, analyses: list[ArticleAnalysis]) -> None:
@@ -250,6 +257,9 @@ class AnalysisRunner(QtCore.QObject):
             return  # a queued call from the worker arriving after the window was deleted
         if self._closing:
             return
+        if not path:  # the worker's "Analysis stopped: …": no file to blame
+            self._analysis_failures.append(message)
+            return
         log.info("Could not open %s: %s", path, message)
         self._failures.append(message)
         self.file_failed.emit(message)
@@ -268,6 +278,9 @@ class AnalysisRunner(QtCore.QObject):
         self._refresh.now()
         cancelled, self._cancelled = self._cancelled, False
         failures, self._failures = self._failures, []
+        analysis_failures, self._analysis_failures = self._analysis_failures, []
+        if analysis_failures:
+            self.analysis_failed.emit(analysis_failures)
         self.batch_finished.emit(failures, cancelled)
         if self._session.has_queued:
             self.start_next_batch()

@@ -25,7 +25,14 @@ A longer match takes its words from shorter ones ("air strike" is not a labour
 - the **topic** of a protest or statement ("protested against the killing of")
   by :data:`TOPIC_FACTOR`;
 - a **natural or accidental cause** ("the earthquake killed 50 people") by
-  :data:`DISASTER_FACTOR`.
+  :data:`DISASTER_FACTOR`;
+- a one-word trigger of fighting ("battle", "clash", "fight", "war") used **figuratively**
+  is removed: a legal, political or price battle ("lost the legal battle"), a "battle
+  to" do something that is not taking ground ("the battle to keep the case out of court";
+  "the battle to retake Mosul" stays), a fight with an illness ("battle with cancer"), a
+  charge ("aggravated assault") and a past war named as an attribute ("a Gulf-war vet",
+  "the war memorial"); and in a sentence about sport every one-word trigger is a game's
+  ("the two teams will clash again next season", "lost to the Ipswich Jets").
 
 Matches of one type in one sentence combine as independent evidence, and a
 type clear in a sentence damps the types it ``outranks`` there (the taxonomy
@@ -332,6 +339,70 @@ _CLAUSE_BREAKS = frozenset(
         "as",
     }
 )
+#: One-word triggers that news also uses figuratively (see :func:`_figurative`).
+_FIGHT_WORDS = frozenset(
+    {
+        "battle", "battles", "battled", "battling", "clash", "clashes", "clashed", "clashing",
+        "fight", "fights", "fighting", "fought", "war", "wars", "combat", "skirmish",
+        "skirmishes", "offensive", "assault",
+    }
+)  # fmt: skip
+#: Words just before such a trigger that make it a contest of another kind.
+_FIGURATIVE_BEFORE = frozenset(
+    {
+        "legal", "court", "courtroom", "judicial", "custody", "political", "electoral",
+        "election", "campaign", "budget", "price", "pricing", "trade", "tariff", "bidding",
+        "ratings", "uphill", "losing", "lifelong", "personal", "public-relations", "pr",
+        "verbal", "word", "words", "charm", "culture", "cultural", "bureaucratic", "zoning",
+        "regulatory", "patent", "copyright", "proxy", "rap",
+        # charges: "charged with aggravated assault" names an offence, not an armed attack
+        "aggravated", "felony", "misdemeanor", "misdemeanour", "sexual", "indecent", "domestic",
+    }
+)  # fmt: skip
+_FIGURATIVE_BEFORE_SCOPE = 2
+#: "battle to <verb>" is figurative unless the verb takes or holds ground.
+_GROUND_VERBS = frozenset(
+    {
+        "retake", "recapture", "capture", "seize", "take", "control", "hold", "defend",
+        "liberate", "free", "clear", "oust", "drive", "expel", "regain", "reclaim", "win",
+        "secure", "break", "enter", "storm", "encircle", "besiege", "push", "repel",
+    }
+)  # fmt: skip
+#: Illnesses and troubles one "battles with".
+_AILMENTS = frozenset(
+    {
+        "cancer", "illness", "disease", "leukemia", "leukaemia", "tumor", "tumour",
+        "addiction", "depression", "obesity", "alcoholism", "dementia", "alzheimer",
+        "alzheimer's", "covid", "covid-19", "flu", "infection", "diabetes", "sickness",
+        "lymphoma", "als", "parkinson", "parkinson's", "anxiety", "injury", "injuries",
+    }
+)  # fmt: skip
+_AILMENT_SCOPE = 4
+#: Words of sport: in their sentence, one-word triggers are a game's ("Jets", "strike").
+#: Not "team" (artillery, rescue teams: see :data:`_TEAM_WORDS`) nor "sports" ("a blast
+#: near a sports field").
+_SPORT_WORDS = frozenset(
+    {
+        "match", "game", "games", "season", "coach", "coaches",
+        "tournament", "league", "playoff", "playoffs", "championship", "semifinal",
+        "semifinals", "semi-final", "quarterfinal", "quarter-final", "rematch", "varsity",
+        "halftime", "innings", "quarterback", "goalkeeper", "scoreline", "fixture",
+        "fixtures", "derby", "kickoff", "kick-off", "title-holders", "squad", "sport",
+        "winger", "striker", "midfielder", "touchdown", "touchdowns", "scored",
+    }
+)  # fmt: skip
+#: Words after "war" that make it an attribute of a person or a thing: a past war.
+#: Teams make a game of a fight word in their clause ("the two teams will clash").
+_TEAM_WORDS = frozenset({"team", "teams", "club", "clubs"})  # not "sides": "both sides clashed"
+_WAR_ATTRIBUTES = frozenset(
+    {
+        "vet", "vets", "veteran", "veterans", "memorial", "memorials", "museum", "hero",
+        "heroes", "widow", "widows", "movie", "film", "novel", "era", "bride", "brides",
+        "grave", "graves", "cemetery", "monument", "re-enactor", "re-enactors", "reenactors",
+        "buff", "buffs", "history", "historian", "story", "stories", "games", "medal",
+        "medals", "service",
+    }
+)  # fmt: skip
 _OPEN_QUOTES = frozenset({"“", "«", "„"})
 _CLOSE_QUOTES = frozenset({"”", "»"})
 _STRAIGHT_QUOTES = frozenset({'"'})
@@ -553,6 +624,8 @@ class EventTagger:
         lower = tokens.lower
         before = _clause_before(tokens, match.start, sentence.start)
         after = _clause_after(tokens, match.end, sentence.end)
+        if _figurative(tokens, match, before, after, sentence):
+            return 0.0
         for distance, k in enumerate(reversed(before), start=1):
             word = lower[k]
             if word in _NEGATE_NOUN and distance <= _NEGATE_NOUN_SCOPE:
@@ -583,6 +656,33 @@ class EventTagger:
         if _inside_quotes(tokens, match.start, sentence.start):
             factor *= QUOTED_FACTOR
         return factor
+
+
+def _figurative(
+    tokens: TokenView, match: _Match, before: list[int], after: list[int], sentence: Sentence
+) -> bool:
+    """Whether a one-word trigger of fighting is a figure of speech (module docstring)."""
+    lower = tokens.lower
+    if match.end - match.start != 1:
+        return False  # longer patterns ("clash with police", "gun battle") say what they mean
+    first = bisect.bisect_left(tokens.offsets, sentence.start)
+    last = bisect.bisect_left(tokens.offsets, sentence.end)
+    if any(lower[k] in _SPORT_WORDS for k in range(first, last)):
+        return True  # a game: "the teams will clash", "lost 24-18 to the Ipswich Jets"
+    word = lower[match.start]
+    if word not in _FIGHT_WORDS:
+        return False
+    if any(lower[k] in _TEAM_WORDS for k in _nearest(before, 3)):
+        return True  # "the two teams will clash": the game's teams, right before the verb
+    if any(lower[k] in _FIGURATIVE_BEFORE for k in _nearest(before, _FIGURATIVE_BEFORE_SCOPE)):
+        return True  # "a legal battle", "the political fight"
+    following = [lower[k] for k in after[:_AILMENT_SCOPE]]
+    if following[:1] == ["to"] and following[1:2] and following[1] not in _GROUND_VERBS:
+        return True  # "the battle to keep the case out of court"
+    if following[:1] in (["with"], ["against"]) and _AILMENTS.intersection(following[1:]):
+        return True  # "her battle with cancer"
+    # "a Gulf-war vet", "the war memorial"
+    return word in ("war", "wars") and following[:1] != [] and following[0] in _WAR_ATTRIBUTES
 
 
 def _nearest(indexes: list[int], scope: int) -> list[int]:

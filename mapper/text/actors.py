@@ -18,6 +18,12 @@ predictable ways:
   capital used for its government ("Washington said…", "Moscow warned…").
 - **Groups.** Nouns like "protesters" or "security forces" from
   ``resources/actors.toml``.
+- **Never actors**, whatever the model says: a title alone ("Sgt", "Superintendent
+  Dr."), a code with digits ("H5N1", "COVID-19", "F-16"; not a group's name such as
+  "G20" or "M23"), a word of ``[not_actors]`` ("DUI"), the name of a street or a
+  structure ("North Nokomis Street", "Dalton Pike", "Reading Bridge"), and, as a
+  person, a name ending in an institution's word ("Lawrence High School"). An entity
+  that runs across a line break ends there ("Associated Press⏎⏎STRASBOURG").
 
 Actor ids are stable across articles ("person:nicolas-maduro", "state:VE"),
 so the Atlas can merge them.
@@ -33,6 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mapper.geo.gazetteer import Gazetteer
+from mapper.geo.places import STREET_WORDS
 from mapper.resources import resource_path
 from mapper.text.nlp import entities_of, text_of, token_view
 from mapper.types import Actor, ActorKind, ActorMention, ResolvedMention
@@ -59,6 +66,47 @@ _TITLE_HEADS = frozenset(
     }
 )
 _ARTICLES = ("the ", "The ")
+#: Last words of names that are streets or structures, never actors: the street words of
+#: place finding, minus those that also end institutions' names ("Supreme Court",
+#: "United Way", "Inner Circle", "Trafalgar Square" stays a place there anyway).
+_STRUCTURE_ENDINGS = frozenset(
+    w.rstrip(".") for w in STREET_WORDS - {"court", "place", "way", "circle", "square"}
+) | frozenset({"route", "interstate", "bridge", "tunnel", "dam", "stadium", "arena", "airport"})
+#: Endings of the names of grounds and natural places: never actors either (a lone
+#: "Lake", "Forest", "Park" or "Creek" may end a person's or a club's name: "Linda Park",
+#: "Nottingham Forest").
+_GROUNDS_ENDINGS = (
+    " community center",
+    " community centre",
+    " national forest",
+    " national park",
+    " state park",
+    " county park",
+    " city park",
+    " reservoir",
+    " canyon",
+)
+#: Last words that make a "person" an institution the model misread.
+_INSTITUTION_ENDINGS = frozenset(
+    {
+        "school",
+        "college",
+        "university",
+        "academy",
+        "county",
+        "library",
+        "hospital",
+        "department",
+        "council",
+        "center",
+        "centre",
+        "tribune",
+        "news",
+    }
+)
+#: A code with digits: a hyphen before digits ("COVID-19", "F-16", "AK-47") or letters
+#: after them ("H5N1"), or no letter at all; "G20", "M23", "P5" (groups) do not match.
+_CODE = re.compile(r"^(?=.*\d)(?:[^A-Za-z]*|.*[A-Za-z]-\d.*|.*\d[A-Za-z].*)$")
 
 
 @dataclass(frozen=True)
@@ -69,20 +117,42 @@ class ActorLexicon:
     groups: tuple[str, ...]  # longest first, lower case
     state_verbs: frozenset[str]
     not_actors: frozenset[str]
+    #: One-word titles without their dots ("Sgt", "Superintendent"): alone, not actors.
+    title_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ActorLexicon:
         """Read the lexicon shipped in resources/."""
         with resource_path("actors.toml").open("rb") as handle:
             data = tomllib.load(handle)
+        titles = set(data["titles"]["words"])
+        # "Sgt." is also written "Sgt" (British and Australian style: "Cr Ryan").
+        titles |= {t[:-1] for t in titles if t.endswith(".") and " " not in t}
         return cls(
-            titles=tuple(sorted(data["titles"]["words"], key=len, reverse=True)),
+            titles=tuple(sorted(titles, key=len, reverse=True)),
             groups=tuple(
                 sorted((w.lower() for w in data["groups"]["words"]), key=len, reverse=True)
             ),
             state_verbs=frozenset(w.lower() for w in data["state_verbs"]["words"]),
             not_actors=frozenset(data["not_actors"]["words"]),
+            title_words=frozenset(t.rstrip(".") for t in titles if " " not in t),
         )
+
+    def never_actor(self, name: str) -> bool:
+        """Whether a name cannot be an actor whatever the model said: a title alone
+        ("Sgt", "Superintendent Dr."), a code with digits ("H5N1"), a word of
+        ``[not_actors]`` ("DUI"), a street or structure ("North Nokomis Street") or
+        grounds ("Mizell Community Center", "Sam Houston National Forest")."""
+        words = name.split()
+        if not words or name in self.not_actors:
+            return True
+        if all(w.rstrip(".") in self.title_words for w in words):
+            return True
+        if len(words) == 1 and _CODE.match(name):
+            return True
+        if len(words) > 1 and words[-1].lower().rstrip(".") in _STRUCTURE_ENDINGS:
+            return True
+        return f" {name.lower()}".endswith(_GROUNDS_ENDINGS)  # "(Sam Houston) National Forest"
 
 
 def slug(name: str) -> str:
@@ -155,16 +225,17 @@ def find_actors(
     for ent in entities_of(doc):
         if ent.label_ == "PERSON" and len(ent) == 1 and not _overlaps(ent, place_spans):
             word = ent.text
-            if word[:1].isupper() and word not in lexicon.not_actors:
+            if word[:1].isupper() and not lexicon.never_actor(word):
                 found.add("person", slug(word), word, ent.start_char, ent.end_char)
 
     # Organisations.
-    for ent in entities_of(doc):
-        if ent.label_ != "ORG":
+    for whole in entities_of(doc):
+        line = _first_line(whole, text) if whole.label_ == "ORG" else None
+        if line is None:
             continue
-        org = _organisation_name(ent, lexicon, gazetteer)
-        if org is not None and not _overlaps(ent, place_spans):
-            found.add("organization", slug(org), org, ent.start_char, ent.end_char)
+        org = _organisation_name(line, lexicon, gazetteer)
+        if org is not None and not _overlaps(line, place_spans):
+            found.add("organization", slug(org), org, line.start_char, line.end_char)
 
     # States: countries named or pointed at, and capitals speaking for them.
     for resolved in places:
@@ -191,8 +262,9 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
     ``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access.
     """
     people = []
-    for ent in entities_of(doc):
-        if ent.label_ != "PERSON":
+    for whole in entities_of(doc):
+        ent = _first_line(whole, text) if whole.label_ == "PERSON" else None
+        if ent is None:
             continue
         written = text[ent.start_char : ent.end_char]  # ent.text joins its tokens anew each time
         words = written.split()
@@ -208,6 +280,8 @@ def _full_names(doc: Doc, text: str, lexicon: ActorLexicon) -> list[tuple[Span, 
         ):
             continue
         name = " ".join(words).removesuffix("'s").removesuffix("’s")
+        if lexicon.never_actor(name) or words[-1].lower() in _INSTITUTION_ENDINGS:
+            continue  # "Dalton Pike", "Lawrence High School"
         people.append((ent, name, role or _title_before(text, ent.start_char, lexicon)))
     return people
 
@@ -229,8 +303,8 @@ def _organisation_name(ent: Span, lexicon: ActorLexicon, gazetteer: Gazetteer) -
     for article in _ARTICLES:
         name = name.removeprefix(article)
     name = name.removesuffix("'s").removesuffix("’s").strip()
-    if not name or not name[0].isupper() or name in lexicon.not_actors:
-        return None  # "sec" (a caption cut mid-word), "State" (of "Secretary of State")
+    if not name or not name[0].isupper() or lexicon.never_actor(name):
+        return None  # "sec" (a caption cut mid-word), "State" (of "Secretary of State"), "DUI"
     following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     if following is not None and following.lower_ in _TITLE_HEADS:
         return None  # "U.S. National Security" of "U.S. National Security Adviser"
@@ -258,6 +332,19 @@ def _groups(text: str, lexicon: ActorLexicon) -> Iterable[tuple[int, int, str]]:
         if noun in lowered:  # a plain substring test first: most nouns are in no article
             for found in re.finditer(r"\b" + re.escape(noun) + r"\b", lowered):
                 yield found.start(), found.end(), noun
+
+
+def _first_line(ent: Span, text: str) -> Span | None:
+    """The entity up to its first line break: the small model runs names across headings
+    and paragraphs ("Associated Press⏎⏎STRASBOURG"). None when nothing is left."""
+    written = text[ent.start_char : ent.end_char]
+    cut = written.find("\n")
+    if cut < 0:
+        return ent
+    part = written[:cut].rstrip()
+    if not part:
+        return None
+    return ent.doc.char_span(ent.start_char, ent.start_char + len(part), alignment_mode="contract")
 
 
 def _overlaps(span: Span, spans: Sequence[tuple[int, int]]) -> bool:

@@ -9,6 +9,10 @@
   ``filter_20k_rebuild_ms`` the page's figure for the other way of updating markers (empty
   the cluster group, add every shown marker again);
 - ``payload_20k_mb``: the pins' JSON as embedded in the page;
+- ``choropleth_20k_ms``: switching the same pins (spread over real countries and states)
+  from pins to the choropleth (``Dateline.setMapView``), from the call until the next
+  animation frame has been drawn (median; ``choropleth_20k_page_ms``: the time
+  ``setMapView`` reports itself);
 - ``folium_markers_2k_page_ready_s``: the stock folium way, for comparison: 2,000
   ``folium.Marker`` objects (each with a tooltip) in a ``MarkerCluster``, every asset local,
   from the start of the Python that builds the page until markers are in the document.
@@ -347,6 +351,57 @@ def _time_filters(
     return page_ms, roundtrip_ms, frame_ms
 
 
+def _spread_over_regions(pins: dict[str, Any], seed: int = 2) -> dict[str, Any]:
+    """The pins with real country and state shapes ("cid", "a1"): the synthetic places are
+    all in one made-up country, which the choropleth has no shape for."""
+    from mapper.page import regions
+
+    rng = random.Random(seed)
+    states: dict[str, list[str]] = {}
+    for (country, _), code in regions._admin1_names().items():
+        states.setdefault(country, [])
+        if code not in states[country]:
+            states[country].append(code)
+    countries = sorted(c for c in states if regions.country_shape_id(c))
+    features = []
+    for feature in pins["features"]:
+        props = dict(feature["properties"])
+        country = rng.choice(countries)
+        props["cid"] = regions.country_shape_id(country)
+        props["a1"] = "" if props["kind"] == "country" else rng.choice(states[country])
+        features.append({**feature, "properties": props})
+    return {**pins, "features": features}
+
+
+def _time_choropleth(folder: Path, pins: dict[str, Any]) -> tuple[list[float], list[float]]:
+    """(to the next frame, in the page) ms of switching from pins to the choropleth."""
+    index = mapview.write_page(folder / "choropleth", _spread_over_regions(pins), bridge=False)
+    view = _View()
+    frame_ms: list[float] = []
+    page_ms: list[float] = []
+    try:
+        view.load_until(index, "window.datelineReady === true")
+        for _ in range(5):
+            view.js(mapview.js_call("setMapView", "pins"))
+            script = (
+                "(function () { var t0 = performance.now(); window.__benchFrame = null;"
+                " var r = Dateline.setMapView('choropleth');"
+                " requestAnimationFrame(function () { setTimeout(function () {"
+                " window.__benchFrame = performance.now() - t0; }, 0); });"
+                " return r; })()"
+            )
+            result = view.js(script)
+            if not isinstance(result, str) or not json.loads(result)["countries"]:
+                raise RuntimeError(f"setMapView gave {result!r}")
+            page_ms.append(float(json.loads(result)["ms"]))
+            spin_until(lambda: view.js("window.__benchFrame !== null") is True)
+            frame = view.js("window.__benchFrame")
+            frame_ms.append(float(frame) if isinstance(frame, int | float) else float("nan"))
+    finally:
+        view.close()
+    return frame_ms, page_ms
+
+
 def _dateline_figures(folder: Path) -> dict[str, Any]:
     started = time.perf_counter()
     atlas, actor_ids = synthetic_atlas()
@@ -378,7 +433,10 @@ def _dateline_figures(folder: Path) -> dict[str, Any]:
     excerpts = len(
         {e for f in pins["features"] for e in (x["id"] for x in f["properties"]["excerpts"])}
     )
+    choropleth_ms, choropleth_page_ms = _time_choropleth(folder, pins)
     return {
+        "choropleth_20k_ms": round(statistics.median(choropleth_ms), 1),
+        "choropleth_20k_page_ms": round(statistics.median(choropleth_page_ms), 1),
         "page_ready_20k_s": round(statistics.median(ready_s), 3),
         "page_ready_20k_runs_s": [round(s, 3) for s in ready_s],
         "filter_20k_ms": round(statistics.median(page_ms), 1),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.geo.event_places import event_places
+from mapper.sources import has_headline
 from mapper.store.gc_pause import collector_paused
 from mapper.time import day_span
 from mapper.time.article import article_dates
@@ -62,6 +63,9 @@ class Excerpt:
     #: The places of the sentence where one of its events happened
     #: (:func:`mapper.geo.event_places.event_places`), in text order.
     event_place_ids: tuple[str, ...] = ()
+    #: Whether ``article_title`` is the article's own title, worth showing over the excerpt
+    #: (:func:`mapper.sources.has_headline`), not its first sentence cut short.
+    has_headline: bool = True
 
 
 class Atlas:
@@ -239,6 +243,7 @@ class Atlas:
                 excerpt.first_day,
                 excerpt.last_day,
                 excerpt.event_place_ids,
+                excerpt.id,
             )
             and (place_id is None or where.counts_at(place_id, excerpt.event_place_ids))
         )
@@ -292,6 +297,14 @@ class Atlas:
         self._fresh()
         return self._excerpts[excerpt_id]
 
+    def article_excerpts(self, article_id: str) -> tuple[Excerpt, ...]:
+        """One article's excerpts in text order (the same tuple until the article changes:
+        :class:`mapper.search.SearchIndex` re-indexes by identity); KeyError if unknown."""
+        self._fresh()
+        if article_id not in self._analyses:
+            raise KeyError(article_id)
+        return self._article_excerpts[article_id]
+
     def has_excerpt(self, excerpt_id: str) -> bool:
         """Whether this id names an excerpt in the atlas."""
         self._fresh()
@@ -336,6 +349,7 @@ def _sentence_dates(analysis: ArticleAnalysis) -> Callable[[Sentence], tuple[str
 def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     """Group an article's resolved mentions by sentence, with the sentence's actors and events."""
     article = analysis.article
+    headline = has_headline(article)
     by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
         by_sentence[rm.sentence].append(rm)
@@ -385,6 +399,7 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
             event_place_ids=tuple(
                 dict.fromkeys(rm.place.id for rm in mentions if rm.place.id in located)
             ),
+            has_headline=headline,
         )
 
 

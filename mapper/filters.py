@@ -2,7 +2,7 @@
 
 One definition serves the window's panels, the map page (which applies the
 same rule in JavaScript, ``resources/map/js/filter.js``) and the command line's
-``export --actor/--event-type/--from/--until``:
+``export --actor/--event-type/--from/--until/--search``:
 
 an excerpt passes when it passes every facet that is set —
 
@@ -14,7 +14,10 @@ an excerpt passes when it passes every facet that is set —
   covers overlap the range; an undated excerpt passes when ``undated`` is true;
 - ``event_places_only``: an excerpt counts for a place only when that place is where
   an event of its sentence happened (``Excerpt.event_place_ids``); this facet is per
-  (excerpt, place), see :meth:`Filter.counts_at`.
+  (excerpt, place), see :meth:`Filter.counts_at`;
+- ``excerpts``: it is one of these excerpts (by id) — the ones the search text
+  ``search`` matched (:func:`mapper.search.searched` resolves the text against an
+  atlas; the text alone filters nothing, it is what the user typed and what is saved).
 
 A place stays on the map while at least one of its excerpts passes; its pin
 size and counts reflect the passing excerpts only.
@@ -45,6 +48,10 @@ class Filter:
     undated: bool = True
     #: Whether an excerpt counts for a place only where an event of it happened.
     event_places_only: bool = False
+    #: What the user searched for ("": no search); see :mod:`mapper.search`.
+    search: str = ""
+    #: The excerpts the search matched (by id); None: not filtered on the text.
+    excerpts: frozenset[str] | None = None
 
     @classmethod
     def of(
@@ -85,6 +92,7 @@ class Filter:
             and self.articles is None
             and not self.has_dates
             and not self.event_places_only
+            and self.excerpts is None
         )
 
     def passes(
@@ -95,12 +103,16 @@ class Filter:
         first_day: int = 0,
         last_day: int = 0,
         event_place_ids: Collection[str] = (),
+        excerpt_id: str = "",
     ) -> bool:
         """Whether an excerpt with these attributes passes every facet (days as ordinals,
         0 for an undated excerpt; ``event_place_ids`` the places of the sentence where an
         event of it happened: with ``event_places_only`` an excerpt with none does not
-        pass, and it counts only for those, see :meth:`counts_at`)."""
+        pass, and it counts only for those, see :meth:`counts_at`; ``excerpt_id``
+        its id, for the search facet)."""
         if self.articles is not None and article_id not in self.articles:
+            return False
+        if self.excerpts is not None and excerpt_id not in self.excerpts:
             return False
         if self.event_places_only and not event_place_ids:
             return False
@@ -134,6 +146,8 @@ class Filter:
             "lastDay": self.last_day,
             "undated": self.undated,
             "eventPlacesOnly": self.event_places_only,
+            "search": self.search,
+            "excerpts": None if self.excerpts is None else sorted(self.excerpts),
         }
 
 

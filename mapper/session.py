@@ -29,6 +29,7 @@ from mapper.geo.corrections import Corrections, default_corrections_path
 from mapper.geo.home import HomeScope, HomeSettings
 from mapper.geo.online import OnlineSettings
 from mapper.pipeline import Pipeline, online_geocoder  # cheap: spaCy loads with a model only
+from mapper.search import SearchIndex, SearchResult, has_terms, normalized
 from mapper.store.project import Project, ProjectError, load_project, recovery_path, save_project
 from mapper.time.published import FROM_USER
 
@@ -139,6 +140,7 @@ class Session:
         self._edits = 0  # changes so far: a save clears "modified" only if none came after
         self._edits_saved: dict[str, int] = {}  # path -> changes included in its save
         self._online_failure_reported = False
+        self._search_index: SearchIndex | None = None  # made at the first search
 
     # -- the import queue ---------------------------------------------------------
     @property
@@ -265,12 +267,23 @@ class Session:
     def shown(self, facets: Filter) -> Filter:
         """What the map shows: these facets (actors, event types, event places only) and
         the article chosen."""
+        search = normalized(facets.search)
         return Filter(
             facets.actors,
             facets.event_types,
             None if self.chosen_article is None else frozenset({self.chosen_article}),
             event_places_only=facets.event_places_only,
+            search=search,
+            excerpts=self.search(search).ids if has_terms(search) else None,
         )
+
+    def search(self, text: str) -> SearchResult:
+        """The excerpts of the atlas (as it is now) matching ``text``, with their spans
+        (:mod:`mapper.search`; the index follows the atlas article by article)."""
+        if self._search_index is None:
+            self._search_index = SearchIndex()
+        self._search_index.sync(self.atlas)
+        return self._search_index.search(text)
 
     # -- articles' dates -------------------------------------------------------------
     def set_article_date(self, article_id: str, day: datetime.date | None) -> bool:

@@ -43,6 +43,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
 
 _TITLE_MAX_CHARS = 120
+#: Longest first line of a text file taken for a headline (longer: a paragraph).
+_HEADLINE_MAX_WORDS = 20
 #: Pages with less visible text than this are kept whole (no boilerplate removal).
 _SHORT_PAGE_CHARS = 1500
 
@@ -383,6 +385,31 @@ def title_from_text(text: str) -> str:
             cut = line[:_TITLE_MAX_CHARS].rsplit(" ", 1)[0]
             return cut.rstrip(",;:") + "…"
     return ""
+
+
+def has_headline(article: Article) -> bool:
+    """Whether the article's title is a title of its own (a page's title, a headline
+    line, one given), not just the start of its text or its file name.
+
+    A plain text file's title is its first line (:func:`title_from_text`); that line is
+    a headline when it is whole, short of a paragraph, and does not end a sentence
+    ("Protesters clash with police in Caracas" over the story); it is not when it is the
+    opening paragraph cut short, or the whole text.
+    """
+    title = article.title.strip()
+    if not title or (article.source and title == Path(article.source).stem):
+        return False
+    if Path(article.source).suffix.lower() in (".html", ".htm"):
+        return True  # from the page's <title> or metadata
+    first = title_from_text(article.text)
+    if title != first:
+        return True  # given (pasted with a title, set by the user)
+    lines = [line.strip() for line in article.text.splitlines() if line.strip()]
+    if len(lines) < 2 or first.endswith("\u2026"):
+        return False  # the whole text, or its first paragraph cut short
+    if lines[0].startswith("#"):
+        return True  # a Markdown heading
+    return not first.endswith((".", ":", ";", ",")) and len(first.split()) <= _HEADLINE_MAX_WORDS
 
 
 def html_to_text(html: str) -> tuple[str, str]:

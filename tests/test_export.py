@@ -621,7 +621,7 @@ def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
     legend = view.json(
         "JSON.stringify(Array.from(document.querySelectorAll('.dl-legend-item'))"
         ".filter(function (e) { return e.offsetParent !== null; })"
-        ".map(function (e) { return e.textContent; }))"
+        ".map(function (e) { return e.querySelector('.dl-legend-label').textContent; }))"
     )
     assert legend == ["Protests", "Battles"]
     assert view.js("document.querySelectorAll('.leaflet-control-scale').length") == 1

@@ -80,6 +80,29 @@ class MenuActions:
         view_menu.addSeparator()
         self.fit = view_menu.addAction(tr("&Fit Map to Pins"))
         self.fit.setShortcut(QtGui.QKeySequence("Ctrl+0"))
+        # Views of many places (resources/map/js/choropleth.js): one at a time.
+        view_menu.addSeparator()
+        self.map_views = QtGui.QActionGroup(window)
+        self.map_views.setExclusive(True)
+        self.map_view_actions: dict[str, QtGui.QAction] = {}
+        for view_key, label, shortcut, tip in (
+            ("pins", tr("&Pins"), "Ctrl+1", tr("Show each place as a pin")),
+            (
+                "choropleth",
+                tr("&Choropleth"),
+                "Ctrl+2",
+                tr("Colour countries and states by the excerpts shown there"),
+            ),
+            ("heat", tr("&Heat Map"), "Ctrl+3", tr("Show where the excerpts shown gather")),
+        ):
+            action = view_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(view_key)
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            self.map_views.addAction(action)
+            self.map_view_actions[view_key] = action
+        self.map_view_actions["pins"].setChecked(True)
 
         places_menu = bar.addMenu(tr("&Places"))
         self.review_places = places_menu.addAction(tr("&Review Doubtful Places…"))

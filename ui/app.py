@@ -41,6 +41,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     # (the README screenshot; a smoke test of a packaged build).
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot-place", default="Caracas", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--screenshot-view", choices=("pins", "choropleth", "heat"), help=argparse.SUPPRESS
+    )
     # Hidden: print when the window was shown and when the pins were, as wall-clock
     # times (JSON on stdout), then quit. The start-up benchmark reads it.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
@@ -109,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         _report_startup(window)
     outcome = {"code": 0}
     if args.screenshot is not None:
-        _Screenshot(window, args.screenshot, args.screenshot_place, outcome)
+        if args.screenshot_view:  # the choropleth or heat map: no pin to click, as it is
+            window.menu_actions.map_view_actions[args.screenshot_view].trigger()
+        place = "" if args.screenshot_view in ("choropleth", "heat") else args.screenshot_place
+        _Screenshot(window, args.screenshot, place, outcome)
     if selftest_folder is not None:
         selftest.SelfTest(window, selftest_folder, outcome, started=started)
     code = app.exec()
@@ -195,8 +201,8 @@ class _Screenshot(QtCore.QObject):
             return False
         log.info("Pins shown %.1f s after start", time.monotonic() - self._started)
         places = window.atlas.places()
-        if not places:
-            self._grab_later(500)
+        if not places or not self._place_name:
+            self._grab_later(1500 if places else 500)
             return True
         chosen = next((p for p in places if p.name == self._place_name), places[0])
         window.map_view.call("clickPin", chosen.id)

@@ -30,6 +30,7 @@ class Bridge(QtCore.QObject):
     place_selected = QtCore.Signal(str)
     excerpt_selected = QtCore.Signal(str)
     place_menu_requested = QtCore.Signal(str)
+    map_view_chosen = QtCore.Signal(str)
 
     def __init__(
         self,
@@ -65,6 +66,14 @@ class Bridge(QtCore.QObject):
         """Called by the page when the user right-clicks a pin."""
         if self._valid(place_id, self._has_place):
             self.place_menu_requested.emit(place_id)
+
+    @QtCore.Slot(str)
+    def mapViewChosen(self, view: str) -> None:
+        """Called by the page when the user picks Pins / Areas / Heat on the map."""
+        if view in ("pins", "choropleth", "heat"):
+            self.map_view_chosen.emit(view)
+        else:
+            log.warning("Ignoring an unknown map view from the page: %.80r", view)
 
     @staticmethod
     def _valid(value: object, known: Callable[[str], bool]) -> bool:

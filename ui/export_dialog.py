@@ -77,7 +77,11 @@ def capture_map_state(
     Immediate when the map is not ready (no view: the export fits the pins).
     """
     state = MapState(
-        atlas, where, tuple(event_types), (max(1, map_view.width()), max(1, map_view.height()))
+        atlas,
+        where,
+        tuple(event_types),
+        (max(1, map_view.width()), max(1, map_view.height())),
+        map_view=map_view.map_view_name,  # the View menu's choice
     )
     if not map_view.is_ready:
         callback(state)
@@ -566,6 +570,13 @@ class ExportDialog(QtWidgets.QDialog):
         if self._closed or result.image is None or self.format_key not in RENDERED:
             return
         self._preview_image = result.image
+        settings = self.report_settings()
+        if settings.paper is None:
+            # The promise follows what was drawn: the header and footer are measured by the
+            # render, so the first estimate of the height may have been off.
+            self.info_label.setText(
+                self._report_info(settings, result.image.width(), result.image.height())
+            )
         self._show_preview()
 
     def _on_preview_failed(self, message: str) -> None:

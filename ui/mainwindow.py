@@ -10,7 +10,7 @@ the :class:`~mapper.session.Session` (what is open, without Qt), the menus
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from ui.correcting import Correcting
 from ui.filters import FilterPanel
 from ui.mapwidget import MapView, local_files
 from ui.messages import show_error, show_status
-from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList
+from ui.panels import ArticleList, ArticleReader, ExcerptList, PlaceList, mentions_in_excerpts
 from ui.projects import (
     AUTOSAVE_MS,
     ProjectFiles,
@@ -57,6 +57,8 @@ _STATE_VERSION = 3
 _DEFAULT_SIZE = QtCore.QSize(1400, 900)
 _LEFT_DOCK_SHARE = 0.21  # of the window's width
 _RIGHT_DOCK_SHARE = 0.30
+#: Most excerpts a search lists at once in the Excerpts panel (the title gives the total).
+SEARCH_LIST_LIMIT = 500
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -209,6 +211,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.analysis.progress.connect(self._set_busy)
         self.analysis.file_failed.connect(lambda message: show_status(self, message))
+        self.analysis.analysis_failed.connect(
+            lambda reasons: show_error(self, self.tr("Analysis failed"), reasons)
+        )
         self.analysis.pipeline_loaded.connect(self._on_pipeline_loaded)
         self.analysis.batch_finished.connect(self._on_batch_finished)
         self.analysis.idle.connect(self._on_idle)
@@ -233,6 +238,12 @@ class MainWindow(QtWidgets.QMainWindow):
         actions.copy_map_image.triggered.connect(self.copy_map_image)
         actions.reset_layout.triggered.connect(lambda: self.reset_layout())
         actions.fit.triggered.connect(self.map_view.fit_pins)
+        actions.map_views.triggered.connect(
+            lambda action: self.map_view.set_map_view(str(action.data()))
+        )
+        self.map_view.map_view_chosen.connect(
+            lambda view: actions.map_view_actions[view].setChecked(True)
+        )
         actions.online.setChecked(session.online)
         actions.online.toggled.connect(self._on_online_toggled)
         actions.event_types.triggered.connect(
@@ -562,7 +573,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._show_home()
         self.article_list.set_articles(self.atlas.articles)
         self.article_list.choose(self.session.chosen_article or "")
-        self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
+        self._show_actors()
         self.filter_panel.set_event_types(self.session.event_types, self.atlas.event_type_counts())
         # Every pin goes to the page once; the page applies the filter itself.
         if self._pins_encoder is None:
@@ -593,17 +604,46 @@ class MainWindow(QtWidgets.QMainWindow):
                 self._show_place(self.place_id)
             else:
                 self._clear_place()
+        if self.place_id is None:
+            self._show_search(where)
         self._update_counts()
 
-    def _update_counts(self) -> None:
-        articles, places = len(self.atlas), len(self.atlas.places())
-        self.counts_label.setText(
-            self.tr("{articles} {a_word} · {places} {p_word}").format(
-                articles=articles,
-                a_word=self.tr("article") if articles == 1 else self.tr("articles"),
-                places=places,
-                p_word=self.tr("place") if places == 1 else self.tr("places"),
+    def _show_actors(self) -> None:
+        """The Filters panel's actors: the chosen article's (with their counts in it), or
+        every article's."""
+        chosen = self.session.chosen_article
+        if chosen is None:
+            self.filter_panel.set_actors(self.atlas.actors, self.atlas.actor_counts())
+        else:
+            self.filter_panel.set_actors(
+                self.atlas.actors, self.atlas.actor_counts([chosen]), only_counted=True
             )
+
+    def _update_counts(self) -> None:
+        """The status bar's counts: what the map shows (filters, article, timeline) of
+        what is open."""
+        articles, places = len(self.atlas), len(self.atlas.places())
+        where = self.current_filter()
+        # The Places list holds exactly the places shown (counted once, in _apply_range).
+        shown = places if where.is_open else self.place_list.topLevelItemCount()
+        if shown == places:
+            place_text = (
+                self.tr("1 place") if places == 1 else self.tr("{n} places").format(n=places)
+            )
+        else:
+            place_text = self.tr("{shown} of {n} places shown").format(shown=shown, n=places)
+        chosen = len(where.articles) if where.articles is not None else articles
+        if chosen == articles:
+            article_text = (
+                self.tr("1 article")
+                if articles == 1
+                else self.tr("{n} articles").format(n=articles)
+            )
+        else:
+            article_text = self.tr("{chosen} of {n} articles").format(chosen=chosen, n=articles)
+        self.counts_label.setText(f"{place_text} \u00b7 {article_text}")
+        self.counts_label.setToolTip(
+            self.tr("Places on the map (with the filters and the timeline) and articles open")
         )
 
     @QtCore.Slot(str)
@@ -611,14 +651,60 @@ class MainWindow(QtWidgets.QMainWindow):
         """Fill the Excerpts panel with every excerpt of a place (in the articles shown)."""
         self.place_id = place_id
         excerpts = self.atlas.excerpts_for_place(place_id, where=self.current_filter())
-        self.excerpt_list.set_excerpts(place_id, excerpts)
+        self.excerpt_list.set_excerpts(place_id, excerpts, self._search_matches())
         name = self.atlas.place(place_id).name
+        # A sentence may name the place more than once: say both, as the popup does.
+        mentions = sum(
+            1 for excerpt in excerpts for mark in excerpt.highlights if mark.place_id == place_id
+        )
         self.excerpts_dock.setWindowTitle(
-            self.tr("Excerpts — {place} ({count})").format(place=name, count=len(excerpts))
+            self.tr("Excerpts — {place} ({counts})").format(
+                place=name, counts=mentions_in_excerpts(mentions, len(excerpts))
+            )
         )
         self.place_list.select_place(place_id)
         self.excerpts_dock.show()
         self.excerpts_dock.raise_()
+
+    def _search_matches(self) -> Mapping[str, tuple[tuple[int, int], ...]] | None:
+        """The current search's matches (excerpt id → spans), None with no search."""
+        text = self.filter_panel.applied_search
+        return self.session.search(text).matches if text else None
+
+    def _show_search(self, where: Filter) -> None:
+        """No place chosen: with a search, the Excerpts panel lists every excerpt it matched
+        that the other filters let through; without one, it is emptied."""
+        self.excerpt_list.placeholder = self.excerpt_list.default_placeholder
+        if where.excerpts is None:  # no search (or nothing in it to search for)
+            self._clear_place()
+            return
+        matches = self._search_matches() or {}
+        order = {article.id: index for index, article in enumerate(self.atlas.articles)}
+        found = sorted(
+            (
+                excerpt
+                for excerpt_id in matches
+                if self.atlas.has_excerpt(excerpt_id)
+                and self.atlas.passes(excerpt := self.atlas.excerpt(excerpt_id), where)
+            ),
+            key=lambda e: (order.get(e.article_id, len(order)), e.start),
+        )
+        quoted = f"\u201c{where.search}\u201d"
+        if found:
+            said = (
+                self.tr("1 excerpt matches {text}")
+                if len(found) == 1
+                else self.tr("{count} excerpts match {text}")
+            ).format(count=len(found), text=quoted)
+        else:
+            said = self.tr("No excerpt matches {text}").format(text=quoted)
+            self.excerpt_list.placeholder = said
+        # Listed up to a limit: thousands of wrapped rich-text rows would stall the panel.
+        self.excerpt_list.set_excerpts(None, found[:SEARCH_LIST_LIMIT], matches)
+        if len(found) > SEARCH_LIST_LIMIT:
+            said += self.tr(" (first {shown} listed)").format(shown=SEARCH_LIST_LIMIT)
+        self.excerpts_dock.setWindowTitle(said)
+        self.excerpt_list.viewport().update()
 
     def _clear_place(self) -> None:
         self.place_id = None
@@ -649,6 +735,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_article_chosen(self, article_id: str) -> None:
         """Show one article's places (or every article's, for "")."""
         self.session.choose_article(article_id)
+        self._show_actors()  # the actors list narrows to the chosen article
         if article_id:
             self.reader.show_article(self.atlas.article(article_id))
             self._show_home()

@@ -152,6 +152,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
     excerpt_clicked = QtCore.Signal(str)
     place_menu_requested = QtCore.Signal(str)
     files_dropped = QtCore.Signal(list)
+    map_view_chosen = QtCore.Signal(str)  # the user switched view on the map itself
 
     def __init__(
         self,
@@ -168,6 +169,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.last_pins_seconds = 0.0  # from sending the last pins to the page having drawn them
         self._pins: dict[str, Any] | EncodedJson | None = None
         self._filter: dict[str, Any] | None = None
+        self.map_view_name = "pins"  # "pins", "choropleth" or "heat"
         self._closed = False
         self._folder = Path(tempfile.mkdtemp(prefix="dateline-map-"))
 
@@ -187,6 +189,7 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         self.bridge.place_selected.connect(self.place_clicked)
         self.bridge.excerpt_selected.connect(self.excerpt_clicked)
         self.bridge.place_menu_requested.connect(self.place_menu_requested)
+        self.bridge.map_view_chosen.connect(self._on_map_view_chosen)
         # Right-click belongs to the pins (corrections); Chromium's page menu (Back,
         # Reload, View Source) means nothing in a map.
         self.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.NoContextMenu)
@@ -246,6 +249,18 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
             log.warning("Unexpected answer from setFilter: %.80r", result)
             return
         self.pins_shown.emit(self.pin_count)
+
+    def set_map_view(self, view: str) -> None:
+        """Show the pins, the choropleth or the heat map ("pins", "choropleth", "heat")."""
+        if view not in ("pins", "choropleth", "heat"):
+            raise ValueError(f"unknown map view {view!r}")
+        self.map_view_name = view
+        if self.is_ready:
+            self.call("setMapView", view)
+
+    def _on_map_view_chosen(self, view: str) -> None:
+        self.map_view_name = view
+        self.map_view_chosen.emit(view)
 
     def fly_to(self, place_id: str) -> None:
         """Fly to a place's pin and open its popup."""
@@ -351,3 +366,5 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
             self._send_pins()
         if self._filter is not None:  # a reloaded page starts unfiltered
             self._send_filter()
+        if self.map_view_name != "pins":  # and with pins
+            self.call("setMapView", self.map_view_name)

@@ -7,7 +7,7 @@ what a pick means is decided by the main window.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from mapper.atlas import Excerpt
 from mapper.time.display import describe_date, describe_published, describe_source
@@ -30,6 +30,14 @@ DETAIL_ROLE = QtCore.Qt.ItemDataRole.UserRole + 4
 
 _ALL_ARTICLES = ""  # the id of the "All articles" entry
 _HIGHLIGHT_COLOR = QtGui.QColor("#ffd54f")
+
+
+def mentions_in_excerpts(mentions: int, excerpts: int) -> str:
+    """ "101 mentions in 93 excerpts": a place's counts in the same words as its popup (a
+    sentence may name a place more than once, so the two differ)."""
+    mention_word = "mention" if mentions == 1 else "mentions"
+    excerpt_word = "excerpt" if excerpts == 1 else "excerpts"
+    return f"{mentions} {mention_word} in {excerpts} {excerpt_word}"
 
 
 def _draw_item_background(
@@ -454,9 +462,10 @@ class ExcerptDelegate(QtWidgets.QStyledItemDelegate):
             painter.drawText(QtCore.QPoint(left, baseline), date)
             left += QtGui.QFontMetrics(date_font).horizontalAdvance(date)
         note = str(index.data(DETAIL_ROLE) or "")
-        lead = (f" ({note})" if note else "") + (" \u00b7 " if date else "")
+        article_title = str(index.data(TITLE_ROLE) or "")
+        lead = (f" ({note})" if note else "") + (" \u00b7 " if date and article_title else "")
         title = metrics.elidedText(
-            lead + str(index.data(TITLE_ROLE) or ""),
+            lead + article_title,
             QtCore.Qt.TextElideMode.ElideRight,
             max(rect.right() - left, 0),
         )
@@ -515,16 +524,44 @@ class ExcerptList(QtWidgets.QListWidget):
         self.place_id: str | None = None
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
+        #: What the empty panel says (drawn in the viewport while no excerpt is listed).
+        self.placeholder = self.tr("Click a pin or a place to read its excerpts")
+        #: The placeholder when nothing else is said (a search that matched nothing says so).
+        self.default_placeholder = self.placeholder
 
-    def set_excerpts(self, place_id: str | None, excerpts: Sequence[Excerpt]) -> None:
-        """Show these excerpts with the mentions of ``place_id`` highlighted."""
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.count() or not self.placeholder:
+            return
+        painter = QtGui.QPainter(self.viewport())
+        painter.setPen(self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            self.viewport().rect().adjusted(12, 12, -12, -12),
+            QtCore.Qt.AlignmentFlag.AlignHCenter
+            | QtCore.Qt.AlignmentFlag.AlignTop
+            | QtCore.Qt.TextFlag.TextWordWrap,
+            self.placeholder,
+        )
+        painter.end()
+
+    def set_excerpts(
+        self,
+        place_id: str | None,
+        excerpts: Sequence[Excerpt],
+        matches: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    ) -> None:
+        """Show these excerpts with the mentions of ``place_id`` highlighted and, given a
+        search's ``matches`` (excerpt id → spans in its text), the words it matched marked."""
         self.place_id = place_id
         self.clear()
         for excerpt in excerpts:
             item = QtWidgets.QListWidgetItem(render.excerpt_plain(excerpt), self)
             item.setData(ID_ROLE, excerpt.id)
-            item.setData(HTML_ROLE, render.excerpt_html(excerpt, place_id))
-            item.setData(TITLE_ROLE, excerpt.article_title)
+            spans = matches.get(excerpt.id, ()) if matches is not None else ()
+            item.setData(HTML_ROLE, render.excerpt_html(excerpt, place_id, spans))
+            # The title only when the article has one of its own: a plain text file's
+            # "title" is its truncated first sentence, repeated above every excerpt.
+            item.setData(TITLE_ROLE, excerpt.article_title if excerpt.has_headline else "")
             date, note = render.excerpt_date(excerpt)
             item.setData(DATE_ROLE, date)
             item.setData(DETAIL_ROLE, note)

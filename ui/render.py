@@ -20,6 +20,16 @@ ARTICLE_DATE_NOTE = "article date"
 #: Markup around a highlighted place name (Qt rich text has no <mark>).
 HIGHLIGHT_OPEN = '<span style="background-color:#ffd54f; color:#000000; font-weight:600;">'
 HIGHLIGHT_CLOSE = "</span>"
+#: Markup around words a search matched (underlined, so a matched place name shows both).
+MATCH_OPEN = (
+    '<span style="background-color:#b3e5fc; color:#000000; font-weight:600;'
+    ' text-decoration:underline;">'
+)
+#: Markup around a place name the search matched too.
+BOTH_OPEN = (
+    '<span style="background-color:#ffd54f; color:#000000; font-weight:600;'
+    ' text-decoration:underline;">'
+)
 
 
 def highlighted(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -47,9 +57,42 @@ def excerpt_spans(excerpt: Excerpt, place_id: str | None) -> list[tuple[int, int
     ]
 
 
-def excerpt_html(excerpt: Excerpt, place_id: str | None) -> str:
-    """An excerpt's sentence as rich text, the mentions of ``place_id`` (or all) highlighted."""
-    return highlighted(excerpt.text.strip(), _strip_shift(excerpt, place_id))
+def excerpt_html(
+    excerpt: Excerpt, place_id: str | None, matches: Iterable[tuple[int, int]] = ()
+) -> str:
+    """An excerpt's sentence as rich text, the mentions of ``place_id`` (or all) highlighted,
+    and the ``matches`` of a search (offsets into ``excerpt.text``) marked."""
+    matches = list(matches)
+    if not matches:
+        return highlighted(excerpt.text.strip(), _strip_shift(excerpt, place_id))
+    return marked(excerpt.text.strip(), _strip_shift(excerpt, place_id), _shifted(excerpt, matches))
+
+
+def marked(text: str, places: Iterable[tuple[int, int]], matches: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped for rich text with place spans highlighted and search matches
+    marked (a character in both gets both); spans are clipped to the text, never trusted."""
+    # One style per character (0 plain, 1 place, 2 match, 3 both), then runs of a style.
+    styles = [0] * len(text)
+    for flag, spans in ((1, places), (2, matches)):
+        for start, end in spans:
+            for index in range(max(start, 0), min(end, len(text))):
+                styles[index] |= flag
+    opening = {1: HIGHLIGHT_OPEN, 2: MATCH_OPEN, 3: BOTH_OPEN}
+    parts: list[str] = []
+    run_start = 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or styles[index] != styles[run_start]:
+            piece = html.escape(text[run_start:index])
+            style = styles[run_start]
+            parts.append(opening[style] + piece + HIGHLIGHT_CLOSE if style else piece)
+            run_start = index
+    return "".join(parts)
+
+
+def _shifted(excerpt: Excerpt, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans into ``excerpt.text`` moved to match ``excerpt.text.strip()``."""
+    shift = len(excerpt.text) - len(excerpt.text.lstrip())
+    return [(start - shift, end - shift) for start, end in spans]
 
 
 def excerpt_plain(excerpt: Excerpt) -> str:

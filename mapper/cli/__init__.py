@@ -23,6 +23,7 @@ import json
 import logging
 import math
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -80,7 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
-        "extract", help="print the places of each article as JSON (one object per line)"
+        "extract",
+        help="print the places of each article as JSON (one object per line)",
+        description="Analyse each article (text, HTML, PDF or Word file, or a folder of them) "
+        "and print what Dateline finds as JSON, one object per article: its places with "
+        "their coordinates and how they were chosen, actors, event types and dates.",
     )
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_FILES_HELP)
     extract.add_argument(
@@ -106,8 +111,17 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate",
         help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML, or a folder "
         "of .txt articles marked up [Athens]{33.96,-83.38}: tests/data/localnews)",
+        description="Score the places Dateline finds against an annotated corpus: "
+        "precision, recall and F1 of the place names (spans matched by overlap, one to one), "
+        "and accuracy within 161 km of the matched ones, with the most frequent errors.",
     )
-    evaluate.add_argument("corpus", type=Path, metavar="CORPUS.xml|FOLDER")
+    evaluate.add_argument(
+        "corpus",
+        type=Path,
+        metavar="CORPUS.xml|FOLDER",
+        help="a GeoWebNews or LGL XML file, or a folder of marked-up .txt articles "
+        "(tests/data/localnews/dev)",
+    )
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N articles")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument(
@@ -130,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     events = commands.add_parser(
         "evaluate-events",
         help="score event typing on ACLED-style JSONL (text + label per line)",
+        description="Score the event type Dateline gives each record's text against its "
+        "ACLED label: precision, recall and F1 per type, macro-F1 over the six ACLED types, "
+        "and the confusion between types.",
     )
     event_places = commands.add_parser(
         "evaluate-event-places",
@@ -139,7 +156,12 @@ def _parser() -> argparse.ArgumentParser:
         "every record, mean and median error, beside the baseline 'first place named'.",
     )
     for records in (events, event_places):  # both score a JSONL file of records
-        records.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
+        records.add_argument(
+            "corpus",
+            type=Path,
+            metavar="CORPUS.jsonl",
+            help="one JSON object per line, with the record's text and its label or lat/lon",
+        )
         records.add_argument("--limit", type=int, default=0, help="only the first N records")
         records.add_argument("--json", action="store_true", help="print the report as JSON")
     dates = commands.add_parser(
@@ -285,6 +307,10 @@ class _Inputs:
         return merged
 
 
+#: A web address given as a FILE ("https://…", "www.…").
+_URL = re.compile(r"(?i)^(?:(?:https?|ftp)s?:/|www\.)")
+
+
 def _read_inputs(paths: Sequence[Path]) -> _Inputs:
     """Read every FILE argument, reporting (on stderr) each that gives no article."""
     from mapper.sources import SourceError, read_article, scan_paths
@@ -292,6 +318,12 @@ def _read_inputs(paths: Sequence[Path]) -> _Inputs:
 
     inputs = _Inputs()
     for given in paths:
+        if _URL.match(str(given)) and not given.exists():
+            # Path() has folded "https://" into "https:/"; pages are not fetched (no network)
+            url = re.sub(r"^(\w+):/(?!/)", r"\1://", str(given))
+            _complain(f"{url}: URLs are not read: save the page and open the file")
+            inputs.failed += 1
+            continue
         scan = scan_paths([given])
         for skipped in scan.skipped:
             _complain(skipped.message)
@@ -429,7 +461,8 @@ def _evaluate(args: argparse.Namespace) -> int:
                 for sub, text in value.items():
                     print(f"  {sub:24} {text}")
             elif isinstance(value, list):
-                print(f"{key}: " + ", ".join(f"{name} ×{n}" for name, n in value))
+                # "; " between entries: a name may hold a comma ("Paris → Paris, FR")
+                print(f"{key}: " + "; ".join(f"{name} ×{n}" for name, n in value))
             else:
                 print(f"{key:24} {value}")
     return 0
@@ -607,6 +640,13 @@ def _export_parser(
     export.add_argument("--title", default="", help="title above the map (PNG, PDF, HTML)")
     export.add_argument("--subtitle", default="", help="subtitle under the title")
     export.add_argument(
+        "--view",
+        choices=("pins", "choropleth", "heat"),
+        default="pins",
+        help="PNG, PDF, HTML: pins (default), a choropleth of the excerpts shown by country "
+        "and state/province, or a heat map of them",
+    )
+    export.add_argument(
         "--actor",
         action="append",
         default=[],
@@ -646,6 +686,12 @@ def _export_parser(
         action="store_true",
         help="only places where a tagged event happened, not places merely mentioned "
         "(the window's 'Event places only')",
+    )
+    export.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only sentences matching TEXT (the window's text search): words anywhere, "
+        '"quoted words" together, protest* for words starting so, a OR b',
     )
     export.add_argument("--published", metavar="DATE", help=_PUBLISHED_HELP)
     export.add_argument(
@@ -715,6 +761,8 @@ def _export_usage(args: argparse.Namespace) -> tuple[str | None, str | None]:
         return None, "--scale applies to PNG exports (a PDF is drawn as vectors)"
     if fmt != "csv" and args.excel_bom:
         return None, "--excel-bom applies to CSV exports"
+    if fmt not in ("png", "pdf", "html") and args.view != "pins":
+        return None, "--view applies to PNG, PDF and HTML exports (maps, not data)"
     if args.from_day is None and args.until_day is None and not args.undated:
         return None, "--no-undated applies with --from or --until"
     first, _ = _day_option(args, "from_day")
@@ -783,6 +831,7 @@ def _export_filter(
 def _export(args: argparse.Namespace) -> int:
     from mapper.atlas import Atlas
     from mapper.export.registry import RENDERED, write_data  # why: folium (~0.4 s)
+    from mapper.search import SearchIndex, has_terms, normalized, searched
     from mapper.sources import printable
     from mapper.store.cache import AnalysisCache
 
@@ -814,6 +863,8 @@ def _export(args: argparse.Namespace) -> int:
         where = where.between(first, last, undated=args.undated)
     if args.event_places_only:
         where = replace(where, event_places_only=True)
+    if args.search is not None and has_terms(args.search):
+        where = searched(replace(where, search=normalized(args.search)), SearchIndex(), atlas)
     places = sum(
         1 for p in atlas.places(where=where) if math.isfinite(p.lat) and math.isfinite(p.lon)
     )
@@ -827,7 +878,7 @@ def _export(args: argparse.Namespace) -> int:
                 _complain(f"cannot render {out}: {problem}")
                 return 1
         else:
-            options = ReportOptions(title=args.title, subtitle=args.subtitle)
+            options = ReportOptions(title=args.title, subtitle=args.subtitle, map_view=args.view)
             write_data(fmt, out, atlas, where, event_types, options, excel_bom=args.excel_bom)
     except ExportError as error:
         _complain(str(error))
@@ -870,6 +921,7 @@ def _render(
         width=width,
         height=height,
         all_sources=fmt == "pdf",  # a PDF lists every source (zoomable vectors)
+        map_view=args.view,
     )
     with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
         page = write_report_page(Path(folder) / "report.html", atlas, where, event_types, options)

@@ -331,7 +331,9 @@ def score_article(gold: GoldArticle, predicted: Sequence[ResolvedMention], score
         if error <= ACCURACY_KM:
             score.near_by_type[toponym.type] += 1
         else:
-            score.far_names[f"{toponym.name} → {place.name}, {place.country}"] += 1
+            # a region ("Middle East") has no country: no comma then
+            pinned = ", ".join(part for part in (place.name, place.country) if part)
+            score.far_names[f"{toponym.name} → {pinned}"] += 1
             score.errors.append(
                 ScoredError(
                     "far", gold.id, toponym.start, toponym.name, _pinned(place), round(error, 1)

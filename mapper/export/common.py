@@ -79,10 +79,14 @@ class ReportOptions:
     view: tuple[float, float, float] | None = None
     web_tiles: bool = False
     all_sources: bool = False
+    #: "pins", "choropleth" or "heat" (the window's View menu; mapper.page.mapview.MAP_VIEWS).
+    map_view: str = "pins"
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:
             raise ValueError(f"a report needs a positive size, not {self.width}×{self.height}")
+        if self.map_view not in ("pins", "choropleth", "heat"):
+            raise ValueError(f"unknown map view {self.map_view!r}")
 
 
 # -- what every export carries ---------------------------------------------------------------

@@ -157,6 +157,7 @@ def _page(
         scale_bar=options.scale_bar,
         frame=_frame(atlas, where, options, fixed_size=static),
         date_control=not static,
+        map_view=options.map_view,
     )
     # Article text in the pins' data may hold lone surrogates: the page must encode.
     return unbroken_text(page)

@@ -97,6 +97,8 @@ class MapState:
     map_size: tuple[int, int]
     view: tuple[float, float, float] | None = None
     web_tiles: bool = False
+    #: "pins", "choropleth" or "heat": the View menu's choice, which exports keep.
+    map_view: str = "pins"
 
 
 def parse_view_state(result: object) -> tuple[float, float, float] | None:
@@ -245,4 +247,5 @@ def report_options(
         view=view,
         web_tiles=state.web_tiles,
         all_sources=settings.paper is not None,  # a PDF: every source, nothing left out
+        map_view=state.map_view,
     )

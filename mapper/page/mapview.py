@@ -42,6 +42,7 @@ from jinja2 import Template
 
 from mapper.atlas import Atlas, Excerpt
 from mapper.filters import Filter
+from mapper.page.regions import admin1_code, country_shape_id
 from mapper.resources import resource_path, resources_dir
 from mapper.store.gc_pause import collector_paused
 from mapper.types import Place
@@ -72,6 +73,7 @@ JS_API = frozenset(
     {
         "setPins",
         "setFilter",
+        "setMapView",
         "setFadeByAge",
         "pinOpacities",
         "setView",
@@ -144,6 +146,7 @@ PAGE_SCRIPTS = (
     "datefilter.js",
     "basemap.js",
     "view.js",
+    "choropleth.js",
     "init.js",
     "api.js",
 )
@@ -164,13 +167,28 @@ def page_script() -> str:
     return "".join(parts)
 
 
-def _scripts() -> list[tuple[str, Path]]:
-    """Leaflet's scripts and the basemap, which the page's own script follows."""
+def _scripts(*, admin1: bool = True) -> list[tuple[str, Path]]:
+    """Leaflet's scripts and the basemap, which the page's own script follows (with the
+    states and provinces unless ``admin1`` is False: see :func:`_admin1_file`)."""
     scripts = [("leaflet", _leaflet_js()), ("leaflet_markercluster", _markercluster_js())]
     basemap = _basemap_file()
     if basemap is not None:
         scripts.append(("dateline_basemap", basemap))
+    # The choropleth's states/provinces and the heat layer (resources/map/js/choropleth.js).
+    scripts.append(("leaflet_heat", resource_path("map/vendor/leaflet-heat/leaflet-heat.js")))
+    admin1_file = _admin1_file()
+    if admin1 and admin1_file is not None:
+        scripts.append(("dateline_admin1", admin1_file))
     return scripts
+
+
+def _admin1_file() -> Path | None:
+    """The choropleth's states and provinces (``scripts/make_admin1.py``), or None when not
+    generated or when there is no basemap (they would float in nothing). 2.4 MB that only
+    a zoomed-in choropleth needs: the window's page loads them when that is first shown
+    (``config.admin1Src``), exports carry them only when they open on the choropleth."""
+    path = resource_path("basemap/admin1.js")
+    return path if path.is_file() and _basemap_file() is not None else None
 
 
 def _stylesheets(*, frame: bool = False) -> list[tuple[str, Path]]:
@@ -218,7 +236,7 @@ def _safe_in_element(text: str, tag: str) -> str:
 # -- pins ---------------------------------------------------------------------------
 
 #: Colour of pins (and the legend entry) for excerpts that describe no event of the taxonomy.
-NO_EVENT_COLOR = "#8c9099"
+NO_EVENT_COLOR = "#bcc0c6"
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -248,7 +266,9 @@ def pins_feature_collection(
     ``id``, ``name``, ``kind``, ``country``, ``count`` (mentions in those articles),
     ``excerpts`` (the sentences mentioning the place, all of them unless ``excerpts_per_pin``
     limits them, in article then text order) and ``more`` (how many were left out by that
-    limit). Each excerpt is ``{"id", "article", "title", "text", "highlights": [[start, end],
+    limit); ``cid`` and ``a1`` (only when known) name the place's country and state/province
+    shapes for the choropleth (:mod:`mapper.page.regions`). Each excerpt is
+    ``{"id", "article", "title", "text", "highlights": [[start, end],
     ...], "n", "actors", "events"}``: highlights are offsets relative to ``text`` for this place
     only, ``n`` the number of mentions of this place in the sentence, ``actors`` the actor ids
     it names and ``events`` its event type names, best first; ``"ev": 1`` (only when true)
@@ -365,6 +385,10 @@ def _pins(
             "count": counts.get(place.id, 0),
             "more": len(excerpts) - len(shown),
         }
+        # The choropleth's shapes, when known: country (ISO 3166-1 numeric) and
+        # state/province (ISO 3166-2); see mapper.page.regions.
+        shapes = {"cid": country_shape_id(place.country_code), "a1": admin1_code(place)}
+        properties.update((key, value) for key, value in shapes.items() if value)
         yield place, properties, shown
 
 
@@ -373,7 +397,8 @@ def _excerpt_entry(excerpt: Excerpt, place_id: str) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": excerpt.id,
         "article": excerpt.article_id,
-        "title": excerpt.article_title,
+        # "" when the article has no title of its own (a text file's first sentence).
+        "title": excerpt.article_title if excerpt.has_headline else "",
         "text": excerpt.text,
         "highlights": highlights,
         "n": len(highlights),
@@ -633,6 +658,7 @@ def build_page(
     scale_bar: bool = True,
     frame: Frame | None = None,
     date_control: bool = False,
+    map_view: str = "pins",
 ) -> str:
     """The whole map page as HTML.
 
@@ -707,7 +733,11 @@ def build_page(
         else:
             sheet = f'<link rel="stylesheet" href="{html.escape(path.as_uri())}"/>'
         figure.header.add_child(_Raw(sheet), name=name)
-    for name, path in _scripts():
+    admin1_file = _admin1_file()
+    # Inside an export only when it opens on the choropleth (2.4 MB: an HTML map of pins
+    # switched to it shows countries only); a linked page loads it when needed.
+    admin1 = inline_assets and map_view == "choropleth"
+    for name, path in _scripts(admin1=admin1):
         if inline_assets:
             js = _safe_in_element(path.read_text(encoding="utf-8"), "script")
             script = f"<script>{js}</script>"
@@ -753,6 +783,10 @@ def build_page(
         config["dateControl"] = True
     if initial_view is not None:
         config["view"] = initial_view
+    if map_view != "pins":  # "choropleth" or "heat" (resources/map/js/choropleth.js)
+        config["mapView"] = map_view
+    if admin1_file is not None and not inline_assets:
+        config["admin1Src"] = admin1_file.as_uri()
     if where is not None and not where.is_open:
         config["filter"] = where.to_json()
     fmap.add_child(_DatelineInit(config))

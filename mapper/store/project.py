@@ -36,6 +36,7 @@ from mapper.errors import DatelineError
 from mapper.filters import Filter
 from mapper.geo.corrections import Corrections, CorrectionsError
 from mapper.geo.home import MAX_HOME_SETTINGS, HomeSettings, outlet_key
+from mapper.search import MAX_QUERY_CHARS, normalized
 from mapper.sources import printable
 from mapper.store.atomic import write_atomically
 from mapper.store.gc_pause import collector_paused
@@ -125,7 +126,8 @@ def to_json(project: Project) -> dict[str, Any]:
             for a in project.articles
         ],
         "corrections": project.corrections.to_json(),
-        "filter": project.filter.to_json(),
+        # The search is kept as its text: the excerpts it matches follow the articles.
+        "filter": {**project.filter.to_json(), "excerpts": None},
         "view": list(project.view) if project.view is not None else None,
         "chosen_article": project.chosen_article,
         "home_regions": project.home_regions.to_json(),
@@ -232,12 +234,16 @@ def _filter(value: Any) -> Filter:
     event_places_only = record.get("eventPlacesOnly", False)
     if not isinstance(event_places_only, bool):
         raise FormatError("filter.eventPlacesOnly", "is not true or false")
+    search = record.get("search", "")
+    if not isinstance(search, str) or len(search) > MAX_QUERY_CHARS:
+        raise FormatError("filter.search", f"is not text of at most {MAX_QUERY_CHARS} characters")
     return replace(
         chosen,
         first_day=day("firstDay"),
         last_day=day("lastDay"),
         undated=undated,
         event_places_only=event_places_only,
+        search=normalized(search),
     )
 
 

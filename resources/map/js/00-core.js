@@ -43,7 +43,7 @@ const KIND_LABEL = {
 const EXCERPT_DISPLAY_CHARS = 320;
 const POPUP_EXCERPTS = 3;
 const COLOR = /^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$/;
-const DEFAULT_NO_EVENT_COLOR = '#8c9099';
+const DEFAULT_NO_EVENT_COLOR = '#bcc0c6';
 const NO_EVENT = '';   // mapper.filters.NO_EVENT
 const FACETS = ['actors', 'eventTypes', 'articles'];
 // Report mode: the image whose presentation says the page is drawn (see afterPaint).
@@ -60,7 +60,7 @@ const state = {
   markers: new Map(),   // place id -> L.Marker, shown or filtered out
   data: null,           // the pins' excerpts as integer codes (see compile)
   filter: { actors: null, eventTypes: null, articles: null, firstDay: null, lastDay: null,
-    undated: true },
+    undated: true, search: '', excerpts: null },
   legend: null,         // the legend control
   legendCollapsed: false,
   legendFoldedForPopup: false,  // folded by us for an open popup, not by the user

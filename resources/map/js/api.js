@@ -38,6 +38,7 @@ function setPins(collection, options) {
   const marker = reopen === null ? null : shownMarker(reopen);
   // Reopened only where it is still a pin of its own (new pins may cluster with it).
   if (marker && state.cluster.getVisibleParent(marker) === marker) marker.openPopup();
+  refreshMapView();
   return shown.length;
 }
 
@@ -55,6 +56,7 @@ function setFilter(filter, options) {
     result = applyFilter();
     renderPins(before, options && options.strategy);
     refreshOpenPopup();
+    refreshMapView();
   }
   markLegend();
   result.ms = performance.now() - started;
@@ -95,19 +97,26 @@ function flyTo(placeId) {
   const map = state.map;
   const marker = shownMarker(placeId);
   if (!marker) return false;
+  showPins();  // choropleth.js
   state.viewChosen = true;
   syncSize();
   const token = ++state.revealToken;
   // Zoom to suit the kind of place (out for a country, in for a town); stay put when the
   // pin is already on screen at about that zoom.
-  const target = FLY_ZOOM[marker.dateline.kind] || 5;
+  // A country or state: its extent (view.js, areaView), not a fixed zoom on its middle.
+  const area = areaView(marker.dateline);
+  const target = area ? area.zoom : FLY_ZOOM[marker.dateline.kind] || 5;
   const zoom = map.getZoom();
   const open = function () {
     if (token !== state.revealToken) return;
-    reveal(marker, function () { marker.openPopup(); });
+    reveal(marker, function () {
+      marker.openPopup();
+      if (!area) frameAreaWhenLoaded(marker);  // a state whose shape is not loaded yet
+    });
   };
-  const latlng = marker.getLatLng();
-  if (zoom >= target && zoom <= target + 2 && map.getBounds().pad(-0.1).contains(latlng)) {
+  const latlng = area ? area.center : marker.getLatLng();
+  if (zoom >= target && zoom <= target + 2 &&
+      map.getBounds().pad(-0.1).contains(marker.getLatLng())) {
     open();
   } else if (document.visibilityState === 'visible') {
     map.once('moveend', open);
@@ -123,6 +132,7 @@ function flyTo(placeId) {
 function firePin(placeId, eventName) {
   const marker = shownMarker(placeId);
   if (!marker) return false;
+  showPins();  // choropleth.js
   syncSize();
   reveal(marker, function () {
     marker.fire(eventName, { latlng: marker.getLatLng() });
@@ -170,7 +180,10 @@ function viewState() {
   return JSON.stringify({
     lat: round(centre.lat),
     lon: round(L.Util.wrapNum(centre.lng, [-180, 180], true)),
-    zoom: map.getZoom()
+    zoom: map.getZoom(),
+    // What the view shows, [south, west, north, east] (tests of framing; not restored).
+    bounds: [map.getBounds().getSouth(), map.getBounds().getWest(), map.getBounds().getNorth(),
+      map.getBounds().getEast()].map(round)
   });
 }
 
@@ -238,6 +251,7 @@ window.Dateline = {
   init: init,
   setPins: setPins,
   setFilter: setFilter,
+  setMapView: setMapView,  // choropleth.js
   setFadeByAge: setFadeByAge,
   pinOpacities: pinOpacities,
   filterState: filterState,

@@ -32,6 +32,17 @@ function readFilter(filter) {
   out.undated = filter.undated !== false;
   // Whether an excerpt counts for a pin only when an event of it happened there.
   out.eventPlacesOnly = filter.eventPlacesOnly === true;
+  // The search: what the user typed (shown, never matched here) and the ids of the
+  // excerpts it matched (mapper.search: Python searches, the page only looks ids up).
+  out.search = typeof filter.search === 'string' ? filter.search : '';
+  const matched = filter.excerpts;
+  if (matched === null || matched === undefined) {
+    out.excerpts = null;
+  } else if (Array.isArray(matched)) {
+    out.excerpts = Array.from(new Set(matched.map(toText))).sort();
+  } else {
+    throw new TypeError('Dateline.setFilter: excerpts is a list or null');
+  }
   return out;
 }
 
@@ -41,7 +52,7 @@ function hasDates(filter) {
 
 function isOpen(filter) {
   return filter.actors === null && filter.eventTypes === null && filter.articles === null &&
-    !hasDates(filter) && !filter.eventPlacesOnly;
+    !hasDates(filter) && !filter.eventPlacesOnly && filter.excerpts === null;
 }
 
 // Whether the pin's entry j (a passing excerpt) counts for the pin under the filter.
@@ -76,6 +87,7 @@ function applyFilter() {
   const typeOk = accepted(filter.eventTypes, d.typeCode, d.types);
   const noEventOk = filter.eventTypes !== null && filter.eventTypes.indexOf(NO_EVENT) >= 0;
   const articleOk = accepted(filter.articles, d.articleCode, d.articleCode.size);
+  const excerptOk = accepted(filter.excerpts, d.excerptCode, d.excerpts);
   const dated = hasDates(filter);
   const fromDay = filter.firstDay;
   const toDay = filter.lastDay;
@@ -85,6 +97,7 @@ function applyFilter() {
   for (e = 0; e < d.excerpts; e++) {
     let ok = 1;
     if (articleOk !== null && !articleOk[d.exArticle[e]]) ok = 0;
+    if (ok && excerptOk !== null && !excerptOk[e]) ok = 0;
     if (ok && eventOnly && !d.exEvent[e]) ok = 0;
     if (ok && dated) {
       const first = d.exFirstDay[e];

@@ -117,6 +117,14 @@ function init(map, config) {
     }
     if (state.openPopup === event.popup) state.openPopup = null;
   });
+  // Until the reader chooses a view, the pins stay framed when the map changes size (a
+  // dock dragged wider): a narrow map, and its "current view" export, still show them.
+  // (Reports keep the view they were given.)
+  map.on('resize', function () {
+    if (!state.static && !state.viewChosen && !state.openPopup && state.pins.length) {
+      frameMarkers();
+    }
+  });
   try {
     addBasemap(map, window.DATELINE_BASEMAP, window.DATELINE_COUNTRY_LABELS);
   } catch (error) {
@@ -163,6 +171,7 @@ function init(map, config) {
       console.error('Dateline: date control not added: ' + error);
     }
   }
+  initMapView();  // choropleth.js: the export's view, and the switch
   if (state.static) labelPins();
   updateLabels();
   // A report is ready for its snapshot once what was just drawn has been painted.

@@ -35,30 +35,35 @@ function setLegendCollapsed(collapsed) {
   legend._toggle.title = state.legendCollapsed ? 'Show the legend' : 'Hide the legend';
 }
 
-function legendItem(name, color, key) {
+function legendItem(name, color, key, count) {
   const item = el('div', 'dl-legend-item');
   item.setAttribute('data-event-type', key);
   const swatch = el('span', 'dl-swatch');
   swatch.style.backgroundColor = color;
   item.appendChild(swatch);
   item.appendChild(el('span', 'dl-legend-label', name));
+  // How many pins on the map wear this colour (a number, never article text).
+  item.appendChild(el('span', 'dl-legend-count', String(count)));
   return item;
 }
 
-// Rebuilt for each payload: its event types (in taxonomy order), "No event type",
-// and what a pin's size means. Hidden while there are no pins.
+// Rebuilt for each payload: a list of the event types on the map (filled by markLegend,
+// which follows the filter), and what a pin's size and fill mean. Hidden while there are
+// no pins.
 function updateLegend(meta) {
   const legend = state.legend;
   if (!legend || !legend._body) return;
+  legend._meta = meta;
   const body = legend._body;
   while (body.firstChild) body.removeChild(body.firstChild);
   legend._root.classList.toggle('dl-legend-empty', state.pins.length === 0);
   if (meta.eventTypes.length) {
-    body.appendChild(el('div', 'dl-legend-title', 'Event type'));
-    meta.eventTypes.forEach(function (t) {
-      body.appendChild(legendItem(t.name, t.color, t.name));
-    });
-    body.appendChild(legendItem('No event type', meta.noEventColor, NO_EVENT));
+    // The counts are places (pins), not excerpts: say so, beside the Filters' excerpt counts.
+    body.appendChild(el('div', 'dl-legend-title', 'Event type \u00b7 places'));
+    legend._types = el('div', 'dl-legend-types');
+    body.appendChild(legend._types);
+  } else {
+    legend._types = null;
   }
   const size = el('div', 'dl-legend-size');
   const dots = el('span', 'dl-legend-dots');
@@ -115,35 +120,40 @@ function markRange(body) {
   line.textContent = text;
 }
 
-// Types the event-type facet leaves out are dimmed. In a report, where nobody can
-// change the filter, the legend lists only the colours of the pins on the map.
+// The event types of the pins on the map (after the filters), in taxonomy order, each
+// with how many shown pins wear its colour; "No event type" last. A type the map does not
+// show is not listed: a key to the map, not to the taxonomy.
 function markLegend() {
   const legend = state.legend;
   if (!legend || !legend._body) return;
   markRange(legend._body);
-  const chosen = state.filter.eventTypes;
-  const onMap = state.static ? coloursOnMap() : null;
-  legend._body.querySelectorAll('.dl-legend-item').forEach(function (item) {
-    const key = item.getAttribute('data-event-type');
-    item.classList.toggle('dl-legend-off', chosen !== null && chosen.indexOf(key) < 0);
-    if (onMap) item.classList.toggle('dl-legend-absent', !onMap.has(key));
+  const list = legend._types;
+  if (!list || !legend._meta) return;
+  while (list.firstChild) list.removeChild(list.firstChild);
+  const counts = coloursOnMap();
+  legend._meta.eventTypes.forEach(function (t) {
+    if (counts.has(t.name)) list.appendChild(legendItem(t.name, t.color, t.name, counts.get(t.name)));
   });
-  if (onMap) {
-    const title = legend._body.querySelector('.dl-legend-title');
-    if (title) title.classList.toggle('dl-legend-absent', onMap.size === 0);
+  if (counts.has(NO_EVENT)) {
+    list.appendChild(legendItem('No event type', legend._meta.noEventColor, NO_EVENT,
+      counts.get(NO_EVENT)));
   }
+  const title = legend._body.querySelector('.dl-legend-title');
+  if (title) title.classList.toggle('dl-legend-absent', counts.size === 0);
 }
 
-// The event types (NO_EVENT for "no event type") whose colour a shown pin wears.
+// The event types (NO_EVENT for "no event type") whose colour a shown pin wears, each
+// with how many shown pins wear it.
 function coloursOnMap() {
   const d = state.data;
-  const keys = new Set();
+  const keys = new Map();
   if (!d || !d.colouring) return keys;
   const names = [];
   d.typeCode.forEach(function (code, name) { names[code] = name; });
   state.pins.forEach(function (pin) {
     if (!pin.shown) return;
-    keys.add(pin.dominant >= 0 && pin.dominant < d.knownTypes ? names[pin.dominant] : NO_EVENT);
+    const key = pin.dominant >= 0 && pin.dominant < d.knownTypes ? names[pin.dominant] : NO_EVENT;
+    keys.set(key, (keys.get(key) || 0) + 1);
   });
   return keys;
 }

@@ -14,6 +14,9 @@ function pinDiameter(count) {
 }
 
 const iconCache = new Map();
+// px: popups open at least this far below the map's top edge, under the folded legend
+// button (top right, about 36 px down), so it never covers a popup's close button.
+const POPUP_TOP_CLEARANCE = 52;
 
 // An event place (an event of a passing excerpt happened there) is solid; a place only
 // mentioned is hollow: a coloured ring round a white centre.
@@ -91,7 +94,7 @@ function pinOpacity(pin) {
 }
 
 // Bring a marker's size, colour and opacity up to date with its pin; cheap when nothing
-// changed.
+// changed. True when its colour changed (its cluster's ring then needs redrawing).
 function restyle(marker) {
   const pin = marker.dateline;
   const opacity = pinOpacity(pin);
@@ -108,12 +111,16 @@ function restyle(marker) {
     const tooltip = marker.getTooltip();
     if (tooltip) tooltip.options.offset = [0, -size / 2];
     marker.setIcon(pinIcon(size, isArea(pin), hollow));  // redraws the element when on the map
+    const recoloured = paint !== pin.paint;
     pin.paint = paint;
     styleIcon(marker);
+    return recoloured;
   } else if (paint !== pin.paint) {
     pin.paint = paint;
     styleIcon(marker);
+    return true;
   }
+  return false;
 }
 
 function makeMarker(pin) {
@@ -138,9 +145,15 @@ function makeMarker(pin) {
     minWidth: 220,
     maxWidth: 340,
     maxHeight: 320,
-    autoPanPadding: [24, 24]
+    autoPanPadding: [24, 24],
+    autoPanPaddingTopLeft: [24, POPUP_TOP_CLEARANCE]
   });
-  marker.on('click', function () { notify('placeClicked', pin.id); });
+  marker.on('click', function () {
+    // A country or state pin frames its area (view.js); the open popup then pans into view.
+    if (isArea(pin) && frameArea(marker) && marker.isPopupOpen()) marker.getPopup().update();
+    else if (isArea(pin)) frameAreaWhenLoaded(marker);
+    notify('placeClicked', pin.id);
+  });
   // Right-click: Python offers the other candidates for this place, or "not a place".
   marker.on('contextmenu', function () { notify('placeContextMenu', pin.id); });
   // Leaflet also opens the tooltip on click (for touch screens); the popup says more.
@@ -149,11 +162,49 @@ function makeMarker(pin) {
   return marker;
 }
 
+const CLUSTER_RING = 6;  // px: the width of a cluster's ring of event-type colours
+
+// A cluster's icon: a ring with one arc per event-type colour of the pins inside, its length
+// their share of the pins (taxonomy order, clockwise from the top; "no event type" last),
+// round the number of places. Built as a string for markercluster's divIcon: it holds
+// numbers and colours checked against COLOR only, never article text.
 function clusterIcon(cluster) {
   const n = cluster.getChildCount();
-  const size = Math.round(28 + 8 * Math.log10(Math.max(1, n)));
+  const size = Math.round(30 + 8 * Math.log10(Math.max(1, n)));
+  const shares = new Map();  // colour -> [order, pins]
+  cluster.getAllChildMarkers().forEach(function (marker) {
+    const pin = marker.dateline;
+    const paint = pin && COLOR.test(pin.paint) ? pin.paint : DEFAULT_NO_EVENT_COLOR;
+    const d = state.data;
+    const order = pin && d && pin.dominant >= 0 && pin.dominant < d.knownTypes
+      ? pin.dominant : 1e9;
+    const entry = shares.get(paint);
+    if (entry) entry[1] += 1;
+    else shares.set(paint, [order, 1]);
+  });
+  const arcs = Array.from(shares.entries()).sort(function (a, b) { return a[1][0] - b[1][0]; });
+  const total = arcs.reduce(function (sum, arc) { return sum + arc[1][1]; }, 0) || 1;
+  const c = size / 2;
+  const r = c - CLUSTER_RING / 2;
+  const circumference = 2 * Math.PI * r;
+  let svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + size + ' ' + size +
+    '" aria-hidden="true">';
+  let start = 0;
+  arcs.forEach(function (arc) {
+    const length = circumference * arc[1][1] / total;
+    // A hairline gap between arcs keeps neighbours apart (none for a single colour).
+    const gap = arcs.length > 1 ? Math.min(1.5, length / 3) : 0;
+    svg += '<circle class="dl-cluster-arc" data-color="' + arc[0] + '" data-pins="' +
+      arc[1][1] + '" cx="' + c + '" cy="' + c + '" r="' + r.toFixed(2) +
+      '" fill="none" stroke="' + arc[0] + '" stroke-width="' + CLUSTER_RING +
+      '" stroke-dasharray="' + (length - gap).toFixed(2) + ' ' +
+      (circumference - length + gap).toFixed(2) + '" stroke-dashoffset="' +
+      (-start).toFixed(2) + '" transform="rotate(-90 ' + c + ' ' + c + ')"/>';
+    start += length;
+  });
+  svg += '</svg>';
   return L.divIcon({
-    html: '<span>' + String(Math.floor(n)) + '</span>',  // a number, never article text
+    html: svg + '<span>' + String(Math.floor(n)) + '</span>',  // a number, never article text
     className: 'dl-cluster',
     iconSize: L.point(size, size)
   });
@@ -178,9 +229,10 @@ function isShown(marker) {
 function renderPins(before, strategy) {
   const cluster = state.cluster;
   const markers = [];
+  const recoloured = [];
   state.pins.forEach(function (pin) {
     const marker = state.markers.get(pin.id);
-    restyle(marker);
+    if (restyle(marker) && pin.shown) recoloured.push(marker);
     markers.push(marker);
   });
   if (strategy === 'rebuild') {
@@ -196,4 +248,7 @@ function renderPins(before, strategy) {
   });
   if (remove.length) cluster.removeLayers(remove);
   if (add.length) cluster.addLayers(add);
+  // Pins that stayed but changed colour: their clusters' rings follow.
+  const stayed = recoloured.filter(function (marker) { return add.indexOf(marker) < 0; });
+  if (stayed.length) cluster.refreshClusters(stayed);
 }

@@ -42,6 +42,8 @@ function readPin(feature) {
     name: toText(props.name) || id,
     kind: toText(props.kind),
     country: toText(props.country),
+    cid: toText(props.cid),   // choropleth shapes (choropleth.js)
+    a1: toText(props.a1),
     count: toInt(props.count, 1),
     color: COLOR.test(toText(props.color)) ? props.color : '',
     more: toInt(props.more, 0),
@@ -154,6 +156,7 @@ function compile(pins, meta) {
     noEventColor: meta.noEventColor,
     actorCode: actorCode,
     articleCode: articleCode,
+    excerptCode: excerptCode,
     excerpts: excerpts,
     exArticle: Int32Array.from(exArticle),
     exFirstDay: Int32Array.from(exFirstDay),

@@ -116,6 +116,18 @@ function excerptDate(excerpt) {
   return line;
 }
 
+// "101 mentions in 93 excerpts" ("12 of 101 mentions in 10 excerpts" when filtered):
+// the same words as the Excerpts panel's title (ui.panels.mentions_in_excerpts), since a
+// sentence may name a place more than once.
+function mentionsInExcerpts(pin, filtered) {
+  const count = pin.mentions;
+  const total = pin.excerpts.length + pin.more;  // the payload's excerpts, and those left out
+  const excerpts = filtered ? pin.passing : total;
+  let text = count + (count === 1 ? ' mention' : ' mentions');
+  if (filtered && count !== pin.count) text = count + ' of ' + pin.count + ' mentions';
+  return text + ' in ' + excerpts + (excerpts === 1 ? ' excerpt' : ' excerpts');
+}
+
 function buildPopup(pin) {
   const filtered = !isOpen(state.filter);
   const excerpts = passingExcerpts(pin);
@@ -124,11 +136,10 @@ function buildPopup(pin) {
   const meta = [];
   if (pin.country && pin.country !== pin.name) meta.push(pin.country);
   if (pin.kind) meta.push(KIND_LABEL[pin.kind] || pin.kind);
-  const count = pin.mentions;
-  let mentions = count + (count === 1 ? ' mention' : ' mentions');
-  if (filtered && count !== pin.count) mentions = count + ' of ' + pin.count + ' mentions';
-  meta.push(mentions);
-  root.appendChild(el('div', 'dl-popup-meta', meta.join(' \u00b7 ')));
+  meta.push(mentionsInExcerpts(pin, filtered));
+  const metaLine = el('div', 'dl-popup-meta', meta.join(' \u00b7 '));
+  metaLine.title = 'A sentence may name a place more than once';
+  root.appendChild(metaLine);
   const list = el('div', 'dl-excerpts');
   excerpts.slice(0, POPUP_EXCERPTS).forEach(function (excerpt) {
     const item = el('div', 'dl-excerpt');

@@ -1,10 +1,41 @@
 // Where the map looks: the world, the pins framed clear of the legend, a pin brought
 // out of its cluster.
 
+// Pins south of this are in Antarctica (or its seas); a view shows it only for them.
+const ANTARCTIC = -60;
+// A view lifted off Antarctica ends here (WORLD's south edge).
+const SOUTH_EDGE = WORLD[0][0];
+// Mercator's edge: a view lifted north never shows beyond it (grey nothing).
+const NORTH_EDGE = 85;
+
 function showWorld() {
   const map = state.map;
-  if (map.getSize().x > 0 && map.getSize().y > 0) map.fitBounds(WORLD, { animate: false });
-  else map.setView([20, 0], 2, { animate: false });
+  if (map.getSize().x > 0 && map.getSize().y > 0) {
+    map.fitBounds(WORLD, { animate: false });
+    // A tall map fits WORLD's width and shows far more south than WORLD: lift it.
+    const view = liftOffAntarctica(map.getCenter(), map.getZoom(), null);
+    map.setView(view.center, view.zoom, { animate: false });
+  } else {
+    map.setView([20, 0], 2, { animate: false });
+  }
+}
+
+// The view (centre, zoom) moved north until its bottom edge is at SOUTH_EDGE, as far as
+// Mercator's north edge and `keep` (a map pixel y at this zoom that must stay in view:
+// the southmost pin and its padding; null for none) allow. Unchanged when the view ends
+// north of SOUTH_EDGE already.
+function liftOffAntarctica(center, zoom, keep) {
+  const map = state.map;
+  const size = map.getSize();
+  const middle = map.project(center, zoom);
+  const top = middle.y - size.y / 2;
+  const bottom = middle.y + size.y / 2;
+  const limit = map.project([SOUTH_EDGE, 0], zoom).y;
+  if (!size.y || bottom <= limit) return { center: center, zoom: zoom };
+  let room = top - map.project([NORTH_EDGE, 0], zoom).y;
+  if (keep !== null) room = Math.min(room, bottom - keep);
+  const shift = Math.min(bottom - limit, Math.max(0, room));
+  return { center: map.unproject(middle.subtract([0, shift]), zoom), zoom: zoom };
 }
 
 function frameMarkers() {
@@ -28,6 +59,13 @@ function frameMarkers() {
   });
   // A pin under the legend: fit into the room beside it instead.
   if (covered) view = boundsView(bounds, pad, pad.add([legend.right - legend.left, 0]));
+  // Nothing in Antarctica: a view that would show it (a tall map) is lifted, keeping the
+  // southmost pin (and its padding) in view.
+  if (bounds.getSouth() > ANTARCTIC) {
+    const keep = map.project(bounds.getSouthWest(), view.zoom).y + pad.y;
+    const lifted = liftOffAntarctica(view.center, view.zoom, keep);
+    view = { center: lifted.center, zoom: view.zoom, origin: view.origin };
+  }
   map.setView(view.center, view.zoom, { animate: false });
 }
 
@@ -103,4 +141,111 @@ function revealWithoutAnimation(marker, finish) {
 // page never gets; measure now so fitting and unclustering use the real size.
 function syncSize() {
   state.map.invalidateSize({ animate: false, pan: false });
+}
+
+// -- the bounds of an area pin -------------------------------------------------------
+
+// The extent of an area's shape, as [[south, west], [north, east]], or null: the feature
+// of `collection` with this id (any feature when id is ''), its polygon part that holds
+// the point (lat, lon). An area's pin stands at a point inside it; the part round it is
+// what the reader wants to see (Alaska and Hawaii would frame the whole Pacific for the
+// United States). A named shape whose parts all miss the point gives its largest part.
+function shapeBounds(collection, id, lat, lon) {
+  const features = collection && Array.isArray(collection.features) ? collection.features : [];
+  let largest = null;
+  let largestArea = -1;
+  for (let f = 0; f < features.length; f++) {
+    const feature = features[f];
+    const geometry = feature && feature.geometry;
+    if (!geometry || (id && String(feature.id) !== id)) continue;
+    const polygons = geometry.type === 'Polygon' ? [geometry.coordinates]
+      : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+    for (let p = 0; p < polygons.length; p++) {
+      const ring = polygons[p] && polygons[p][0];
+      if (!Array.isArray(ring) || ring.length < 3) continue;
+      const box = ringBounds(ring);
+      const area = (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]);
+      if (id && area > largestArea) {
+        largest = box;
+        largestArea = area;
+      }
+      if (lat < box[0][0] || lat > box[1][0] || lon < box[0][1] || lon > box[1][1]) continue;
+      if (insideRing(ring, lon, lat)) return box;
+    }
+  }
+  return largest;
+}
+
+function ringBounds(ring) {
+  let south = 90, west = 180, north = -90, east = -180;
+  for (let i = 0; i < ring.length; i++) {
+    const x = ring[i][0], y = ring[i][1];
+    if (y < south) south = y;
+    if (y > north) north = y;
+    if (x < west) west = x;
+    if (x > east) east = x;
+  }
+  return [[south, west], [north, east]];
+}
+
+// Even-odd rule: does the ring ([lon, lat] points) hold the point?
+function insideRing(ring, x, y) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+    if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+// The view that frames an area pin's country or state/province (by the shape the payload
+// names, else the country round the pin), or null for other pins and unknown shapes.
+function areaView(pin) {
+  let box = null;
+  if (pin.kind === 'country') {
+    box = shapeBounds(window.DATELINE_BASEMAP, pin.cid, pin.lat, pin.lon) ||
+      shapeBounds(window.DATELINE_BASEMAP, '', pin.lat, pin.lon);
+  } else if (pin.kind === 'admin1' && pin.a1) {
+    box = shapeBounds(window.DATELINE_ADMIN1, pin.a1, pin.lat, pin.lon);
+  }
+  if (!box) return null;
+  const pad = L.point(FIT_PADDING);
+  const view = boundsView(L.latLngBounds(box), pad, pad);
+  return { center: view.center, zoom: Math.max(view.zoom, 2), bounds: L.latLngBounds(box) };
+}
+
+// A click on a country or state pin frames it, unless the map shows it whole already at
+// about that zoom (a reader who zoomed in on purpose keeps the view).
+function frameArea(marker) {
+  const view = areaView(marker.dateline);
+  const map = state.map;
+  if (!view) return false;
+  const zoom = map.getZoom();
+  if (map.getBounds().contains(view.bounds) && zoom >= view.zoom && zoom <= view.zoom + 1) {
+    return false;
+  }
+  state.viewChosen = true;
+  map.setView(view.center, view.zoom, { animate: false });
+  return true;
+}
+
+// A state's shapes come with the choropleth's big states-and-provinces script, which the
+// window's page loads only when first needed (choropleth.js, loadAdmin1): load it for a
+// state pin, and frame the state once it is there, unless the reader has moved on.
+function frameAreaWhenLoaded(marker) {
+  const pin = marker.dateline;
+  if (pin.kind !== 'admin1' || !pin.a1 || window.DATELINE_ADMIN1) return;
+  if (typeof loadAdmin1 !== 'function') return;
+  loadAdmin1();
+  const token = state.revealToken;
+  let tries = 0;
+  const check = function () {
+    if (token !== state.revealToken) return;
+    if (!window.DATELINE_ADMIN1) {
+      if (++tries < 100) setTimeout(check, 100);
+      return;
+    }
+    if (frameArea(marker) && marker.isPopupOpen()) marker.getPopup().update();
+  };
+  setTimeout(check, 100);
 }

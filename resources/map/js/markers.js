@@ -17,6 +17,8 @@ const iconCache = new Map();
 // px: popups open at least this far below the map's top edge, under the folded legend
 // button (top right, about 36 px down), so it never covers a popup's close button.
 const POPUP_TOP_CLEARANCE = 52;
+// Popups keep clear of the zoom buttons and the Pins · Areas · Heat switch on the left.
+const POPUP_LEFT_CLEARANCE = 150;
 
 // An event place (an event of a passing excerpt happened there) is solid; a place only
 // mentioned is hollow: a coloured ring round a white centre.
@@ -146,7 +148,7 @@ function makeMarker(pin) {
     maxWidth: 340,
     maxHeight: 320,
     autoPanPadding: [24, 24],
-    autoPanPaddingTopLeft: [24, POPUP_TOP_CLEARANCE]
+    autoPanPaddingTopLeft: [POPUP_LEFT_CLEARANCE, POPUP_TOP_CLEARANCE]
   });
   marker.on('click', function () {
     // A country or state pin frames its area (view.js); the open popup then pans into view.

@@ -183,8 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     exporting = _export_parser(commands)
     from mapper.cli.review import add_review_parser
 
-    add_review_parser(commands, _FILES_HELP)
-    for command in (extract, evaluate, events, event_places, exporting):
+    reviewing = add_review_parser(commands, _FILES_HELP)
+    for command in (extract, evaluate, events, event_places, exporting, reviewing):
         model = command.add_mutually_exclusive_group()
         model.add_argument("--model", help="spaCy model package (default: the installed one)")
         model.add_argument(

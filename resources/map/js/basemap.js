@@ -1,5 +1,5 @@
-// The basemap: land, country labels that keep clear of each other, and (reports) the
-// names of the pins.
+// The basemap: land, and country labels that keep clear of each other and of the names of
+// the pins (context.js, state.reserved).
 
 let measureContext = null;
 
@@ -85,41 +85,4 @@ function updateLabels() {
     if (show && !shown) state.labelLayer.addLayer(label.marker);
     else if (!show && shown) state.labelLayer.removeLayer(label.marker);
   });
-}
-
-// Report mode: a printed map has no tooltips, so pins are named on the map, most
-// mentioned first, leaving out a name that would cover one already placed. The
-// basemap's country labels then keep clear of the pins and their names, and do not
-// repeat them.
-function labelPins() {
-  const map = state.map;
-  const zoom = map.getZoom();
-  const placed = [];
-  const pins = [];
-  const layer = L.layerGroup();
-  if (!map.getPane('dl-pin-labels')) map.createPane('dl-pin-labels');
-  state.pinNames = new Set();
-  shownMarkers().forEach(function (marker) {
-    const pin = marker.dateline;
-    if (state.cluster.getVisibleParent(marker) !== marker) return;  // in a cluster
-    const p = map.project(marker.getLatLng(), zoom);
-    const r = pin.size / 2;
-    pins.push([p.x - r, p.y - r, p.x + r, p.y + r]);
-    const left = r + 3;
-    const box = [p.x + left - 2, p.y - LABEL_HEIGHT / 2 - 1,
-               p.x + left + textWidth(pin.name) + 2, p.y + LABEL_HEIGHT / 2 + 1];
-    if (overlaps(box, placed)) return;
-    placed.push(box);
-    state.pinNames.add(pin.name);
-    const text = el('span', '', pin.name);
-    text.style.left = left + 'px';
-    layer.addLayer(L.marker(marker.getLatLng(), {
-      icon: L.divIcon({ className: 'dl-pin-label', iconSize: [0, 0], html: text }),
-      interactive: false,
-      keyboard: false,
-      pane: 'dl-pin-labels'
-    }));
-  });
-  layer.addTo(map);
-  state.reserved = placed.concat(pins);
 }

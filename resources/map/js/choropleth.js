@@ -186,6 +186,7 @@ function loadAdmin1() {
   script.src = src;
   script.onload = function () {
     if (mapView.name === 'choropleth') drawChoropleth();
+    else scheduleContext();  // context.js: the borders of the pins view
   };
   script.onerror = function () { console.error('Dateline: states and provinces not loaded'); };
   document.head.appendChild(script);
@@ -323,6 +324,7 @@ function showPins() {
 
 // Redraw the current view from the current filter (after setFilter / setPins).
 function refreshMapView() {
+  scheduleContext();  // context.js: pin names follow the pins shown
   if (!state.map || mapView.name === 'pins') return;
   if (mapView.name === 'choropleth') drawChoropleth();
   else drawHeat();
@@ -362,6 +364,7 @@ function setMapView(name) {
       refreshMapView();
     }
     markViewSwitch();
+    scheduleContext();  // context.js: borders and pin names are for the pins view
   }
   return JSON.stringify(mapViewState(performance.now() - started));
 }

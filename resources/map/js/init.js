@@ -172,8 +172,7 @@ function init(map, config) {
     }
   }
   initMapView();  // choropleth.js: the export's view, and the switch
-  if (state.static) labelPins();
-  updateLabels();
+  initContext();  // context.js: borders and pin names (then the country labels)
   // A report is ready for its snapshot once what was just drawn has been painted.
   if (state.static) afterPaint(markReady);
   else markReady();

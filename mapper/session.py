@@ -116,6 +116,8 @@ class Session:
         #: What an opened project showed, applied once its articles are on the map.
         self.pending_filter: Filter | None = None
         self.pending_view: View | None = None
+        #: An opened project's map view ("pins", "choropleth", "heat"), until it is shown.
+        self.pending_map_view: str | None = None
         self.project_path: Path | None = None
         self.modified = False
         self.online = online
@@ -516,9 +518,12 @@ class Session:
         """The open project's name (empty when untitled)."""
         return self.project_path.stem if self.project_path is not None else ""
 
-    def project_now(self, facets: Filter, view: View | None = None) -> Project:
+    def project_now(
+        self, facets: Filter, view: View | None = None, map_view: str = "pins"
+    ) -> Project:
         """What a project file of the session as it is now holds (immutable: safe to hand
-        to another thread). ``facets``: the Filters panel's choices."""
+        to another thread). ``facets``: the Filters panel's choices; ``map_view``: pins,
+        choropleth or heat."""
         pipeline = self.pipeline
         return Project(
             articles=tuple(self.atlas.articles),
@@ -526,19 +531,22 @@ class Session:
             corrections=self.corrections_in_effect(),
             filter=facets,
             view=view,
+            map_view=map_view,
             chosen_article=self.chosen_article,
             analyses=tuple(self.atlas.analyses),
             fingerprint=pipeline.fingerprint() if pipeline else "",
             home_regions=self.home_settings,
         )
 
-    def begin_save(self, path: Path, facets: Filter, view: View | None = None) -> Project:
+    def begin_save(
+        self, path: Path, facets: Filter, view: View | None = None, map_view: str = "pins"
+    ) -> Project:
         """The project to write to ``path``; call :meth:`save_written` when it is on disk.
 
         Changes made while it is written stay unsaved.
         """
         self._edits_saved[str(path)] = self._edits
-        return self.project_now(facets, view)
+        return self.project_now(facets, view, map_view)
 
     def save_written(self, path: Path) -> None:
         """A save begun with :meth:`begin_save` is on disk: ``path`` is the open project."""
@@ -564,6 +572,7 @@ class Session:
         self.chosen_article = project.chosen_article
         self.pending_filter = project.filter
         self.pending_view = project.view
+        self.pending_map_view = project.map_view
         self.use_project_corrections(project.corrections)
         self._use_home_settings(HomeSettings(folders=self._user_home_folders))
         self._use_home_settings(self.home_settings.merged(project.home_regions))
@@ -602,13 +611,13 @@ class Session:
         """Whether there is unsaved work worth a recovery copy."""
         return self.modified and len(self.atlas) > 0
 
-    def write_recovery_copy(self, facets: Filter) -> Path | None:
+    def write_recovery_copy(self, facets: Filter, map_view: str = "pins") -> Path | None:
         """Write the recovery copy now; its path, or None if not needed or it failed."""
         if not self.needs_recovery_copy:
             return None
         path = self.recovery_file
         try:
-            save_project(path, self.project_now(facets))
+            save_project(path, self.project_now(facets, map_view=map_view))
         except ProjectError as error:
             log.warning("Autosave failed: %s", error)
             return None

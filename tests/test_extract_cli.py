@@ -86,3 +86,24 @@ def test_usage_error_exits_2() -> None:
     result = run_extract()
     assert result.returncode == 2
     assert "FILE" in result.stderr
+
+
+def test_search_keeps_the_matching_articles_with_where_they_match(tmp_path: Path) -> None:
+    (seed,) = seed_paths()
+    lima = tmp_path / "lima.txt"
+    lima.write_text("Protests in Lima, Peru, drew thousands on Monday.", encoding="utf-8")
+    result = run_extract("--no-model", "--search", "caracas", str(seed), str(lima))
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()  # Lima's article has no match: left out
+    record = json.loads(line)
+    assert record["source"] == str(seed)
+    text = seed.read_text(encoding="utf-8")
+    found = [text[m["start"] : m["end"]] for m in record["search_matches"]]
+    assert len(found) >= 2 and {f.casefold() for f in found} == {"caracas"}
+    assert [m["start"] for m in record["search_matches"]] == sorted(
+        m["start"] for m in record["search_matches"]
+    )
+    # Without --search nothing is left out and there is no search_matches.
+    plain = run_extract("--no-model", str(seed), str(lima))
+    assert len(plain.stdout.splitlines()) == 2
+    assert "search_matches" not in json.loads(plain.stdout.splitlines()[0])

@@ -73,6 +73,7 @@ def project(pipeline: Pipeline) -> Project:
         corrections=Corrections().with_correction("Valencia", "gn:2509954"),
         filter=Filter.of(event_types=["Protests", ""], actors=[ROSA.id]),
         view=(10.5, -66.9, 6.0),
+        map_view="choropleth",
         chosen_article=analysed.id,
         analyses=(handmade, pipeline.analyze(analysed)),
         fingerprint="abc",
@@ -131,6 +132,15 @@ def test_a_valid_project_round_trips_whole(project: Project, tmp_path: Path) -> 
     assert_sound(again)
 
 
+def test_the_map_view_is_kept_and_older_projects_open_on_the_pins(
+    project: Project, data: dict[str, Any], tmp_path: Path
+) -> None:
+    assert load_project(write(tmp_path / "p.dateline", data)).map_view == "choropleth"
+    del data["map_view"]  # saved before projects kept it
+    older = load_project(write(tmp_path / "old.dateline", data))
+    assert older.map_view == "pins" and older.view == project.view
+
+
 # -- refused, naming what was wrong --------------------------------------------------------
 
 
@@ -185,6 +195,13 @@ CRAFTED = [
     ("zoom 99", _set("view", [0, 0, 99]), "view[2] (zoom) is not between 0 and 30"),
     ("view of two", _set("view", [0, 0]), "view is not [latitude, longitude, zoom]"),
     ("view a boolean", _set("view", [True, 0, 3]), "view[0] (latitude) is not a number"),
+    (
+        "map_view unknown",
+        _set("map_view", "satellite"),
+        "map_view is not one of pins, choropleth, heat",
+    ),
+    ("map_view a number", _set("map_view", 1), "map_view is not one of pins, choropleth, heat"),
+    ("map_view null", _set("map_view", None), "map_view is not one of pins, choropleth, heat"),
     ("articles an object", _set("articles", {}), "articles is not a list"),
     ("article a string", _set("articles.0", "text"), "articles[0] is not an object"),
     ("text not a string", _set("articles.1.text", ["Caracas"]), "articles[1].text is not a string"),

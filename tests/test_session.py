@@ -155,7 +155,9 @@ def test_opening_a_project_replaces_the_atlas(
     quito = next(a.id for a in other.atlas.articles if "Quito" in a.text)
     other.choose_article(quito)
     path = tmp_path / "colleague.dateline"
-    save_project(path, other.project_now(Filter.of(event_types={"Protests"}), (10.5, -66.9, 6)))
+    save_project(
+        path, other.project_now(Filter.of(event_types={"Protests"}), (10.5, -66.9, 6), "heat")
+    )
 
     session.use_pipeline(pipeline, Corrections())
     session.add_analyses(analysed(CARACAS))
@@ -168,6 +170,7 @@ def test_opening_a_project_replaces_the_atlas(
     assert session.take_pending_filter() == Filter.of(event_types={"Protests"})
     assert session.take_pending_filter() is None  # once
     assert session.pending_view == (10.5, -66.9, 6)
+    assert session.pending_map_view == "heat"
     assert session.project_path == path and session.title == "colleague"
     assert not session.modified
     assert events.of("project_path_changed") == [path]

@@ -322,3 +322,34 @@ def test_closing_the_window_with_the_dialog_open_is_clean(qtbot, window, format_
     dialog.set_format(format_key)
     window.close()  # the fixture deletes the window; the dialog's views must go first
     assert dialog._closed
+
+
+def choropleth_reds(image: QtGui.QImage) -> int:
+    """Pixels (every 4th) of the choropleth's darkest class, ColorBrewer OrRd (as in
+    tests/test_ui_choropleth.py): pins have no such colour."""
+    reds = 0
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            colour = image.pixelColor(x, y)
+            if colour.red() > 150 and colour.green() < 110 and colour.blue() < 90:
+                reds += 1
+    return reds
+
+
+def test_the_dialogs_view_choice_is_what_the_png_shows(qtbot, window, tmp_path, monkeypatch):
+    settle(qtbot, window)
+    dialog = open_dialog(qtbot, window)
+    assert dialog.map_view_key == "pins"  # the window's view, by default
+    dialog.set_format("png")
+    pins = tmp_path / "pins.png"
+    export(qtbot, dialog, pins, monkeypatch)
+    assert choropleth_reds(QtGui.QImage(str(pins))) < 20
+
+    dialog = open_dialog(qtbot, window)
+    dialog.set_format("png")
+    dialog.set_map_view("choropleth")
+    wait_for_preview(qtbot, dialog)
+    out = tmp_path / "choropleth.png"
+    export(qtbot, dialog, out, monkeypatch)
+    assert choropleth_reds(QtGui.QImage(str(out))) > 200
+    assert window.map_view.map_view_name == "pins"  # the window keeps its own view

@@ -289,3 +289,48 @@ def test_the_png_is_the_size_the_dialog_promises(qtbot, window, tmp_path, monkey
         assert (image.width(), image.height()) == (width, height)
     finally:
         dialog.reject()
+
+
+def test_a_square_world_view_zooms_in_off_antarctica(qtbot, world_window):
+    window = world_window
+    # Square: the whole width fits only with the whole height, down to -85°.
+    window.resize(1500, 1100)
+    window.map_view.setFixedSize(800, 800)
+    qtbot.wait(500)
+    run_js(qtbot, window, "Dateline.fitPins()")
+    qtbot.wait(200)
+    view = view_state(qtbot, window)
+    south, west, north, east = view["bounds"]
+    assert south > -62, view
+    places = {p.name: p for p in window.atlas.places()}
+    assert {"Tokyo", "Sydney", "Lima", "Oslo", "Cape Town"} <= set(places)
+    shown = pin_ids(qtbot, window)
+    assert len(shown) >= 8
+    for place in window.atlas.places():
+        if place.id in shown:  # never a pin cut off
+            assert south < place.lat < north and west < place.lon < east, (place.name, view)
+    # Nor an icon drawn across the map's edge.
+    cut = run_js(
+        qtbot,
+        window,
+        "(function () { var box = document.querySelector('.leaflet-container')"
+        ".getBoundingClientRect(); return Array.from(document.querySelectorAll("
+        "'.dl-pin, .dl-cluster')).filter(function (e) { var r = e.getBoundingClientRect();"
+        " return r.left < box.left || r.right > box.right || r.top < box.top ||"
+        " r.bottom > box.bottom; }).length; })()",
+    )
+    assert cut == 0
+
+
+def test_an_empty_square_map_shows_the_world_without_antarctica(qtbot):
+    window = open_window(qtbot, [])
+    try:
+        window.resize(1500, 1100)
+        window.map_view.setFixedSize(800, 800)
+        qtbot.wait(500)
+        run_js(qtbot, window, "Dateline.fitPins()")  # no pin: the world, as on opening
+        south, west, north, east = view_state(qtbot, window)["bounds"]
+        assert south > -62 and north > 80
+        assert east - west > 200  # still most of the world across
+    finally:
+        close_window(qtbot, window)

@@ -133,6 +133,7 @@ def test_project_round_trip_restores_everything(qtbot, window, tmp_path, seed_pa
     window.filter_panel.set_checked(window.filter_panel.event_list, {"Protests"})
     wait_until_mapped(qtbot, window)
     run_js(qtbot, window, "Dateline.setView(10.5, -66.9, 6)")
+    window.menu_actions.map_view_actions["choropleth"].trigger()  # View ▸ Choropleth
     assert window.isWindowModified()
 
     path = tmp_path / "crisis.dateline"
@@ -157,6 +158,16 @@ def test_project_round_trip_restores_everything(qtbot, window, tmp_path, seed_pa
         view = json.loads(run_js(qtbot, again, "Dateline.viewState()"))
         assert abs(view["lat"] - 10.5) < 0.5 and abs(view["lon"] + 66.9) < 0.5
         assert view["zoom"] == 6
+        # It opens on the choropleth it was saved on, the View menu ticked to match.
+        assert again.map_view.map_view_name == "choropleth"
+        assert again.menu_actions.map_view_actions["choropleth"].isChecked()
+        qtbot.waitUntil(
+            lambda: (
+                "dl-view-choropleth"
+                in run_js(qtbot, again, "document.querySelector('.leaflet-container').className")
+            ),
+            timeout=10_000,
+        )
         assert str(path) in app_info.settings().value("projects/recent")
     finally:
         close_window(qtbot, again)

@@ -245,6 +245,8 @@ class ExportDialog(QtWidgets.QDialog):
         self._preview_image: QtGui.QImage | None = None
 
         self._build()
+        # The window's view is the default; the dialog's choice applies to this export only.
+        self.set_map_view(map_view.map_view_name)
         self._update_enabled()
         capture_map_state(map_view, atlas, where, event_types, self._on_state)
 
@@ -257,6 +259,13 @@ class ExportDialog(QtWidgets.QDialog):
             self.format_combo.addItem(self.tr(export_format.label), export_format.key)
         remembered = self.format_combo.findData(str(settings.value(FORMAT_KEY, "png")))
         self.format_combo.setCurrentIndex(max(0, remembered))
+
+        self.view_combo = QtWidgets.QComboBox(self)
+        self.view_combo.setObjectName("viewCombo")
+        self.view_combo.addItem(self.tr("Pins"), "pins")
+        self.view_combo.addItem(self.tr("Choropleth (by country, state)"), "choropleth")
+        self.view_combo.addItem(self.tr("Heat map"), "heat")
+        self.view_combo.setToolTip(self.tr("What the map shows in a PNG, PDF or HTML export."))
 
         self.title_edit = QtWidgets.QLineEdit(self)
         self.title_edit.setObjectName("titleEdit")
@@ -290,6 +299,7 @@ class ExportDialog(QtWidgets.QDialog):
 
         content = QtWidgets.QGroupBox(self.tr("Content"), self)
         content_form = QtWidgets.QFormLayout(content)
+        content_form.addRow(self.tr("&View:"), self.view_combo)
         content_form.addRow(self.tr("&Title:"), self.title_edit)
         content_form.addRow(self.tr("&Subtitle:"), self.subtitle_edit)
         content_form.addRow(self.legend_check)
@@ -400,7 +410,12 @@ class ExportDialog(QtWidgets.QDialog):
         self.current_size_radio.toggled.connect(self._on_option_changed)
         for spin in (self.width_spin, self.height_spin):
             spin.valueChanged.connect(self._schedule_preview)
-        for combo in (self.density_combo, self.paper_combo, self.orientation_combo):
+        for combo in (
+            self.view_combo,
+            self.density_combo,
+            self.paper_combo,
+            self.orientation_combo,
+        ):
             combo.currentIndexChanged.connect(self._on_option_changed)
 
     def _size_spin(self, name: str, value: int) -> QtWidgets.QSpinBox:
@@ -423,6 +438,25 @@ class ExportDialog(QtWidgets.QDialog):
         if index < 0:
             raise ValueError(f"unknown export format {key!r}")
         self.format_combo.setCurrentIndex(index)
+
+    @property
+    def map_view_key(self) -> str:
+        """The view chosen for the export: "pins", "choropleth" or "heat"."""
+        return str(self.view_combo.currentData())
+
+    def set_map_view(self, key: str) -> None:
+        """Choose the export's view by key (pins, choropleth, heat)."""
+        index = self.view_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"unknown map view {key!r}")
+        self.view_combo.setCurrentIndex(index)
+
+    def _chosen_state(self) -> MapState | None:
+        """What the window shows, seen in the view chosen here."""
+        state = self.state
+        if state is None or state.map_view == self.map_view_key:
+            return state
+        return replace(state, map_view=self.map_view_key)
 
     def report_settings(self) -> ReportSettings:
         """The choices as they are now."""
@@ -484,6 +518,7 @@ class ExportDialog(QtWidgets.QDialog):
             self.scale_bar_check,
             self.date_check,
             self.date_edit,
+            self.view_combo,
         ):
             widget.setEnabled(key != "kml")
         self.date_edit.setEnabled(key != "kml" and self.date_check.isChecked())
@@ -502,7 +537,7 @@ class ExportDialog(QtWidgets.QDialog):
     @QtCore.Slot()
     def _update_preview(self) -> None:
         self._preview_timer.stop()
-        state = self.state
+        state = self._chosen_state()
         if self._closed or state is None:
             self.preview_label.setText(self.tr("Reading the map…"))
             return
@@ -633,7 +668,7 @@ class ExportDialog(QtWidgets.QDialog):
 
     def export_to(self, path: Path) -> None:
         """Write the chosen format to ``path`` (reports render in the background)."""
-        state = self.state
+        state = self._chosen_state()
         if state is None:
             return
         key = self.format_key

@@ -254,9 +254,12 @@ class MapView(QtWebEngineWidgets.QWebEngineView):
         """Show the pins, the choropleth or the heat map ("pins", "choropleth", "heat")."""
         if view not in ("pins", "choropleth", "heat"):
             raise ValueError(f"unknown map view {view!r}")
+        changed = view != self.map_view_name
         self.map_view_name = view
         if self.is_ready:
             self.call("setMapView", view)
+        if changed:  # the View menu follows (a project opened on the choropleth)
+            self.map_view_chosen.emit(view)
 
     def _on_map_view_chosen(self, view: str) -> None:
         self.map_view_name = view

@@ -207,6 +207,9 @@ class ProjectFiles(QtCore.QObject):
         pending = self._session.take_pending_filter()
         if pending is not None:
             self._filter_panel.restore(pending)
+        map_view, self._session.pending_map_view = self._session.pending_map_view, None
+        if map_view is not None:  # the map applies it when its page is ready
+            self._map_view.set_map_view(map_view)
         view = self._session.pending_view
         if view is not None and self._map_view.is_ready:
             self._map_view.call("setView", *view)
@@ -249,7 +252,9 @@ class ProjectFiles(QtCore.QObject):
         self._map_view.call("viewState", callback=with_view)
 
     def _write(self, path: Path, view: tuple[float, float, float] | None) -> None:
-        project = self._session.begin_save(path, self._filter_panel.current_filter(), view)
+        project = self._session.begin_save(
+            path, self._filter_panel.current_filter(), view, self._map_view.map_view_name
+        )
         self._writer.write(path, project, _SAVE)
         show_status(self._window, self.tr("Saving {name}…").format(name=path.name), 0)
 
@@ -309,14 +314,18 @@ class ProjectFiles(QtCore.QObject):
         if not self._session.needs_recovery_copy:
             return None
         self._writer.wait()
-        return self._session.write_recovery_copy(self._filter_panel.current_filter())
+        return self._session.write_recovery_copy(
+            self._filter_panel.current_filter(), self._map_view.map_view_name
+        )
 
     @QtCore.Slot()
     def _autosave_in_background(self) -> None:
         """The autosave timer's: a recovery copy written off the UI thread."""
         session = self._session
         if session.needs_recovery_copy:
-            project = session.project_now(self._filter_panel.current_filter())
+            project = session.project_now(
+                self._filter_panel.current_filter(), map_view=self._map_view.map_view_name
+            )
             self._writer.write(session.recovery_file, project, _AUTOSAVE)
 
     def offer_recovery(self) -> QtWidgets.QMessageBox | None:

@@ -107,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
         "'Greece'): ambiguous names lean towards it, before any dateline or outlet; "
         "'none' turns home regions off (default: each article's dateline or outlet)",
     )
+    extract.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only articles with a sentence matching TEXT (sentences that mention a place, "
+        'as export --search and the window\'s search): words anywhere, "quoted words" '
+        "together, protest* for words starting so, a OR b. Each article is printed whole, "
+        'with "search_matches": [{"start", "end"}, ...], where TEXT matched (offsets into '
+        "its text)",
+    )
     evaluate = commands.add_parser(
         "evaluate",
         help="score geoparsing on an annotated corpus (GeoWebNews or LGL XML, or a folder "
@@ -523,6 +532,7 @@ def _report_on_records(
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from mapper.search import has_terms
     from mapper.store.cache import AnalysisCache
 
     inputs = _read_inputs(args.files)
@@ -539,8 +549,14 @@ def _extract(args: argparse.Namespace) -> int:
         objects = []
         cache = None if args.no_cache else AnalysisCache()
         analyses = _analysed(pipeline, inputs, cache)
+        search = args.search if args.search is not None and has_terms(args.search) else None
         for (source, _article), analysis in zip(inputs.articles, analyses, strict=True):
+            matches = None if search is None else search_matches(analysis, search)
+            if matches == []:
+                continue  # no sentence of it matches: as export --search leaves it off the map
             record = analysis_to_json(analysis, source=source)
+            if matches is not None:
+                record["search_matches"] = matches
             record["home_region"] = home_region_json(pipeline.home_of(analysis.article))
             if args.format == "jsonl":
                 print(json.dumps(record, ensure_ascii=False), flush=True)
@@ -549,6 +565,25 @@ def _extract(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(objects, ensure_ascii=False, indent=2))
     return 1 if inputs.failed else 0
+
+
+def search_matches(analysis: ArticleAnalysis, text: str) -> list[dict[str, int]]:
+    """Where a search (the window's syntax, :mod:`mapper.search`) matches an article:
+    ``[{"start", "end"}, ...]``, character offsets into its text, in text order; only
+    sentences that mention a place are searched, as for ``export --search``."""
+    from mapper.atlas import Atlas
+    from mapper.search import SearchIndex
+
+    atlas = Atlas([analysis])
+    index = SearchIndex()  # one per article: extract prints each as soon as it is analysed
+    index.sync(atlas)
+    result = index.search(text)
+    spans = sorted(
+        (excerpt.start + start, excerpt.start + end)
+        for excerpt in map(atlas.excerpt, result.ids)
+        for start, end in result.spans(excerpt.id)
+    )
+    return [{"start": start, "end": end} for start, end in spans]
 
 
 def _home_option(

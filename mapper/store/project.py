@@ -85,6 +85,8 @@ MAX_FILTER_VALUES = MAX_PROJECT_ARTICLES
 _INFLATE_STEP_BYTES = 16 * 1024 * 1024
 #: Zoom levels a saved map view may have (the map keeps to its own narrower range).
 VIEW_ZOOM_RANGE = (0.0, 30.0)
+#: What the map shows (the window's View menu; :class:`mapper.export.common.ReportOptions`).
+MAP_VIEWS = ("pins", "choropleth", "heat")
 
 
 class ProjectError(DatelineError):
@@ -99,6 +101,8 @@ class Project:
     corrections: Corrections = field(default_factory=Corrections)
     filter: Filter = field(default_factory=Filter)
     view: tuple[float, float, float] | None = None  # lat, lon, zoom
+    #: One of :data:`MAP_VIEWS`; projects saved before it existed open on the pins.
+    map_view: str = "pins"
     chosen_article: str | None = None
     analyses: tuple[ArticleAnalysis, ...] = ()
     fingerprint: str = ""  # of the pipeline that made the analyses
@@ -129,6 +133,7 @@ def to_json(project: Project) -> dict[str, Any]:
         # The search is kept as its text: the excerpts it matches follow the articles.
         "filter": {**project.filter.to_json(), "excerpts": None},
         "view": list(project.view) if project.view is not None else None,
+        "map_view": project.map_view,
         "chosen_article": project.chosen_article,
         "home_regions": project.home_regions.to_json(),
         "fingerprint": project.fingerprint,
@@ -177,6 +182,7 @@ def _project_of(data: Any) -> Project:
         corrections=Corrections() if corrections is None else _corrections(corrections),
         filter=_filter(data.get("filter")),
         view=_view(data.get("view")),
+        map_view=_map_view(data.get("map_view", "pins")),
         chosen_article=_chosen(data.get("chosen_article"), by_id),
         analyses=tuple(_usable_analyses(data.get("analyses", []), by_id)),
         fingerprint=read_str(data.get("fingerprint", ""), "fingerprint", MAX_ID_CHARS),
@@ -291,6 +297,12 @@ def _view(value: Any) -> tuple[float, float, float] | None:
         read_number(value[1], "view[1] (longitude)", -180.0, 180.0),
         read_number(value[2], "view[2] (zoom)", *VIEW_ZOOM_RANGE),
     )
+
+
+def _map_view(value: Any) -> str:
+    if not isinstance(value, str) or value not in MAP_VIEWS:
+        raise FormatError("map_view", f"is not one of {', '.join(MAP_VIEWS)}")
+    return value
 
 
 def _chosen(value: Any, articles: dict[str, Article]) -> str | None:

@@ -7,6 +7,9 @@ const ANTARCTIC = -60;
 const SOUTH_EDGE = WORLD[0][0];
 // Mercator's edge: a view lifted north never shows beyond it (grey nothing).
 const NORTH_EDGE = 85;
+// Pixels kept between a pin's edge and the map's when a world view is zoomed in to leave
+// out Antarctica (less than FIT_PADDING: such a view has little width to spare).
+const EDGE_ROOM = 4;
 
 function showWorld() {
   const map = state.map;
@@ -14,7 +17,9 @@ function showWorld() {
     map.fitBounds(WORLD, { animate: false });
     // A tall map fits WORLD's width and shows far more south than WORLD: lift it.
     const view = liftOffAntarctica(map.getCenter(), map.getZoom(), null);
-    map.setView(view.center, view.zoom, { animate: false });
+    // Still down to the ice (a square-ish map): zoom in, centred across as fitted.
+    const middle = L.latLng(20, map.getCenter().lng);
+    showView(zoomOffAntarctica(L.latLngBounds([middle, middle]), view, null));
   } else {
     map.setView([20, 0], 2, { animate: false });
   }
@@ -65,8 +70,102 @@ function frameMarkers() {
     const keep = map.project(bounds.getSouthWest(), view.zoom).y + pad.y;
     const lifted = liftOffAntarctica(view.center, view.zoom, keep);
     view = { center: lifted.center, zoom: view.zoom, origin: view.origin };
+    view = zoomOffAntarctica(bounds, view, legend);
   }
-  map.setView(view.center, view.zoom, { animate: false });
+  showView(view);
+}
+
+// Move to a view (centre, zoom), its zoom exactly as it is when it says so (``exact``).
+function showView(view) {
+  const map = state.map;
+  const snap = map.options.zoomSnap;
+  if (view.exact) map.options.zoomSnap = 0; // setView would round the zoom to the snap
+  try {
+    map.setView(view.center, view.zoom, { animate: false });
+  } finally {
+    map.options.zoomSnap = snap;
+  }
+}
+
+// A world view on a square-ish map shows the whole height of the world (Web Mercator fits
+// the whole width and height at once), down to -85°, and lifting cannot help when the top
+// is at Mercator's edge already. Zoom in until the band SOUTH_EDGE…NORTH_EDGE fills the
+// height, cutting off longitude only where no pin is, or as far towards it as the pins
+// allow: the view, unchanged when it ends north of SOUTH_EDGE already or no closer zoom
+// keeps every pin clear of the edges and the legend. Its zoom is exact (``exact``): the
+// zoom snap would round it up and cut off the pins at the sides.
+function zoomOffAntarctica(bounds, view, legend) {
+  const map = state.map;
+  const size = map.getSize();
+  const middle = map.project(view.center, view.zoom);
+  if (middle.y + size.y / 2 <= map.project([SOUTH_EDGE, 0], view.zoom).y + 1) return view;
+  const band = map.project([SOUTH_EDGE, 0], 0).y - map.project([NORTH_EDGE, 0], 0).y;
+  const room = legend ? legend.right - legend.left : 0;
+  const edges = pinEdges(bounds);
+  // Beside the legend only when a pin would be under it otherwise.
+  const rights = room ? [0, room] : [0];
+  for (let r = 0; r < rights.length; r++) {
+    const sw = map.project(bounds.getSouthWest(), 0);
+    const ne = map.project(bounds.getNorthEast(), 0);
+    const wide = edges.west + edges.east + 2 * EDGE_ROOM + rights[r];
+    const tall = edges.south + edges.north + 2 * EDGE_ROOM;
+    const across = (size.x - wide) / Math.max(ne.x - sw.x, 1e-9);
+    const down = (size.y - tall) / Math.max(sw.y - ne.y, 1e-9);
+    const zoom = Math.min(Math.log2(size.y / band), Math.log2(across), Math.log2(down),
+      FIT_MAX_ZOOM);
+    if (zoom <= view.zoom + 0.01) return view;
+    const placed = placeOffAntarctica(bounds, zoom, rights[r], edges);
+    if (!pinsUnder(placed, legend)) return placed;
+  }
+  return view;
+}
+
+// The view at `zoom` with the pins centred across (`right` pixels left free on the right)
+// and its bottom at SOUTH_EDGE (lower if the southmost pin needs it, higher if Mercator's
+// north edge does); `edges`: how far the outermost pins' icons reach (pinEdges).
+function placeOffAntarctica(bounds, zoom, right, edges) {
+  const map = state.map;
+  const size = map.getSize();
+  const sw = map.project(bounds.getSouthWest(), zoom).add([-edges.west, edges.south]);
+  const ne = map.project(bounds.getNorthEast(), zoom).add([edges.east, -edges.north]);
+  let bottom = Math.max(map.project([SOUTH_EDGE, 0], zoom).y, sw.y + EDGE_ROOM);
+  bottom = Math.max(bottom, map.project([NORTH_EDGE, 0], zoom).y + size.y);
+  bottom = Math.min(bottom, ne.y - EDGE_ROOM + size.y); // the northmost pin stays too
+  const centre = L.point((sw.x + ne.x + right) / 2, bottom - size.y / 2);
+  return {
+    center: map.unproject(centre, zoom),
+    zoom: zoom,
+    origin: centre.subtract(size.divideBy(2)),
+    exact: true
+  };
+}
+
+// Half the icon size of the westmost, eastmost, southmost and northmost shown pins (in
+// pixels; 0 for a lone point, as showWorld's): how far past `bounds` their icons reach.
+function pinEdges(bounds) {
+  const edges = { west: 0, east: 0, south: 0, north: 0 };
+  shownMarkers().forEach(function (marker) {
+    const icon = marker.options.icon && marker.options.icon.options;
+    const iconSize = icon && icon.iconSize;
+    const half = iconSize ? L.point(iconSize).x / 2 : 0;
+    const at = marker.getLatLng();
+    if (at.lng <= bounds.getWest()) edges.west = Math.max(edges.west, half);
+    if (at.lng >= bounds.getEast()) edges.east = Math.max(edges.east, half);
+    if (at.lat <= bounds.getSouth()) edges.south = Math.max(edges.south, half);
+    if (at.lat >= bounds.getNorth()) edges.north = Math.max(edges.north, half);
+  });
+  return edges;
+}
+
+// Whether a shown pin lands under the legend (its box, or null) in `view`.
+function pinsUnder(view, legend) {
+  if (!legend) return false;
+  const map = state.map;
+  return shownMarkers().some(function (marker) {
+    const p = map.project(marker.getLatLng(), view.zoom).subtract(view.origin);
+    return p.x >= legend.left && p.x <= legend.right && p.y >= legend.top &&
+      p.y <= legend.bottom;
+  });
 }
 
 // What map.fitBounds would do (Leaflet 1.9's _getBoundsCenterZoom, from public calls),

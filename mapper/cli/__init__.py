@@ -959,7 +959,14 @@ def _render(
         map_view=args.view,
     )
     with tempfile.TemporaryDirectory(prefix="dateline-export-") as folder:
-        page = write_report_page(Path(folder) / "report.html", atlas, where, event_types, options)
+        try:
+            page = write_report_page(
+                Path(folder) / "report.html", atlas, where, event_types, options
+            )
+        except ExportError as error:
+            # The page is ours, in a temporary folder: name what the user asked for instead.
+            reason = str(error).rsplit(": ", 1)[-1].rstrip(".")
+            return f"its page could not be written to the temporary folder ({reason})"
         # A packaged app has no Python to run "-m ui.snapshot" with: there sys.executable
         # is Dateline itself, which renders when its first argument is --snapshot (main.py).
         renderer = ["--snapshot"] if getattr(sys, "frozen", False) else ["-m", "ui.snapshot"]

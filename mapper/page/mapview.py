@@ -91,6 +91,7 @@ JS_API = frozenset(
         "snapshotState",
         "prepareForPaper",
         "labelState",
+        "iconBoxes",
     }
 )
 

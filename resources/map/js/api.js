@@ -35,6 +35,7 @@ function setPins(collection, options) {
   // Frame first: markercluster then draws the clusters of the final zoom only.
   if (!(options && options.fit === false) && !keepView) frameMarkers();
   state.cluster.addLayers(shown);
+  spreadReport();  // markers.js: a report's icons never overlap
   const marker = reopen === null ? null : shownMarker(reopen);
   // Reopened only where it is still a pin of its own (new pins may cluster with it).
   if (marker && state.cluster.getVisibleParent(marker) === marker) marker.openPopup();
@@ -270,5 +271,6 @@ window.Dateline = {
   setView: setView,
   snapshotState: snapshotState,
   prepareForPaper: prepareForPaper,
-  labelState: labelState  // context.js, for tests
+  labelState: labelState,  // context.js, for tests
+  iconBoxes: iconBoxes  // markers.js, for tests
 };

@@ -136,10 +136,9 @@ function init(map, config) {
     updateLegend(readMeta(null));
   }
   state.cluster = L.markerClusterGroup({
-    // A report clusters only pins drawn on top of each other: a cluster's number
-    // tells a reader less than the pins' colours and names (town pins show through
-    // the translucent pins of countries).
-    maxClusterRadius: state.static ? 4 : 40,
+    // A report clusters only pins whose icons would overlap (markers.js, spreadReport):
+    // a cluster's number tells a reader less than the pins' colours and names.
+    maxClusterRadius: state.static ? reportClusterRadius : 40,
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: true,
     animate: !state.static,

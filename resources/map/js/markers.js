@@ -254,3 +254,134 @@ function renderPins(before, strategy) {
   const stayed = recoloured.filter(function (marker) { return add.indexOf(marker) < 0; });
   if (stayed.length) cluster.refreshClusters(stayed);
 }
+
+// Reports (state.static) cluster only the pins drawn on top of each other (4 px): a
+// cluster's number tells a reader less than the pins' colours and names. Icons that still
+// overlap (a dense region at world zoom) are then merged, two at a time, into one cluster
+// icon (the ring of colours and the count of all their places) until no two icon boxes
+// intersect: pins that stand apart stay pins, and every count stays readable. The window
+// clusters at 40 px and is left alone.
+const REPORT_RADIUS = 4;
+let reportMerged = false;  // merged icons are drawn: the next spread starts afresh
+let reportZoomHooked = false;
+
+function reportClusterRadius() {
+  return REPORT_RADIUS;
+}
+
+function clusterSize(n) {
+  return Math.round(30 + 8 * Math.log10(Math.max(1, n)));
+}
+
+// A merged icon of a report: drawn among markercluster's clusters (context.js keeps
+// names off it as off theirs), built without the cluster tree's bookkeeping.
+const ReportCluster = L.MarkerCluster ? L.MarkerCluster.extend({
+  initialize: function (latlng, markers) {
+    this._reportMarkers = markers;
+    L.Marker.prototype.initialize.call(this, latlng, { icon: clusterIcon(this) });
+  },
+  getChildCount: function () { return this._reportMarkers.length; },
+  getAllChildMarkers: function () { return this._reportMarkers.slice(); }
+}) : null;
+
+// The icons drawn now, from the pins' sizes and the clusters' (not from the DOM): each
+// {layers, markers, x, y, size}, x and y the icon's centre in the map's layer pixels.
+function drawnIcons(map) {
+  const out = [];
+  state.cluster._featureGroup.eachLayer(function (layer) {
+    if (!layer.getLatLng) return;
+    const cluster = layer instanceof L.MarkerCluster;
+    if (!cluster && !layer.dateline) return;
+    const at = map.latLngToLayerPoint(layer.getLatLng());
+    const markers = cluster ? layer.getAllChildMarkers() : [layer];
+    out.push({
+      layers: [layer], markers: markers, x: at.x, y: at.y,
+      size: cluster ? clusterSize(markers.length) : layer.dateline.size
+    });
+  });
+  return out;
+}
+
+function intersecting(a, b) {
+  const reach = (a.size + b.size) / 2;
+  return Math.abs(a.x - b.x) < reach && Math.abs(a.y - b.y) < reach;
+}
+
+// Merge the two icons: at the mean position of all their pins (as markercluster places
+// a cluster), sized for their count.
+function mergeIcons(map, a, b) {
+  const markers = a.markers.concat(b.markers);
+  let x = 0, y = 0;
+  markers.forEach(function (marker) {
+    const p = map.latLngToLayerPoint(marker.getLatLng());
+    x += p.x;
+    y += p.y;
+  });
+  return {
+    layers: a.layers.concat(b.layers), markers: markers, x: x / markers.length,
+    y: y / markers.length, size: clusterSize(markers.length), merged: true
+  };
+}
+
+// Merge a report's overlapping icons (see above). Each merge leaves one icon fewer: it
+// ends, at worst with one cluster.
+function spreadReport() {
+  const map = state.map;
+  if (!state.static || !map || !state.cluster || !state.cluster._map || !ReportCluster) return;
+  if (!reportZoomHooked) {
+    reportZoomHooked = true;
+    map.on('zoomend', spreadReport);  // after markercluster's own zoomend
+  }
+  if (reportMerged) {
+    reportMerged = false;
+    state.cluster.clearLayers();  // drops the merged icons; markercluster starts afresh
+    state.cluster.addLayers(shownMarkers());
+  }
+  let icons = drawnIcons(map);
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < icons.length && !merged; i++) {
+      for (let j = i + 1; j < icons.length; j++) {
+        if (!intersecting(icons[i], icons[j])) continue;
+        const both = mergeIcons(map, icons[i], icons[j]);
+        icons = icons.filter(function (icon, k) { return k !== i && k !== j; });
+        icons.push(both);
+        merged = true;
+        break;
+      }
+    }
+  }
+  const group = state.cluster._featureGroup;
+  icons.forEach(function (icon) {
+    if (!icon.merged) return;
+    icon.layers.forEach(function (layer) { group.removeLayer(layer); });
+    group.addLayer(new ReportCluster(map.layerPointToLatLng([icon.x, icon.y]), icon.markers));
+    reportMerged = true;
+  });
+}
+
+// For tests: the pin and cluster icons drawn now, as JSON {icons: [{box: [left, top,
+// right, bottom] (CSS pixels), places: how many places the icon stands for, ring: the
+// pins its ring of colours counts (0 for a pin)}], shown: how many places are shown}.
+function iconBoxes() {
+  const icons = [];
+  const pane = state.map ? state.map.getPane('markerPane') : null;
+  if (pane) {
+    pane.querySelectorAll('.dl-pin, .dl-cluster').forEach(function (node) {
+      const r = node.getBoundingClientRect();
+      const cluster = node.classList.contains('dl-cluster');
+      let ring = 0;  // the pins the cluster's ring of colours stands for
+      node.querySelectorAll('.dl-cluster-arc').forEach(function (arc) {
+        ring += Number(arc.getAttribute('data-pins'));
+      });
+      icons.push({
+        box: [r.left, r.top, r.right, r.bottom],
+        places: cluster ? Number(node.querySelector('span').textContent) : 1,
+        ring: ring
+      });
+    });
+  }
+  const shown = state.pins.filter(function (pin) { return pin.shown; }).length;
+  return JSON.stringify({ icons: icons, shown: shown });
+}

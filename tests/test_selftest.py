@@ -93,6 +93,22 @@ def test_a_project_given_on_the_command_line_opens_as_a_double_click_would(
     assert match and int(match["places"]) >= 5, done.stdout
 
 
+def test_a_folder_given_on_the_command_line_is_imported_as_import_folder_would(
+    tmp_path: Path,
+) -> None:
+    from mapper.sources import seed_paths
+
+    nested = tmp_path / "news" / "2019"
+    nested.mkdir(parents=True)
+    (nested / "venezuela.txt").write_text(seed_paths()[0].read_text(encoding="utf-8"))
+
+    done = run_main("--self-test", tmp_path / "news")
+
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    match = OK_LINE.fullmatch(stdout_lines(done)[0])
+    assert match and int(match["places"]) >= 5, done.stdout
+
+
 def test_self_test_is_listed_in_help() -> None:
     done = run_main("--help")
 

@@ -97,12 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     # Projects (a .dateline double-clicked) open as with File ▸ Open Project, before any
     # articles given with them, which are then added to the project, not replaced by it.
     projects = [path for path in paths if path.suffix.lower() == ".dateline"]
+    # Folders are read as File ▸ Import Folder reads them (their articles, recursively).
+    folders = [path for path in paths if path.is_dir()]
     driven = args.screenshot is not None or args.self_test
     window = MainWindow(
-        [] if projects else paths, remember_layout=not driven, use_cache=not args.self_test
+        [] if projects or folders else paths,
+        remember_layout=not driven,
+        use_cache=not args.self_test,
     )
     if projects:
         window.open_paths([*projects, *(path for path in paths if path not in projects)])
+    elif folders:
+        window.open_paths(paths)
     if driven:
         window.reset_layout(QtCore.QSize(1400, 900))  # the README's size, whatever the screen
     window.show()

@@ -334,3 +334,27 @@ def test_an_empty_square_map_shows_the_world_without_antarctica(qtbot):
         assert east - west > 200  # still most of the world across
     finally:
         close_window(qtbot, window)
+
+
+def test_pins_from_alaska_to_new_zealand_get_the_world_view_not_a_smaller_world(qtbot, tmp_path):
+    # Their span needs less than the world's own zoom: fitted as they are, the world was
+    # drawn small and off-centre, with empty sea beside it.
+    article = tmp_path / "pacific.txt"
+    article.write_text(
+        "Storms across the Pacific\n\nFlights were cancelled in Anchorage, Apia and Honolulu "
+        "on Monday, and ferries stopped in Suva and Auckland. Crowds waited in Tokyo, "
+        "Lima and Oslo.\n",
+        encoding="utf-8",
+    )
+    window = open_window(qtbot, [article])
+    try:
+        window.resize(1500, 1100)
+        window.map_view.setFixedSize(660, 690)  # the window's usual map
+        qtbot.wait(500)
+        run_js(qtbot, window, "Dateline.fitPins()")
+        qtbot.wait(200)
+        south, west, _north, east = view_state(qtbot, window)["bounds"]
+        assert east - west <= 360.5, (west, east)  # the map is all world, no empty margin
+        assert south > -62  # and the world view leaves Antarctica out
+    finally:
+        close_window(qtbot, window)

@@ -64,6 +64,12 @@ function frameMarkers() {
   });
   // A pin under the legend: fit into the room beside it instead.
   if (covered) view = boundsView(bounds, pad, pad.add([legend.right - legend.left, 0]));
+  // Pins all over the world (Alaska to New Zealand) need less than the world's own zoom:
+  // that view would draw a small, off-centre world. The world view shows them all.
+  if (view.zoom < map.getBoundsZoom(WORLD)) {
+    showWorld();
+    return;
+  }
   // Nothing in Antarctica: a view that would show it (a tall map) is lifted, keeping the
   // southmost pin (and its padding) in view.
   if (bounds.getSouth() > ANTARCTIC) {

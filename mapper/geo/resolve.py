@@ -158,6 +158,30 @@ def article_context(
     return ArticleContext(_shares(codes), home=home)
 
 
+def second_pass_context(
+    first_context: ArticleContext, chosen: Iterable[tuple[str, Place]]
+) -> ArticleContext:
+    """The context of the second pass: what the first knew (the countries the article names,
+    its home region) and the places it chose (name, place) — the countries of its towns and
+    provinces (counting half) and those places as anchors pulling their neighbours."""
+    # One anchor per (name, place): an article naming Caracas ten times has one Caracas.
+    anchors = list(
+        {
+            (surface, place.id): (surface, place)
+            for surface, place in chosen
+            if place.kind in _ANCHOR_KINDS
+        }.values()
+    )
+    return ArticleContext(
+        country_weights=_blend(
+            first_context.country_weights,
+            _shares(place.country_code for _surface, place in anchors),
+        ),
+        anchors=tuple(anchors),
+        home=first_context.home,
+    )
+
+
 def resolve_mentions(
     text: str,
     mentions: Sequence[PlaceMention],
@@ -211,21 +235,9 @@ def resolve_mentions(
         and not _broad(first[m])
     }
     first.update({m: settled[_name_key(m)] for m in bare})
-    # One anchor per (name, place): an article naming Caracas ten times has one Caracas.
-    anchors = list(
-        {
-            (m.surface, chosen[0].id): (m.surface, chosen[0])
-            for m, chosen in first.items()
-            if chosen is not None and chosen[0].kind in _ANCHOR_KINDS
-        }.values()
-    )
-    context = ArticleContext(
-        country_weights=_blend(
-            first_context.country_weights,
-            _shares(place.country_code for _surface, place in anchors),
-        ),
-        anchors=tuple(anchors),
-        home=home,
+    context = second_pass_context(
+        first_context,
+        ((m.surface, chosen[0]) for m, chosen in first.items() if chosen is not None),
     )
     resolved: list[ResolvedMention] = []
     for mention in mentions:

@@ -48,7 +48,12 @@ from mapper.atlas import Atlas
 from mapper.geo.corrections import Corrections
 from mapper.geo.gazetteer import Gazetteer, NameMatch, normalize_name, prior_rank
 from mapper.geo.home import HomeRegion
-from mapper.geo.resolve import ArticleContext, article_context, choose_place
+from mapper.geo.resolve import (
+    ArticleContext,
+    article_context,
+    choose_place,
+    second_pass_context,
+)
 from mapper.types import Article, ArticleAnalysis, Place, ResolvedMention
 
 log = logging.getLogger(__name__)
@@ -73,7 +78,6 @@ ReasonKind = Literal[
 
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
 _BIG_KINDS = _BROAD_KINDS | {"admin1"}
-_ANCHOR_KINDS = frozenset({"city", "admin1", "admin2"})  # as resolve's anchors
 _KIND_WORDS = {
     "country": "country",
     "continent": "continent",
@@ -343,22 +347,11 @@ def _ranked(
 def _context(
     analysis: ArticleAnalysis, gazetteer: Gazetteer, home: HomeRegion | None
 ) -> ArticleContext:
-    """The article's context as resolve's second pass builds it: the countries the article
-    names count fully, the countries of the towns and provinces it resolved (its anchors)
-    half; the anchors pull their neighbours; its home region pulls too."""
-    named = article_context([r.mention for r in analysis.places], gazetteer).country_weights
-    anchors = {
-        (r.mention.surface, r.place.id): (r.mention.surface, r.place)
-        for r in analysis.places
-        if r.place.kind in _ANCHOR_KINDS
-    }
-    counts = Counter(place.country_code for _surface, place in anchors.values())
-    total = sum(counts.values()) or 1
-    weights = {
-        code: max(named.get(code, 0.0), counts.get(code, 0) / total / 2)
-        for code in named.keys() | counts.keys()
-    }
-    return ArticleContext(weights, tuple(anchors.values()), home=home)
+    """The article's context as resolve's second pass builds it, from the places it chose."""
+    return second_pass_context(
+        article_context([r.mention for r in analysis.places], gazetteer, home),
+        ((r.mention.surface, r.place) for r in analysis.places),
+    )
 
 
 def _alternatives(

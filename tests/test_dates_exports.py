@@ -348,6 +348,7 @@ def test_a_pdf_lists_every_source_a_png_as_many_as_fit() -> None:
     shown = re.findall(r'class="dl-frame-source">([^<]*)<', png)
     more = re.search(r'class="dl-frame-more">and (\d+) more<', png)
     assert shown and more is not None and len(shown) + int(more.group(1)) == 187
+    assert '<section class="dl-frame-appendix"' not in png
     pdf = html.build_report_page(atlas, options=replace(a4, all_sources=True))
     entries = re.findall(r'class="dl-frame-entry">([^<]*)<', pdf)
     assert len(entries) == 187 and 'class="dl-frame-more"' not in pdf
@@ -359,7 +360,43 @@ def test_a_pdf_lists_every_source_a_png_as_many_as_fit() -> None:
     )
     assert style is not None
     columns, font = int(style.group(1)), float(style.group(2))
-    assert columns >= 2 and font >= 6  # legible (5 pt and up, vectors: zoomable)
+    assert columns >= 2 and font >= 7  # legible (5 pt and up, vectors: zoomable)
+
+
+def test_a_long_list_of_sources_goes_on_the_page_after_the_map() -> None:
+    # 187 sources under an A4 map took 60% of the page and left the map a strip: they go
+    # on the next page (one page down), and the footer says where they are.
+    a4 = common.ReportOptions(width=1123, height=794, all_sources=True)
+    pdf = html.build_report_page(many_sources(187), options=a4)
+    footer = pdf[pdf.index('<footer class="dl-frame-footer"') : pdf.index("</footer>")]
+    assert "dl-frame-entry" not in footer
+    assert "187 articles, listed on the next page" in footer
+    appendix = re.search(
+        r'<section class="dl-frame-appendix" style="top: 794px; width: 1123px">', pdf
+    )
+    assert appendix is not None and pdf.index('class="dl-frame-entry"') > appendix.start()
+
+
+def test_a_short_list_of_sources_stays_under_the_map() -> None:
+    a4 = common.ReportOptions(width=1123, height=794, all_sources=True)
+    pdf = html.build_report_page(many_sources(6), options=a4)
+    footer = pdf[pdf.index('<footer class="dl-frame-footer"') : pdf.index("</footer>")]
+    assert len(re.findall(r'class="dl-frame-entry">', footer)) == 6
+    assert '<section class="dl-frame-appendix"' not in pdf and "next page" not in pdf
+    style = re.search(
+        r'class="dl-frame-entries" style="column-count: \d+; font-size: ([\d.]+)px"', pdf
+    )
+    assert style is not None and float(style.group(1)) >= 8
+
+
+def test_sources_too_many_for_one_page_run_on_at_the_smallest_type() -> None:
+    columns, font, entries, next_page = html.full_register(
+        [{"outlet": "AP", "published": "2019-05-02", "title": f"Report {i}"} for i in range(900)],
+        1123,
+        794,
+    )
+    assert next_page and len(entries) == 900
+    assert font == 7.0 and columns == 5  # the smallest type, in the most columns
 
 
 # -- evaluate-dates ------------------------------------------------------------------------------

@@ -187,6 +187,41 @@ def test_pdf_on_paper_is_one_page_of_that_paper(
     assert share_of(page[:, -width // 8 :], SEA) + share_of(page[:, -width // 8 :], LAND) > 0.3
 
 
+@pytest.mark.parametrize("composition", [(1123, 794), (1600, 900)])
+def test_pdf_lists_many_sources_on_a_second_page(qapp, seed_atlas, tmp_path, composition):
+    # 120 sources would squeeze an A4 map into a strip: the map keeps the first page (the
+    # composition zoomed to the paper or not) and the sources start the second.
+    from atlas_factory import Said, article, place
+
+    caracas = place("gn:3646738", "Caracas", "city", 10.49, -66.88, "Venezuela", "VE")
+    copies = [
+        article(f"a{i}", f"Dispatch {i:03d}", [Said("Crowds gathered in Caracas.", [caracas])])
+        for i in range(120)
+    ]
+    _, event_types = seed_atlas
+    width, height = composition
+    options = ReportOptions(title=TITLE, width=width, height=height, all_sources=True)
+    page = tmp_path / "report.html"
+    page.write_text(build_report_page(Atlas(copies), OPEN, event_types, options), encoding="utf-8")
+    out = tmp_path / "sources.pdf"
+    snapshot.render(page, out, width=width, height=height, paper="a4", orientation="landscape")
+
+    document = pdf_document(out)
+    assert document.pageCount() == 2
+    # Zoomed text comes out a glyph a line: compare without white space.
+    first, second = ("".join(document.getAllText(i).text().split()) for i in (0, 1))
+    title = "".join(TITLE.split())
+    assert title in first and "120articles,listedonthenextpage" in first
+    assert "Dispatch" not in first
+    assert "Sources(120)" in second and title not in second
+    assert "Dispatch000" in second and "Dispatch119" in second
+    # The map fills the first page between header and footer: land and sea low down too.
+    paper_w, paper_h = snapshot.paper_size_px("a4", "landscape")
+    drawn = pixels(document.render(0, QtCore.QSize(paper_w, paper_h)))
+    lower = drawn[int(paper_h * 0.55) : int(paper_h * 0.8)]
+    assert share_of(lower, SEA) + share_of(lower, LAND) > 0.5
+
+
 def test_paper_sizes_in_css_pixels():
     assert snapshot.paper_size_px("a4", "landscape") == (1122, 793)
     assert snapshot.paper_size_px("a4", "portrait") == (793, 1122)

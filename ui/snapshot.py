@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from mapper.export.common import ExportError, write_export
-from mapper.export.layout import ORIENTATIONS, PAPERS
+from mapper.export.layout import ORIENTATIONS, PAPERS, paper_size_css
 from mapper.export.layout import paper_size_px as _paper_size_px
 from mapper.export.registry import format_of
 from ui.environment import prepare_qt_environment, quiet_qt_messages
@@ -162,6 +162,7 @@ class Snapshotter(QtCore.QObject):
         self._request: SnapshotRequest | None = None
         self._generation = 0
         self._map_rect: QtCore.QRect | None = None
+        self._appendix = False  # the page prints its sources on the pages after the map
         self._url = QtCore.QUrl()
         self._poll = QtCore.QTimer(self)
         self._poll.setInterval(_POLL_MS)
@@ -291,6 +292,7 @@ class Snapshotter(QtCore.QObject):
                 self._poll.start()
                 return
             self._map_rect = _rect(answer.get("map"))
+            self._appendix = answer.get("appendix") is True
             try:
                 self._on_ready()
             except Exception as error:  # a Qt callback: say so rather than time out
@@ -346,7 +348,10 @@ class Snapshotter(QtCore.QObject):
             # vector, and never spills onto a second page. The page's own @page size
             # (the composition's) gives way to the paper's.
             fit = min(paper_w / width, paper_h / height)
-            page.call("prepareForPaper", round(fit, 5) if abs(fit - 1) > 0.002 else None)
+            sheet_height = paper_size_css(request.paper, request.orientation)[1]
+            page.call(
+                "prepareForPaper", round(fit, 5) if abs(fit - 1) > 0.002 else None, sheet_height
+            )
             width, height = paper_w, paper_h
         # A page size is defined upright; the layout turns it (QPageLayout transposes a
         # landscape page whatever the size says).
@@ -364,10 +369,12 @@ class Snapshotter(QtCore.QObject):
         )
         layout = QtGui.QPageLayout(size, orientation, QtCore.QMarginsF(0, 0, 0, 0))
         layout.setMode(QtGui.QPageLayout.Mode.FullPageMode)
-        # One page only, printed in memory: Chromium writes nothing (a file it failed to
-        # write would be left behind, with no word of why); the bytes are written here.
+        # One page only (but for a list of sources on the pages after it), printed in
+        # memory: Chromium writes nothing (a file it failed to write would be left behind,
+        # with no word of why); the bytes are written here.
         ranges = QtGui.QPageRanges()
-        ranges.addPage(1)
+        if not self._appendix:
+            ranges.addPage(1)
         generation = self._generation
 
         def on_printed(data: QtCore.QByteArray) -> None:
@@ -405,6 +412,7 @@ class Snapshotter(QtCore.QObject):
         self._poll.stop()
         self._timeout.stop()
         self._map_rect = None
+        self._appendix = False
         # The view is not stopped: Chromium stops asynchronously and would cancel the
         # next request's load as well. A dropped load runs on, and its news is ignored.
         self._request = None

@@ -54,10 +54,15 @@ def source_entry(source: Mapping[str, str | None], title_chars: int = _FOOTER_TI
     return " — ".join(part for part in (", ".join(about), title) if part)
 
 
-#: The share of a page's height the full list of sources may take (a PDF).
-_REGISTER_SHARE = 0.58
-#: Type sizes for the full list, largest first (CSS pixels; 6 px is 4.5 pt, zoomable).
-_REGISTER_FONTS = (11.0, 10.0, 9.0, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)
+#: The share of a page's height the full list of sources may take under the map; a longer
+#: list goes on the pages after the map, which keeps the whole of the first page.
+_REGISTER_SHARE = 0.2
+#: Type sizes for the full list, largest first (CSS pixels; 7 px is 5.25 pt, and the PDF's
+#: vectors zoom). Under the map the list keeps to the larger sizes, else it moves on.
+_REGISTER_FONTS = (11.0, 10.0, 9.0, 8.0, 7.5, 7.0)
+_REGISTER_FONTS_UNDER_MAP = (11.0, 10.0, 9.0, 8.0)
+#: The margins of a page of sources, in CSS pixels (``.dl-frame-appendix``).
+_APPENDIX_MARGIN = 32
 #: Average width of a character, in ems, of the footer's sans-serif type.
 _EM_PER_CHAR = 0.5
 #: A title in the full list keeps at least this many characters (else it wraps).
@@ -65,20 +70,25 @@ _REGISTER_TITLE_CHARS = 40
 
 
 def register_layout(
-    sources: Sequence[Mapping[str, str | None]], width: int, height: int
-) -> tuple[int, float, list[str]]:
-    """(columns, type size in CSS px, entries) that list every source in the share of
-    the page the full list may take: the largest type that fits, then the fewest
+    sources: Sequence[Mapping[str, str | None]],
+    width: int,
+    height: float,
+    fonts: Sequence[float] = _REGISTER_FONTS,
+    *,
+    widest: bool = False,
+) -> tuple[int, float, list[str]] | None:
+    """(columns, type size in CSS px, entries) that list every source in ``height`` CSS
+    pixels of a ``width`` wide footer: the largest of ``fonts`` that fits, then the fewest
     columns. A title is shortened to its column's line (never below
     :data:`_REGISTER_TITLE_CHARS` characters: a longer entry wraps, each line counted).
-    When nothing fits, the smallest type in the most columns."""
+    ``widest`` tries the most columns first. ``None`` when nothing fits."""
     inner = max(100, width - 32 - 160)  # the footer's padding and its side column
     max_columns = max(1, min(6, inner // 200))
-    budget = max(60.0, height * _REGISTER_SHARE - 20)  # less the "Sources" line
+    budget = max(60.0, height - 20)  # less the "Sources" line
     prefixes = [len(source_entry({**s, "title": ""})) + 3 for s in sources]
-    entries: list[str] = []
-    for font in _REGISTER_FONTS:
-        for columns in range(1, max_columns + 1):
+    for font in fonts:
+        counts = range(1, max_columns + 1)
+        for columns in reversed(counts) if widest else counts:
             column_px = (inner - 14 * (columns - 1)) / columns
             per_line = max(8, int(column_px / (font * _EM_PER_CHAR)))
             entries = [
@@ -90,7 +100,29 @@ def register_layout(
             rows = math.ceil(lines / columns) + (1 if columns > 1 else 0)
             if rows * font * 1.3 <= budget:
                 return columns, font, entries
-    return max_columns, _REGISTER_FONTS[-1], entries
+    return None
+
+
+def full_register(
+    sources: Sequence[Mapping[str, str | None]], width: int, height: int
+) -> tuple[int, float, list[str], bool]:
+    """Where and how a PDF lists every source: (columns, type size, entries, on the pages
+    after the map). Under the map when the list fits in :data:`_REGISTER_SHARE` of the page
+    at a readable size; else on a page of its own (its full width and height, less
+    margins), and on further pages when even the smallest type in the most columns does
+    not fit one."""
+    under_map = register_layout(sources, width, height * _REGISTER_SHARE, _REGISTER_FONTS_UNDER_MAP)
+    if under_map is not None:
+        return (*under_map, False)
+    # The appendix has no side column: give register_layout the footer's extra width back.
+    page_width = width - 2 * _APPENDIX_MARGIN + 32 + 160
+    on_a_page = register_layout(sources, page_width, height - 2 * _APPENDIX_MARGIN)
+    if on_a_page is not None:
+        return (*on_a_page, True)
+    smallest = _REGISTER_FONTS[-1:]
+    spilling = register_layout(sources, page_width, math.inf, smallest, widest=True)
+    assert spilling is not None  # an unbounded height fits everything
+    return (*spilling, True)
 
 
 def _frame(
@@ -105,9 +137,9 @@ def _frame(
     listed = source_list(atlas, facets)
     dates = shown_range_text(atlas, where)
     register: tuple[str, ...] = ()
-    columns, font = 1, 11.0
+    columns, font, next_page = 1, 11.0, False
     if options.all_sources and listed:
-        columns, font, entries = register_layout(listed, options.width, options.height)
+        columns, font, entries, next_page = full_register(listed, options.width, options.height)
         register = tuple(plain_text(entry) for entry in entries)
     titles = [source_entry(s) for s in listed]
     # About two footer lines of titles; the rest are counted ("and N more").
@@ -129,6 +161,7 @@ def _frame(
         register=register,
         register_columns=columns,
         register_font=font,
+        register_on_next_page=next_page,
         credits=tuple(credits(options.web_tiles)),
         date=options.date if options.date is not None else dt.date.today().isoformat(),
         width=options.width if fixed_size else None,

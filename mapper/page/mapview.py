@@ -533,8 +533,9 @@ class Frame:
     is left out when all are empty. The footer holds what the map is narrowed to in
     words (``note``), the source articles (``sources``, then "and N more" for
     ``more_sources``; or, when ``register`` is given, every source one a line in
-    ``register_columns`` columns of ``register_font`` CSS pixels), the ``credits`` and
-    the ``date``.
+    ``register_columns`` columns of ``register_font`` CSS pixels, under the map or, with
+    ``register_on_next_page``, on the printed pages after it while the footer counts
+    them), the ``credits`` and the ``date``.
     ``width`` × ``height`` is the size of the whole page in CSS pixels, and its printed
     page size; ``None`` lets the page fill the browser window.
     """
@@ -548,6 +549,7 @@ class Frame:
     register: tuple[str, ...] = ()
     register_columns: int = 1
     register_font: float = 11.0
+    register_on_next_page: bool = False
     credits: tuple[str, ...] = ()
     date: str = ""
     width: int | None = None
@@ -573,11 +575,13 @@ def _frame_parts() -> dict[str, string.Template]:
     }
 
 
-def _frame_html(frame: Frame) -> tuple[str, str, str]:
-    """The frame's style (the page's size), header and footer, from ``frame.html``.
+def _frame_html(frame: Frame) -> tuple[str, str, str, str]:
+    """The frame's style (the page's size), header, footer and appendix (the sources on
+    the pages after the map), from ``frame.html``.
 
     Every value from the frame is escaped here (:func:`_text`) before it goes into a part;
-    the header is "" without a title or subtitle.
+    the header is "" without a title or subtitle, the appendix "" but for a register on
+    the next page.
     """
     parts = _frame_parts()
 
@@ -604,18 +608,27 @@ def _frame_html(frame: Frame) -> tuple[str, str, str]:
             subtitle=text("subtitle", frame.subtitle),
             dates=text("dates", frame.dates),
         )
-    sources = ""
+    sources = appendix = ""
     if frame.register:
         count = len(frame.register)
         columns = max(1, int(frame.register_columns))
         font = float(frame.register_font)
         font = font if math.isfinite(font) and font > 0 else 11.0
-        sources = fill(
+        register = fill(
             "register",
             label=f"Sources ({count})" if count > 1 else "Source",
             style=f"column-count: {columns}; font-size: {font:.2f}px",
             items="".join(text("entry", entry) for entry in frame.register),
         )
+        if frame.register_on_next_page and fixed:
+            appendix = fill("appendix", register=register, top=height, width=width)
+            sources = fill(
+                "sources",
+                label="Sources",
+                items=text("source", f"{count} articles, listed on the next page"),
+            )
+        else:
+            sources = register
     elif frame.sources or frame.more_sources:
         items = [text("source", title) for title in frame.sources]
         if frame.more_sources:
@@ -636,7 +649,7 @@ def _frame_html(frame: Frame) -> tuple[str, str, str]:
         credits=credits,
         date=text("date", frame.date),
     )
-    return style, header, footer
+    return style, header, footer, appendix
 
 
 def _initial_view(view: tuple[float, float, float] | None) -> list[float] | None:
@@ -757,10 +770,12 @@ def build_page(
             _Raw(f'<script src="{_QWEBCHANNEL_JS}"></script>'), name="qwebchannel"
         )
     if frame is not None:
-        style, header, footer = _frame_html(frame)
+        style, header, footer, appendix = _frame_html(frame)
         figure.header.add_child(_Raw(style), name="dateline_frame_style")
         figure.html.add_child(_Raw(header), name="dateline_frame_header")
         figure.html.add_child(_Raw(footer), name="dateline_frame_footer")
+        if appendix:
+            figure.html.add_child(_Raw(appendix), name="dateline_frame_appendix")
 
     if pins is not None:
         figure.html.add_child(

@@ -216,15 +216,18 @@ function snapshotState() {
   const box = state.map ? state.map.getContainer().getBoundingClientRect() : null;
   return JSON.stringify({
     state: 'ready',
-    map: box ? [box.left, box.top, box.width, box.height] : null
+    map: box ? [box.left, box.top, box.width, box.height] : null,
+    // The sources printed on the pages after the map (frame.css): print them all.
+    appendix: document.querySelector('.dl-frame-appendix') !== null
   });
 }
 
 // A report printed on paper (ui/snapshot.py): the page's own printed page size (the
 // composition's, a CSS page rule) gives way to the paper's, and the page is zoomed by
-// `zoom` to fit it (null: not zoomed). The page's Content-Security-Policy allows these
-// CSSOM changes, not new style elements.
-function prepareForPaper(zoom) {
+// `zoom` to fit it (null: not zoomed), and the sources listed after the map start on the
+// paper's second page (`paperHeight` CSS px down, unzoomed). The page's
+// Content-Security-Policy allows these CSSOM changes, not new style elements.
+function prepareForPaper(zoom, paperHeight) {
   Array.prototype.forEach.call(document.styleSheets, function (sheet) {
     let rules;
     try { rules = sheet.cssRules; } catch (error) { return; }
@@ -233,8 +236,13 @@ function prepareForPaper(zoom) {
     }
   });
   const factor = Number(zoom);
-  document.documentElement.style.zoom = zoom !== null && factor > 0 && isFinite(factor)
-    ? String(factor) : '';
+  const zoomed = zoom !== null && factor > 0 && isFinite(factor);
+  document.documentElement.style.zoom = zoomed ? String(factor) : '';
+  const appendix = document.querySelector('.dl-frame-appendix');
+  const height = Number(paperHeight);
+  if (appendix !== null && height > 0 && isFinite(height)) {
+    appendix.style.top = (height / (zoomed ? factor : 1)) + 'px';
+  }
   return true;
 }
 

@@ -369,3 +369,33 @@ def test_evaluation_reports_how_the_place_was_found(tmp_path: Path, pipeline: Pi
     }
     assert found_by["sentence"]["records"] == 1 and found_by["none"]["records"] == 1
     assert report["no_event_tagged"]["records"] == 1
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Protesters gathered in ",
+        "Shelling hit the northern outskirts of ",
+        "in the north-eastern countryside of the capital ",
+        "clashes near the village of ",
+        "IN ",
+        "troops moved towards",
+        "the anti-in ",
+        "They said ",
+        "pro-",
+        "backed by the ",
+        "a report from ",
+        "the sub-district of ",
+        "",
+        "  ",
+        "Berlin",
+        "in Aleppo, ",
+        "Crowds marched through the streets of ",
+    ],
+)
+def test_the_quick_cue_check_answers_as_the_pattern(before: str) -> None:
+    # _cue_before tries the pattern only where a cue can begin and end: the same answer.
+    from mapper.geo import event_places
+
+    expected = event_places._CUE.search(before) is not None
+    assert event_places._cue_before(before) is expected

@@ -159,6 +159,20 @@ def test_states_borders_show_only_zoomed_in(open_page, towns_atlas, tmp_path):
     assert page.json("Dateline.labelState()")["labels"] == []
 
 
+def test_an_html_export_draws_the_borders_of_its_pins_states(open_page, towns_atlas, tmp_path):
+    # A standalone page had no states at all (the world's file is 2.4 MB): it carries
+    # those of its pins' countries, and draws them zoomed in as the window does.
+    out = html.write_html(tmp_path / "map.html", towns_atlas, OPEN, EVENT_TYPES)
+    source = out.read_text(encoding="utf-8")
+    assert '"id":"US-GA"' in source and '"id":"US-AL"' in source
+    assert '"id":"FR-69"' not in source and '"id":"AD-02"' not in source
+    assert out.stat().st_size < 2_500_000  # the whole world's would add 2.4 MB
+    page = open_page(out)
+    lat, lon, zoom = CENTRE_ZOOM
+    page.js(f"Dateline.setView({lat}, {lon}, {zoom})")
+    assert settled_state(page, zoom, borders=True)["borders"] > 10
+
+
 def test_png_report_of_a_zoomed_region_names_its_pins(open_page, towns_atlas, tmp_path):
     width, height = SIZE
     options = common.ReportOptions(width=width, height=height, view=CENTRE_ZOOM, legend=False)

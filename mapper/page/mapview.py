@@ -42,6 +42,7 @@ from jinja2 import Template
 
 from mapper.atlas import Atlas, Excerpt
 from mapper.filters import Filter
+from mapper.page import regions
 from mapper.page.regions import admin1_code, country_shape_id
 from mapper.resources import resource_path, resources_dir
 from mapper.store.gc_pause import collector_paused
@@ -170,26 +171,24 @@ def page_script() -> str:
     return "".join(parts)
 
 
-def _scripts(*, admin1: bool = True) -> list[tuple[str, Path]]:
-    """Leaflet's scripts and the basemap, which the page's own script follows (with the
-    states and provinces unless ``admin1`` is False: see :func:`_admin1_file`)."""
+def _scripts() -> list[tuple[str, Path]]:
+    """Leaflet's scripts, the basemap and the heat layer, which the page's own script
+    follows (the states and provinces come apart: see :func:`_admin1_file`)."""
     scripts = [("leaflet", _leaflet_js()), ("leaflet_markercluster", _markercluster_js())]
     basemap = _basemap_file()
     if basemap is not None:
         scripts.append(("dateline_basemap", basemap))
-    # The choropleth's states/provinces and the heat layer (resources/map/js/choropleth.js).
+    # The heat layer (resources/map/js/choropleth.js).
     scripts.append(("leaflet_heat", resource_path("map/vendor/leaflet-heat/leaflet-heat.js")))
-    admin1_file = _admin1_file()
-    if admin1 and admin1_file is not None:
-        scripts.append(("dateline_admin1", admin1_file))
     return scripts
 
 
 def _admin1_file() -> Path | None:
-    """The choropleth's states and provinces (``scripts/make_admin1.py``), or None when not
+    """The states and provinces (``scripts/make_admin1_shapes.py``), or None when not
     generated or when there is no basemap (they would float in nothing). 2.4 MB that only
-    a zoomed-in choropleth needs: the window's page loads them when that is first shown
-    (``config.admin1Src``), exports carry them only when they open on the choropleth."""
+    a zoomed-in map needs: the window's page loads them when first wanted
+    (``config.admin1Src``); a standalone page carries its pins' countries' only
+    (:func:`mapper.page.regions.admin1_script`)."""
     path = resource_path("basemap/admin1.js")
     return path if path.is_file() and _basemap_file() is not None else None
 
@@ -750,18 +749,20 @@ def build_page(
             sheet = f'<link rel="stylesheet" href="{html.escape(path.as_uri())}"/>'
         figure.header.add_child(_Raw(sheet), name=name)
     admin1_file = _admin1_file()
-    # Inside an export only when it opens on the choropleth (2.4 MB: an HTML map of pins
-    # switched to it shows countries only) or is a report (PNG/PDF, never saved as a page:
-    # a zoomed-in map of pins draws the borders, resources/map/js/context.js); a linked page
-    # loads it when needed.
-    admin1 = inline_assets and (map_view == "choropleth" or static)
-    for name, path in _scripts(admin1=admin1):
+    for name, path in _scripts():
         if inline_assets:
             js = _safe_in_element(path.read_text(encoding="utf-8"), "script")
             script = f"<script>{js}</script>"
         else:
             script = f'<script src="{html.escape(path.as_uri())}"></script>'
         figure.header.add_child(_Raw(script), name=name)
+    # A standalone page carries the states and provinces of its pins' countries (their
+    # borders zoomed in, resources/map/js/context.js, and the choropleth's states), not the
+    # world's 2.4 MB; a linked page loads the whole file when needed (config.admin1Src).
+    countries = regions.pin_countries(pins) if inline_assets else set()
+    if admin1_file is not None and countries:
+        js = _safe_in_element(regions.admin1_script(admin1_file, countries), "script")
+        figure.header.add_child(_Raw(f"<script>{js}</script>"), name="dateline_admin1")
     figure.header.add_child(
         _Raw(f"<script>{_safe_in_element(page_script(), 'script')}</script>"), name="dateline"
     )

@@ -17,13 +17,16 @@ the gazetteer); it was written from it with::
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
+from collections.abc import Collection
 from functools import cache
+from pathlib import Path
 
 from mapper.resources import resource_path
 from mapper.types import Place
 
-__all__ = ["admin1_code", "country_shape_id"]
+__all__ = ["admin1_code", "admin1_script", "country_shape_id", "pin_countries"]
 
 
 @cache
@@ -72,3 +75,50 @@ def admin1_code(place: Place) -> str:
     if place.kind in ("country", "continent", "region") or not place.admin1:
         return ""
     return _admin1_names().get((place.country_code.upper(), _key(place.admin1)), "")
+
+
+#: How the generated ``admin1.js`` assigns its collection (``scripts/make_admin1_shapes.py``).
+_ADMIN1_GLOBAL = "window.DATELINE_ADMIN1 = "
+
+
+@cache
+def _admin1_shapes(path: Path) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The comment heading ``admin1.js``, and each state/province of it as (its country's
+    alpha-2 code, the feature as JSON)."""
+    source = path.read_text(encoding="utf-8")
+    at = source.index(_ADMIN1_GLOBAL)
+    collection = json.loads(source[at + len(_ADMIN1_GLOBAL) :].rstrip().removesuffix(";"))
+    features = tuple(
+        (str(feature["properties"]["cc"]).upper(), json.dumps(feature, separators=(",", ":")))
+        for feature in collection["features"]
+    )
+    return source[:at], features
+
+
+def admin1_script(path: Path, countries: Collection[str]) -> str:
+    """``admin1.js`` (at ``path``) with only the states and provinces of ``countries``
+    (alpha-2 codes): what a standalone page needs for its pins' countries, not the whole
+    world's 2.4 MB (the United States' are 0.1 MB)."""
+    heading, features = _admin1_shapes(path)
+    wanted = {code.upper() for code in countries}
+    kept = ",".join(feature for country, feature in features if country in wanted)
+    return f'{heading}{_ADMIN1_GLOBAL}{{"type":"FeatureCollection","features":[{kept}]}};\n'
+
+
+def pin_countries(pins: dict[str, object] | None) -> set[str]:
+    """The alpha-2 codes of the countries a pins FeatureCollection's places are in (by
+    their state/province's code, or their country's shape id)."""
+    by_number = {number: code for code, number in _numeric_codes().items()}
+    found: set[str] = set()
+    features = pins.get("features") if isinstance(pins, dict) else None
+    for feature in features if isinstance(features, list) else ():
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict):
+            continue
+        admin1 = properties.get("a1")
+        if isinstance(admin1, str) and "-" in admin1:
+            found.add(admin1.split("-", 1)[0].upper())
+        code = by_number.get(str(properties.get("cid") or ""))
+        if code:
+            found.add(code)
+    return found

@@ -350,29 +350,31 @@ def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:
     """Group an article's resolved mentions by sentence, with the sentence's actors and events."""
     article = analysis.article
     headline = has_headline(article)
-    by_sentence: dict[Sentence, list[ResolvedMention]] = defaultdict(list)
+    # Keyed by where sentences start (one each): hashing the records costs more.
+    by_sentence: dict[int, list[ResolvedMention]] = defaultdict(list)
     for rm in analysis.places:
-        by_sentence[rm.sentence].append(rm)
-    events_of: dict[Sentence, list[EventTag]] = defaultdict(list)
+        by_sentence[rm.sentence.start].append(rm)
+    events_of: dict[int, list[EventTag]] = defaultdict(list)
     for event in analysis.events:
-        events_of[event.sentence].append(event)
+        events_of[event.sentence.start].append(event)
     actor_mentions = sorted(analysis.actor_mentions, key=lambda m: m.start)
     actor_starts = [m.start for m in actor_mentions]
     date_of = _sentence_dates(analysis)
-    event_place_of: dict[Sentence, set[str]] = defaultdict(set)
+    event_place_of: dict[int, set[str]] = defaultdict(set)
     for found in event_places(analysis):
         if found.place is not None:
-            event_place_of[found.event.sentence].add(found.place.id)
-    for sentence in sorted(by_sentence, key=lambda s: s.start):
-        mentions = sorted(by_sentence[sentence], key=lambda r: r.mention.start)
+            event_place_of[found.event.sentence.start].add(found.place.id)
+    for start in sorted(by_sentence):
+        mentions = sorted(by_sentence[start], key=lambda r: r.mention.start)
+        sentence = mentions[0].sentence
         first = bisect.bisect_left(actor_starts, sentence.start)
         last = bisect.bisect_left(actor_starts, sentence.end)
         actor_ids = tuple(
             dict.fromkeys(m.actor_id for m in actor_mentions[first:last] if m.end <= sentence.end)
         )
-        events = sorted(events_of.get(sentence, ()), key=lambda e: -e.score)
+        events = sorted(events_of.get(start, ()), key=lambda e: -e.score)
         date, date_from, first_day, last_day = date_of(sentence)
-        located = event_place_of.get(sentence, set())
+        located = event_place_of.get(start, set())
         yield Excerpt(
             id=f"{article.id}:{sentence.start}",
             article_id=article.id,

@@ -349,13 +349,14 @@ def event_places(analysis: ArticleAnalysis) -> list[EventPlace]:
     main_known = False
     found: list[EventPlace] = []
     # Events share sentences: each sentence's located names are read once.
-    located_in: dict[Sentence, list[tuple[ResolvedMention, bool]]] = {}
+    located_in: dict[int, list[tuple[ResolvedMention, bool]]] = {}
     by_sentence = _places_by_sentence(analysis, excluded)
     for event in analysis.events:
-        located = located_in.get(event.sentence)
+        start = event.sentence.start  # a key cheaper to hash than the sentence
+        located = located_in.get(start)
         if located is None:
-            inside = by_sentence.get(event.sentence, [])
-            located = located_in[event.sentence] = _located(analysis, event.sentence, inside)
+            inside = by_sentence.get(start, [])
+            located = located_in[start] = _located(analysis, event.sentence, inside)
         place = _closest(located, event)
         if place is not None:
             found.append(EventPlace(event, place, "sentence"))
@@ -372,18 +373,19 @@ def sentence_place(
     """The place of the event's own sentence the event is located at, or None."""
     if excluded is None:
         excluded = _excluded(analysis)
-    inside = _places_by_sentence(analysis, excluded).get(event.sentence, [])
+    inside = _places_by_sentence(analysis, excluded).get(event.sentence.start, [])
     return _closest(_located(analysis, event.sentence, inside), event)
 
 
 def _places_by_sentence(
     analysis: ArticleAnalysis, excluded: set[int]
-) -> dict[Sentence, list[ResolvedMention]]:
-    """The mentions that may be where something happened, by sentence, in text order."""
-    out: dict[Sentence, list[ResolvedMention]] = {}
+) -> dict[int, list[ResolvedMention]]:
+    """The mentions that may be where something happened, by where their sentence starts,
+    in text order."""
+    out: dict[int, list[ResolvedMention]] = {}
     for resolved in sorted(analysis.places, key=lambda r: r.mention.start):
         if id(resolved) not in excluded:
-            out.setdefault(resolved.sentence, []).append(resolved)
+            out.setdefault(resolved.sentence.start, []).append(resolved)
     return out
 
 

@@ -45,13 +45,43 @@ def open_review(qtbot, window) -> ReviewDialog:
     dialog = window.findChild(ReviewDialog)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    # The list is drawn up off the UI thread: it is there once the count is done.
+    qtbot.waitUntil(
+        lambda: not window.reviewing.is_counting and dialog.table.isEnabled(), timeout=10_000
+    )
     return dialog
 
 
-def test_the_menu_counts_the_doubtful_places(local_window) -> None:
+def test_the_menu_counts_the_doubtful_places(qtbot, local_window) -> None:
     action = local_window.menu_actions.review_places
-    assert action.text() == "&Review Doubtful Places (2)…"
+    qtbot.waitUntil(lambda: action.text() == "&Review Doubtful Places (2)…", timeout=10_000)
     assert action.shortcut().toString() == "Ctrl+R"
+
+
+def test_the_queue_is_drawn_up_off_the_ui_thread(qtbot, local_window, monkeypatch) -> None:
+    # 2 s for 1,000 articles: on the UI thread, the window froze after every analysis.
+    import threading
+
+    import ui.review
+
+    threads: list[threading.Thread] = []
+    real = ui.review.review_queue
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ui.review, "review_queue", recording)
+    reviewing = local_window.reviewing
+    with qtbot.waitSignal(reviewing.counted, timeout=10_000):
+        reviewing.refresh()
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert reviewing.count == 2
+    # Asked again while counting: the later count is the one shown.
+    with qtbot.waitSignal(reviewing.counted, timeout=10_000):
+        reviewing.refresh()
+        reviewing.refresh()
+    assert not reviewing.is_counting and reviewing.count == 2
 
 
 def test_choosing_an_alternative_and_applying_moves_the_pin(qtbot, local_window) -> None:

@@ -70,152 +70,46 @@ _CUE = re.compile(
     r"south-?eastern|south-?western))){0,2})\s*$",
     re.IGNORECASE,
 )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: The little words a cue opens with or ends on: "in", "near the", "outskirts of".
+_LOCATIVE_WORDS = (
+    "in at near nearby outside inside across throughout around into within toward towards "
+    "onto on over from through along off to between amid of the"
+)
+_DIRECTION_WORDS = (
+    "northern southern eastern western northeastern northwestern southeastern southwestern"
+)
 #: The words a :data:`_CUE` can end with, and begin with (its first and last runs of
 #: letters). Trying the pattern only where such a word begins, and only when the text ends
 #: with one, gives its answer at a fraction of a search's cost (the costliest of the
 #: analysis's patterns, run for every name of every sentence that has an event).
-_CUE_LAST_WORDS = frozenset(
-    [
-        "in",
-        "at",
-        "near",
-        "nearby",
-        "outside",
-        "inside",
-        "across",
-        "throughout",
-        "around",
-        "into",
-        "within",
-        "toward",
-        "towards",
-        "onto",
-        "on",
-        "over",
-        "from",
-        "through",
-        "along",
-        "off",
-        "to",
-        "between",
-        "amid",
-        "of",
-        "the",
-        "capital",
-        "city",
-        "town",
-        "village",
-        "province",
-        "region",
-        "district",
-        "rural",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-    ]
+_CUE_LAST_WORDS = _words(
+    f"{_LOCATIVE_WORDS} {_DIRECTION_WORDS} capital city town village province region "
+    "district rural central"
 )
-_CUE_FIRST_WORDS = frozenset(
-    [
-        "in",
-        "at",
-        "near",
-        "nearby",
-        "outside",
-        "inside",
-        "across",
-        "throughout",
-        "around",
-        "into",
-        "within",
-        "toward",
-        "towards",
-        "onto",
-        "on",
-        "over",
-        "from",
-        "through",
-        "along",
-        "off",
-        "to",
-        "between",
-        "amid",
-        "of",
-        "the",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-        "outskirts",
-        "parts",
-        "part",
-        "centre",
-        "center",
-        "edge",
-        "heart",
-        "streets",
-        "border",
-        "town",
-        "towns",
-        "city",
-        "village",
-        "villages",
-        "area",
-        "areas",
-        "neighbourhood",
-        "neighborhood",
-        "neighbourhoods",
-        "neighborhoods",
-        "suburb",
-        "suburbs",
-        "camp",
-        "district",
-        "districts",
-        "sub",
-        "subdistrict",
-        "province",
-        "governorate",
-        "region",
-        "county",
-        "state",
-        "municipality",
-        "countryside",
-        "vicinity",
-        "hamlet",
-        "island",
-        "port",
-        "capital",
-    ]
+_CUE_FIRST_WORDS = _words(
+    f"{_LOCATIVE_WORDS} {_DIRECTION_WORDS} north south east west northeast northwest "
+    "southeast southwest outskirts parts part centre center edge heart streets border town "
+    "towns city village villages area areas neighbourhood neighborhood neighbourhoods "
+    "neighborhoods suburb suburbs camp district districts sub subdistrict province "
+    "governorate region county state municipality countryside vicinity hamlet island port "
+    "capital"
 )
 _WORD_RUN = re.compile(r"\w+")
 
 
 #: The last words of the patterns that end where a name begins: a pattern is tried only
 #: when the text before the name ends with one of its words (:func:`_last_word`).
-_EXCLUDED_LAST_WORDS = frozenset(
-    ["to", "than", "in", "like", "unlike", "with", "as", "said", "told", "the", "of"]
-)
-_ATTRIBUTE_LAST_WORDS = frozenset(["by", "with", "pro", "anti", "in", "the"])
-_DISTANCE_LAST_WORDS = frozenset(["of", "from", "the", "capital", "city", "town"])
-_PROTEST_LAST_WORDS = frozenset(["in", "on", "of", "against", "the"])
-_NAME_BEFORE_LAST_WORDS = frozenset(["in", "of", "the"])
+_EXCLUDED_LAST_WORDS = _words("to than in like unlike with as said told the of")
+_ATTRIBUTE_LAST_WORDS = _words("by with pro anti in the")
+_DISTANCE_LAST_WORDS = _words("of from the capital city town")
+_PROTEST_LAST_WORDS = _words("in on of against the")
+_NAME_BEFORE_LAST_WORDS = _words("in of the")
 
 
 def _last_word(before: str) -> str:

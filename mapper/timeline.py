@@ -118,21 +118,51 @@ def auto_resolution(first: int, last: int, max_bins: int = MAX_BINS) -> Resoluti
 # -- the histogram ------------------------------------------------------------------------
 
 
+#: Up to this share of the dated excerpts at each end may be left off the timeline's axis…
+OUTLIER_SHARE = 0.02
+#: … when they lie further from the rest than half the rest's span, and at least this far.
+OUTLIER_GAP_DAYS = 31
+
+
+def core_days(spans: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
+    """The days the bulk of the dated excerpts cover, given as (first day, last day)
+    pairs ((0, 0): undated): from the earliest first day to the latest last day, less up
+    to :data:`OUTLIER_SHARE` of them at each end that lie far from the rest — the history
+    a news story recalls ("named the river in 1793") among news of 2019 to 2026, which
+    would squeeze those years into a sliver of the axis. None when nothing is dated.
+    Fewer than 50 dated excerpts are all kept."""
+    dated = [(first, max(first, last)) for first, last in spans if first]
+    if not dated:
+        return None
+    firsts = sorted(first for first, _ in dated)
+    lasts = sorted(last for _, last in dated)
+    spare = int(len(dated) * OUTLIER_SHARE)
+    low, high = firsts[spare], lasts[-1 - spare]
+    gap = max(OUTLIER_GAP_DAYS, (high - low) // 2)
+    first = next(day for day in firsts if day >= low - gap)
+    last = next(day for day in reversed(lasts) if day <= high + gap)
+    return first, max(first, last)
+
+
 @dataclass(frozen=True)
 class Histogram:
-    """Excerpts per bin from the first dated excerpt's bin to the last's.
+    """Excerpts per bin over the days the bulk of the dated excerpts cover (:func:`core_days`).
 
     ``starts[i]`` is the first day of bin ``i`` (``ends[i]`` its last); an excerpt counts
-    in the bin of its first day. ``undated`` excerpts are counted apart.
+    in the bin of its first day. ``undated`` excerpts are counted apart, and so are those
+    dated ``earlier`` or ``later`` than the bins (still shown on the map unless a range
+    leaves them out).
     """
 
     resolution: Resolution
     starts: tuple[int, ...] = ()
     counts: tuple[int, ...] = ()
     undated: int = 0
-    #: The days the dated excerpts cover (0, 0: none dated).
+    #: The days the binned excerpts cover (0, 0: none dated).
     first_day: int = 0
     last_day: int = 0
+    earlier: int = 0
+    later: int = 0
 
     @property
     def ends(self) -> tuple[int, ...]:
@@ -141,8 +171,8 @@ class Histogram:
 
     @property
     def dated(self) -> int:
-        """How many excerpts have a date."""
-        return sum(self.counts)
+        """How many excerpts have a date (in the bins or off them)."""
+        return sum(self.counts) + self.earlier + self.later
 
     @property
     def is_empty(self) -> bool:
@@ -159,18 +189,12 @@ def histogram(
 
     With no ``resolution``, the finest that fits the span in ``max_bins`` bins.
     """
-    undated = 0
-    firsts: list[int] = []
-    lo = hi = 0
-    for first, last in spans:
-        if not first:
-            undated += 1
-            continue
-        firsts.append(first)
-        lo = first if not lo else min(lo, first)
-        hi = max(hi, last, first)
-    if not firsts:
+    spans = list(spans)
+    undated = sum(1 for first, _ in spans if not first)
+    core = core_days(spans)
+    if core is None:
         return Histogram(resolution or "day", undated=undated)
+    lo, hi = core
     chosen = resolution or auto_resolution(lo, hi, max_bins)
     starts = [bin_start(lo, chosen)]
     end = bin_start(hi, chosen)
@@ -178,9 +202,17 @@ def histogram(
         starts.append(advance(starts[-1], chosen))
     index = {start: i for i, start in enumerate(starts)}
     counts = [0] * len(starts)
-    for first in firsts:
-        counts[index[bin_start(first, chosen)]] += 1
-    return Histogram(chosen, tuple(starts), tuple(counts), undated, lo, hi)
+    earlier = later = 0
+    for first, _ in spans:
+        if not first:
+            continue
+        if first < lo:
+            earlier += 1
+        elif first > hi:
+            later += 1
+        else:
+            counts[index[bin_start(first, chosen)]] += 1
+    return Histogram(chosen, tuple(starts), tuple(counts), undated, lo, hi, earlier, later)
 
 
 def excerpt_spans(atlas: Atlas, where: Filter) -> list[tuple[int, int]]:

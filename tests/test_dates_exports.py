@@ -363,6 +363,28 @@ def test_a_pdf_lists_every_source_a_png_as_many_as_fit() -> None:
     assert columns >= 2 and font >= 7  # legible (5 pt and up, vectors: zoomable)
 
 
+def test_the_header_gives_the_days_of_the_news_and_counts_the_history_apart() -> None:
+    # One story recalls 1793: the header said "1 January 1793 – 28 May 2019".
+    history = with_outlet(
+        article(
+            "old",
+            "Lima's founding",
+            [Said("The river at Lima was named in 1793.", [LIMA])],
+            published="2019-05-02",
+        ),
+        "Reuters",
+    )
+    atlas = Atlas([*many_sources(60).analyses, history])
+    assert common.shown_range_text(atlas) == (
+        "1\u201328 May 2019, and 1 excerpt dated earlier (1793)"
+    )
+    page = html.build_report_page(atlas, options=common.ReportOptions(width=1123, height=794))
+    assert "and 1 excerpt dated earlier (1793)" in page
+    # A range the user sets is given as it is.
+    where = Filter(first_day=dt.date(1793, 1, 1).toordinal())
+    assert common.shown_range_text(atlas, where).startswith("1 January 1793")
+
+
 def test_a_long_list_of_sources_goes_on_the_page_after_the_map() -> None:
     # 187 sources under an A4 map took 60% of the page and left the map a strip: they go
     # on the next page (one page down), and the footer says where they are.

@@ -12,6 +12,7 @@ from mapper.timeline import (
     advance,
     auto_resolution,
     bin_start,
+    core_days,
     format_range,
     histogram,
 )
@@ -173,3 +174,21 @@ def test_a_window_slides_when_playing():
 def test_ranges_are_written_the_same_in_every_locale():
     assert format_range(d("2019-05-01"), d("2019-05-03")) == "1 May 2019 – 3 May 2019"
     assert format_range(d("2019-05-01"), d("2019-05-01")) == "1 May 2019"
+
+
+def test_history_far_from_the_news_is_off_the_axis_and_counted():
+    # "named the river in 1793" among news of May 2019 squeezed the axis to a sliver.
+    news = [(d("2019-05-01") + i % 5,) * 2 for i in range(200)]
+    history = [(d("1793-01-01"), d("1793-12-31")), (d("1990-01-01"), d("1990-12-31"))]
+    hist = histogram([*news, *history, (0, 0)])
+    assert (hist.first_day, hist.last_day) == (d("2019-05-01"), d("2019-05-05"))
+    assert (hist.earlier, hist.later, hist.undated) == (2, 0, 1)
+    assert sum(hist.counts) == 200 and hist.dated == 202
+    assert hist.resolution == "day"
+    # A handful of excerpts: every one is on the axis.
+    few = histogram([*news[:40], *history])
+    assert few.first_day == d("1793-01-01") and few.earlier == 0
+    # News over four years keeps a story some months after the rest.
+    spread = [(d("2019-01-01") + i * 15,) * 2 for i in range(100)]
+    assert core_days([*spread, (d("2023-06-01"),) * 2]) == (d("2019-01-01"), d("2023-06-01"))
+    assert core_days([(0, 0)]) is None

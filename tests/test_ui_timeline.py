@@ -196,3 +196,28 @@ def test_the_export_dialog_takes_the_range(qtbot, window, monkeypatch):
     window.timeline.set_range(d("2019-05-01"), d("2019-05-01"))
     window.show_export_dialog().close()
     assert [(w.first_day, w.last_day) for w in given] == [(d("2019-05-01"), d("2019-05-01"))]
+
+
+def test_history_in_the_news_stays_off_the_axis_but_on_the_map(qtbot, tmp_path):
+    # One sentence recalls 1567 among sixty of May 2019: the axis spans May 2019 (not
+    # four centuries with the news a sliver at the end), the old one is counted apart,
+    # and its pin is on the map while no range is set.
+    lines = [f"Protesters gathered in Caracas on May {1 + i % 28}, 2019." for i in range(60)]
+    lines.append("Quito was founded in 1534.")
+    article = tmp_path / "news.txt"
+    article.write_text("Caracas protests\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    window = open_window(qtbot, [article])
+    try:
+        timeline = window.timeline
+        hist = timeline.histogram
+        assert hist.earlier == 1 and hist.later == 0
+        assert datetime.date.fromordinal(hist.first_day).year == 2019
+        assert timeline.from_edit.date().year() == 2019
+        quito = [p.id for p in window.atlas.places() if p.name == "Quito"]
+        assert quito and set(quito) <= pin_ids(qtbot, window)
+        # The axis says so at its start.
+        labels = timeline.view.axis_labels()
+        assert labels is not None and labels[0].startswith("◀ 1 earlier · ")
+        assert "2019" in labels[0] and "later" not in labels[1]
+    finally:
+        close_window(qtbot, window)

@@ -99,6 +99,20 @@ class HistogramView(QtWidgets.QWidget):
         day = days[0] + int((x - _MARGIN) / width * (days[1] - days[0] + 1))
         return min(max(day, days[0]), days[1])
 
+    def axis_labels(self) -> tuple[str, str] | None:
+        """The words under the axis's two ends: its first and last day, and how many
+        excerpts are dated beyond each end (off the axis: :func:`mapper.timeline.core_days`)."""
+        days = self._days()
+        if days is None:
+            return None
+        hist = self.histogram
+        first, last = format_day(days[0]), format_day(days[1])
+        if hist.earlier:
+            first = self.tr("◀ {n} earlier · {day}").format(n=hist.earlier, day=first)
+        if hist.later:
+            last = self.tr("{day} · {n} later ▶").format(n=hist.later, day=last)
+        return first, last
+
     # -- painting ---------------------------------------------------------------------
     def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
@@ -139,11 +153,11 @@ class HistogramView(QtWidgets.QWidget):
         painter.drawLine(
             QtCore.QPointF(_MARGIN, bottom), QtCore.QPointF(self.width() - _MARGIN, bottom)
         )
-        days = self._days()
-        if days is not None:
+        labels = self.axis_labels()
+        if labels is not None:
             label_rect = QtCore.QRectF(_MARGIN, bottom + 2, self.width() - 2 * _MARGIN, label_h)
-            painter.drawText(label_rect, QtCore.Qt.AlignmentFlag.AlignLeft, format_day(days[0]))
-            painter.drawText(label_rect, QtCore.Qt.AlignmentFlag.AlignRight, format_day(days[1]))
+            painter.drawText(label_rect, QtCore.Qt.AlignmentFlag.AlignLeft, labels[0])
+            painter.drawText(label_rect, QtCore.Qt.AlignmentFlag.AlignRight, labels[1])
         if self.hasFocus():
             painter.setPen(QtGui.QPen(palette.color(QtGui.QPalette.ColorRole.Highlight), 1))
             painter.drawRect(self.rect().adjusted(0, 0, -1, -1))

@@ -34,6 +34,7 @@ from mapper.errors import DatelineError
 from mapper.filters import NO_EVENT, OPEN, Filter
 from mapper.store.atomic import write_atomically
 from mapper.time.display import MONTH_NAMES, describe_day
+from mapper.timeline import core_days
 from mapper.types import Place
 
 #: The taxonomy as ``(name, "#rrggbb")`` pairs in legend order (as the window holds it).
@@ -180,8 +181,29 @@ def shown_days(atlas: Atlas, where: Filter = OPEN) -> tuple[dt.date | None, dt.d
 
 
 def shown_range_text(atlas: Atlas, where: Filter = OPEN) -> str:
-    """:func:`shown_days` in words ("30 April – 2 May 2019"), or ""."""
-    return range_text(*shown_days(atlas, where))
+    """:func:`shown_days` in words ("30 April – 2 May 2019"), or "".
+
+    With no range set, the days of the bulk of the shown excerpts
+    (:func:`mapper.timeline.core_days`, as the window's timeline), and how many are dated
+    off them: "1 May 2019 – 31 January 2027, and 3 excerpts dated earlier (1793–2001)".
+    """
+    if where.has_dates:
+        return range_text(*shown_days(atlas, where))
+    dated = [e for e in passing_excerpts(atlas, where) if e.first_day]
+    core = core_days((e.first_day, e.last_day) for e in dated)
+    if core is None:
+        return ""
+    text = range_text(_day(core[0]), _day(core[1]))
+    for word, off in (
+        ("earlier", [e for e in dated if e.first_day < core[0]]),
+        ("later", [e for e in dated if e.first_day > core[1]]),
+    ):
+        if off:
+            years = sorted({dt.date.fromordinal(e.first_day).year for e in off})
+            when = str(years[0]) if len(years) == 1 else f"{years[0]}\u2013{years[-1]}"
+            count = f"{len(off)} excerpts" if len(off) > 1 else "1 excerpt"
+            text += f", and {count} dated {word} ({when})"
+    return text
 
 
 def excerpt_days(excerpt: Excerpt) -> tuple[dt.date, dt.date] | None:

@@ -8,6 +8,8 @@ of one article that mentions at least one place.
 from __future__ import annotations
 
 import bisect
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -134,7 +136,10 @@ class Atlas:
         for article_id, analysis in self._analyses.items():
             excerpts = self._article_excerpts.get(article_id)
             if excerpts is None:
-                excerpts = self._article_excerpts[article_id] = tuple(_excerpts_of(analysis))
+                excerpts = _built_for(analysis)
+                if excerpts is None:
+                    excerpts = tuple(_excerpts_of(analysis))
+                self._article_excerpts[article_id] = excerpts
             for excerpt in excerpts:
                 if alias and not alias.keys().isdisjoint(excerpt.actor_ids):
                     merged = tuple(dict.fromkeys(alias.get(a, a) for a in excerpt.actor_ids))
@@ -344,6 +349,44 @@ def _sentence_dates(analysis: ArticleAnalysis) -> Callable[[Sentence], tuple[str
         return fallback
 
     return date_of
+
+
+#: Excerpts built ahead (:func:`build_excerpts`), by the ``id()`` of their analysis, with a
+#: weak reference to it: an entry goes when its analysis does, or when an atlas takes it.
+_built: dict[int, tuple[weakref.ref[ArticleAnalysis], tuple[Excerpt, ...]]] = {}
+#: Reentrant: a weak reference's callback may run inside a locked block (a collection).
+_built_lock = threading.RLock()
+
+
+def build_excerpts(analyses: Iterable[ArticleAnalysis]) -> None:
+    """Build these analyses' excerpts now, for the atlas that indexes them next.
+
+    Building excerpts (event places, dates, actors by sentence) is most of an atlas's
+    rebuild: 1.3 s for 1,000 articles. The window's analysis worker builds them on its
+    thread as analyses arrive, so that the rebuild on the UI thread only gathers them.
+    Safe from any thread; an analysis never indexed takes its excerpts with it.
+    """
+    for analysis in analyses:
+        excerpts = tuple(_excerpts_of(analysis))
+        key = id(analysis)
+
+        def forget(ref: weakref.ref[ArticleAnalysis], key: int = key) -> None:
+            with _built_lock:
+                entry = _built.get(key)
+                if entry is not None and entry[0] is ref:
+                    del _built[key]
+
+        with _built_lock:
+            _built[key] = (weakref.ref(analysis, forget), excerpts)
+
+
+def _built_for(analysis: ArticleAnalysis) -> tuple[Excerpt, ...] | None:
+    """The excerpts :func:`build_excerpts` built for this very analysis (taken), or None."""
+    with _built_lock:
+        entry = _built.pop(id(analysis), None)
+    if entry is None or entry[0]() is not analysis:
+        return None
+    return entry[1]
 
 
 def _excerpts_of(analysis: ArticleAnalysis) -> Iterator[Excerpt]:

@@ -179,3 +179,42 @@ def test_cyclic_garbage_made_before_a_big_build_is_still_collected() -> None:
         pass  # thawed
     gc.collect()
     assert alive() is None
+
+
+def test_excerpts_built_on_another_thread_are_the_ones_indexed(monkeypatch) -> None:
+    # The window's worker builds excerpts as analyses arrive; the rebuild on the UI thread
+    # then builds none, and answers as an atlas that built its own.
+    import mapper.atlas as atlas_module
+
+    analyses = _articles()
+    worker = threading.Thread(target=atlas_module.build_excerpts, args=(analyses,))
+    worker.start()
+    worker.join()
+    built: list[str] = []
+    real = atlas_module._excerpts_of
+
+    def counting(analysis):
+        built.append(analysis.article.id)
+        return real(analysis)
+
+    monkeypatch.setattr(atlas_module, "_excerpts_of", counting)
+    ahead = Atlas(analyses)
+    assert ahead.mention_counts() and built == []
+    fresh = Atlas(_articles())
+    assert fresh.mention_counts() == ahead.mention_counts()
+    assert sorted(built) == sorted(a.article.id for a in analyses)
+    assert [e.id for e in ahead.excerpts_for_place(CARACAS.id)] == [
+        e.id for e in fresh.excerpts_for_place(CARACAS.id)
+    ]
+
+
+def test_excerpts_built_for_an_analysis_never_indexed_go_with_it() -> None:
+    import mapper.atlas as atlas_module
+
+    analysis = _articles()[0]
+    atlas_module.build_excerpts([analysis])
+    assert id(analysis) in atlas_module._built
+    key = id(analysis)
+    del analysis
+    gc.collect()
+    assert key not in atlas_module._built

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mapper.atlas import build_excerpts
 from mapper.types import Article
 from ui.qt import QtCore
 
@@ -156,8 +157,10 @@ class AnalysisWorker(QtCore.QObject):
                 ready.append(analysis)
                 now = time.monotonic()
                 if now - last_emit >= _EMIT_INTERVAL_S or done == len(articles):
+                    # Their excerpts built here, not by the atlas's rebuild on the UI thread.
+                    build_excerpts(ready)
                     self.analysed_many.emit(ready)
-                    ready, last_emit = [], now
+                    ready, last_emit = [], time.monotonic()
                     self.progress.emit(
                         f"Analysed {done} of {len(articles)} articles", done, len(articles)
                     )

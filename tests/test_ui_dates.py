@@ -123,3 +123,19 @@ def test_the_article_list_sorts_by_date_outlet_and_title(qtbot, window, tmp_path
     by_title.trigger()
     assert articles.sort == "title"
     menu.deleteLater()
+
+
+def test_the_article_order_is_remembered_for_the_next_launch(qtbot, seed_paths):
+    from conftest import close_window, open_window
+
+    window = open_window(qtbot, seed_paths)
+    try:
+        assert window.article_list.sort == "added"
+        window.article_list.sort_by("newest")
+    finally:
+        close_window(qtbot, window)
+    again = open_window(qtbot, seed_paths)
+    try:
+        assert again.article_list.sort == "newest"
+    finally:
+        close_window(qtbot, again)

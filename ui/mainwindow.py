@@ -494,11 +494,15 @@ class MainWindow(QtWidgets.QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QtCore.QByteArray):
             self.restoreState(state, _STATE_VERSION)
+        sort = settings.value("articles/sort")
+        if isinstance(sort, str):
+            self.article_list.sort_by(sort)  # an unknown one is ignored
 
     def _save_layout(self) -> None:
         settings = app_info.settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(_STATE_VERSION))
+        settings.setValue("articles/sort", self.article_list.sort)
         settings.sync()
 
     def _update_title(self) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +147,23 @@ def no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     assert not running, f"test left {len(running)} QThread(s) running"
     pool = QtCore.QThreadPool.globalInstance()
     assert pool.activeThreadCount() == 0, "test left thread-pool jobs running"
+
+
+@pytest.fixture
+def open_offscreen(qtbot) -> Iterator[Callable[..., Any]]:
+    """Opens report or map pages offscreen (1000 × 700 unless told), closed after the test."""
+    from atlas_factory import OffscreenPage
+
+    pages: list[OffscreenPage] = []
+
+    def open_(path: Path, size: tuple[int, int] = (1000, 700)) -> OffscreenPage:
+        page = OffscreenPage(qtbot, path, size, offline=True)
+        pages.append(page)
+        return page
+
+    yield open_
+    for page in pages:
+        page.close()
 
 
 @pytest.fixture

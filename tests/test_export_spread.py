@@ -4,12 +4,11 @@ to the places shown, while pins that stand apart stay pins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from atlas_factory import EVENT_TYPES, OffscreenPage, Said, article, place
+from atlas_factory import EVENT_TYPES, Said, article, place
 
 from mapper.atlas import Atlas
 from mapper.export import common, html
@@ -54,20 +53,6 @@ def atlas() -> Atlas:
     return Atlas([article("wire", "News from everywhere", sentences)])
 
 
-@pytest.fixture
-def open_page(qtbot: Any) -> Iterator[Any]:
-    pages: list[OffscreenPage] = []
-
-    def open_(path: Path) -> OffscreenPage:
-        page = OffscreenPage(qtbot, path, SIZE, offline=True)
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
-
-
 def intersect(a: list[float], b: list[float], slack: float = 0.5) -> bool:
     """Whether two boxes [left, top, right, bottom] cover each other (touching is fine)."""
     return (
@@ -76,12 +61,12 @@ def intersect(a: list[float], b: list[float], slack: float = 0.5) -> bool:
 
 
 def test_world_report_of_many_nearby_pins_has_no_overlapping_icons(
-    open_page: Any, atlas: Atlas, tmp_path: Path
+    open_offscreen: Any, atlas: Atlas, tmp_path: Path
 ) -> None:
     width, height = SIZE
     options = common.ReportOptions(width=width, height=height, view=WORLD, legend=False)
     report = html.write_report_page(tmp_path / "report.html", atlas, OPEN, EVENT_TYPES, options)
-    page = open_page(report)
+    page = open_offscreen(report, SIZE)
     state = page.json("Dateline.iconBoxes()")
     assert isinstance(state, dict)
     icons = state["icons"]

@@ -4,7 +4,6 @@ the pins, placed without overlaps, in the window's page and in PNG reports."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,24 +48,10 @@ def towns_atlas() -> Atlas:
     return Atlas([article("storm", "Storms across the South", sentences)])
 
 
-@pytest.fixture
-def open_page(qtbot) -> Iterator[Any]:
-    pages: list[OffscreenPage] = []
-
-    def open_(path: Path) -> OffscreenPage:
-        page = OffscreenPage(qtbot, path, SIZE, offline=True)
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
-
-
-def window_page(open_page: Any, atlas: Atlas, tmp_path: Path) -> OffscreenPage:
+def window_page(open_offscreen: Any, atlas: Atlas, tmp_path: Path) -> OffscreenPage:
     """The window's page (assets linked, states and provinces loaded on demand)."""
     pins = mapview.pins_feature_collection(atlas, event_types=EVENT_TYPES)
-    return open_page(mapview.write_page(tmp_path, pins, bridge=False))
+    return open_offscreen(mapview.write_page(tmp_path, pins, bridge=False), SIZE)
 
 
 def settled_state(page: OffscreenPage, zoom: float, *, borders: bool | None = None) -> Any:
@@ -101,8 +86,8 @@ def assert_clear(state: Any) -> None:
             assert not overlap(a, pin["box"]), (a, pin)
 
 
-def test_zoomed_in_pins_are_named_without_overlaps(open_page, towns_atlas, tmp_path):
-    page = window_page(open_page, towns_atlas, tmp_path)
+def test_zoomed_in_pins_are_named_without_overlaps(open_offscreen, towns_atlas, tmp_path):
+    page = window_page(open_offscreen, towns_atlas, tmp_path)
     lat, lon, zoom = CENTRE_ZOOM
     assert page.js(f"Dateline.setView({lat}, {lon}, {zoom})") is True
     state = settled_state(page, zoom)
@@ -124,8 +109,8 @@ def test_zoomed_in_pins_are_named_without_overlaps(open_page, towns_atlas, tmp_p
     assert sides == {True, False}
 
 
-def test_names_follow_the_filter(open_page, towns_atlas, tmp_path):
-    page = window_page(open_page, towns_atlas, tmp_path)
+def test_names_follow_the_filter(open_offscreen, towns_atlas, tmp_path):
+    page = window_page(open_offscreen, towns_atlas, tmp_path)
     lat, lon, zoom = CENTRE_ZOOM
     page.js(f"Dateline.setView({lat}, {lon}, {zoom})")
     settled_state(page, zoom)
@@ -136,8 +121,8 @@ def test_names_follow_the_filter(open_page, towns_atlas, tmp_path):
     )
 
 
-def test_states_borders_show_only_zoomed_in(open_page, towns_atlas, tmp_path):
-    page = window_page(open_page, towns_atlas, tmp_path)
+def test_states_borders_show_only_zoomed_in(open_offscreen, towns_atlas, tmp_path):
+    page = window_page(open_offscreen, towns_atlas, tmp_path)
     page.js("Dateline.setView(20, 0, 2)")
     world = settled_state(page, 2)
     assert world["borders"] == 0
@@ -159,7 +144,7 @@ def test_states_borders_show_only_zoomed_in(open_page, towns_atlas, tmp_path):
     assert page.json("Dateline.labelState()")["labels"] == []
 
 
-def test_an_html_export_draws_the_borders_of_its_pins_states(open_page, towns_atlas, tmp_path):
+def test_an_html_export_draws_the_borders_of_its_pins_states(open_offscreen, towns_atlas, tmp_path):
     # A standalone page had no states at all (the world's file is 2.4 MB): it carries
     # those of its pins' countries, and draws them zoomed in as the window does.
     out = html.write_html(tmp_path / "map.html", towns_atlas, OPEN, EVENT_TYPES)
@@ -167,20 +152,20 @@ def test_an_html_export_draws_the_borders_of_its_pins_states(open_page, towns_at
     assert '"id":"US-GA"' in source and '"id":"US-AL"' in source
     assert '"id":"FR-69"' not in source and '"id":"AD-02"' not in source
     assert out.stat().st_size < 2_500_000  # the whole world's would add 2.4 MB
-    page = open_page(out)
+    page = open_offscreen(out, SIZE)
     lat, lon, zoom = CENTRE_ZOOM
     page.js(f"Dateline.setView({lat}, {lon}, {zoom})")
     assert settled_state(page, zoom, borders=True)["borders"] > 10
 
 
-def test_png_report_of_a_zoomed_region_names_its_pins(open_page, towns_atlas, tmp_path):
+def test_png_report_of_a_zoomed_region_names_its_pins(open_offscreen, towns_atlas, tmp_path):
     width, height = SIZE
     options = common.ReportOptions(width=width, height=height, view=CENTRE_ZOOM, legend=False)
     report = html.write_report_page(
         tmp_path / "report.html", towns_atlas, OPEN, EVENT_TYPES, options
     )
     # The report page itself: names placed without overlaps, and the states' borders.
-    view = open_page(report)
+    view = open_offscreen(report, SIZE)
     state = view.json("Dateline.labelState()")
     assert len(state["labels"]) >= 6 and state["borders"] > 10
     assert_clear(state)

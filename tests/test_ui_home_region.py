@@ -87,15 +87,20 @@ def test_right_click_makes_a_folder_local_and_the_pin_moves(qtbot, athens_folder
         close_window(qtbot, window)
 
 
+def import_from_menu(window, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """File ▸ Import Folder…, the folder chosen in its dialog."""
+    monkeypatch.setattr(
+        QtWidgets.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(folder)
+    )
+    window.menu_actions.import_folder.trigger()
+
+
 def test_import_folder_asks_what_its_articles_are_local_to(
     qtbot, athens_folder: Path, monkeypatch: pytest.MonkeyPatch
 ):
     window = open_window(qtbot, [])
     try:
-        monkeypatch.setattr(
-            QtWidgets.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(athens_folder)
-        )
-        window.menu_actions.import_folder.trigger()
+        import_from_menu(window, athens_folder, monkeypatch)
         # The question does not hold the import up; "Automatic" unless the user says otherwise.
         dialog = visible_home_dialog(window)
         assert dialog.windowTitle() == "Home Region"
@@ -115,10 +120,7 @@ def test_dismissing_the_question_imports_with_each_articles_own_home(
 ):
     window = open_window(qtbot, [])
     try:
-        monkeypatch.setattr(
-            QtWidgets.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(athens_folder)
-        )
-        window.menu_actions.import_folder.trigger()
+        import_from_menu(window, athens_folder, monkeypatch)
         visible_home_dialog(window).reject()
         qtbot.waitUntil(lambda: len(window.atlas) == 1, timeout=PAGE_TIMEOUT_MS)
         wait_until_mapped(qtbot, window)

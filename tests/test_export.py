@@ -11,12 +11,11 @@ import os
 import re
 import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from atlas_factory import EVENT_TYPES, ROSA, UNION, OffscreenPage, Said, article, place
+from atlas_factory import EVENT_TYPES, ROSA, UNION, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
 from mapper.atlas import Atlas
@@ -551,29 +550,15 @@ def test_source_list_and_filter_description(atlas: Atlas) -> None:
 # -- in a web view, offline --------------------------------------------------------------
 
 
-@pytest.fixture
-def open_view(qtbot) -> Iterator[object]:
-    views: list[OffscreenPage] = []
-
-    def open_(path: Path, size: tuple[int, int] = (1100, 750)) -> OffscreenPage:
-        view = OffscreenPage(qtbot, path, size, offline=True)
-        views.append(view)
-        return view
-
-    yield open_
-    for view in views:
-        view.close()
-
-
 def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
-    open_view, atlas: Atlas, hostile_atlas: Atlas, tmp_path: Path
+    open_offscreen, atlas: Atlas, hostile_atlas: Atlas, tmp_path: Path
 ) -> None:
     both = Atlas([*atlas.analyses, *hostile_atlas.analyses])
     where = Filter.of(event_types=["Protests", "Battles"])
     path = html.write_html(
         tmp_path / "map.html", both, where, EVENT_TYPES, common.ReportOptions(title=HOSTILE_SCRIPT)
     )
-    view = open_view(path)
+    view = open_offscreen(path, (1100, 750))
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, KYIV.id}  # the filter, as it was
     assert view.json("Dateline.filterState()") == where.to_json()
     assert view.js("typeof window.__pwned") == "undefined"
@@ -593,14 +578,14 @@ def test_html_export_shows_its_pins_offline_and_runs_no_article_script(
 
 
 def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
-    open_view, atlas: Atlas, tmp_path: Path
+    open_offscreen, atlas: Atlas, tmp_path: Path
 ) -> None:
     options = common.ReportOptions(
         title="Report", subtitle="Sub", width=900, height=600, view=(20.0, -40.0, 2.5)
     )
     where = Filter.of(event_types=["Protests", "Battles"])
     path = html.write_report_page(tmp_path / "report.html", atlas, where, EVENT_TYPES, options)
-    view = open_view(path, (900, 600))
+    view = open_offscreen(path, (900, 600))
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, KYIV.id}
     state = view.json("Dateline.viewState()")
     assert isinstance(state, dict) and state["zoom"] == 2.5
@@ -632,12 +617,14 @@ def test_report_page_is_drawn_at_its_size_with_the_filter_and_view(
     assert set(labels) <= {"Lima", "Kyiv"} and labels
 
 
-def test_report_page_fits_the_pins_without_a_view(open_view, atlas: Atlas, tmp_path: Path) -> None:
+def test_report_page_fits_the_pins_without_a_view(
+    open_offscreen, atlas: Atlas, tmp_path: Path
+) -> None:
     options = common.ReportOptions(width=800, height=560, legend=False, scale_bar=False)
     path = html.write_report_page(
         tmp_path / "report.html", atlas, Filter.of(event_types=["Protests"]), EVENT_TYPES, options
     )
-    view = open_view(path, (800, 560))
+    view = open_offscreen(path, (800, 560))
     assert view.json("Dateline.pinIds()") == [LIMA.id]
     state = view.json("Dateline.viewState()")
     assert isinstance(state, dict)

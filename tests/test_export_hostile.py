@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from atlas_factory import EVENT_TYPES, OffscreenPage, Said, article, place
+from atlas_factory import EVENT_TYPES, Said, article, place
 from conftest import PAGE_TIMEOUT_MS
 
 from mapper.atlas import Atlas
@@ -206,25 +206,11 @@ def test_html_pages_of_hostile_text_are_utf8_with_their_pins(
     assert not ILLEGAL.search(rest)
 
 
-@pytest.fixture
-def open_view(qtbot) -> Iterator[Callable[[Path], OffscreenPage]]:
-    views: list[OffscreenPage] = []
-
-    def open_(path: Path) -> OffscreenPage:
-        view = OffscreenPage(qtbot, path, (1000, 700), offline=True)
-        views.append(view)
-        return view
-
-    yield open_
-    for view in views:
-        view.close()
-
-
 def test_html_export_of_hostile_text_shows_it_in_a_browser(
-    open_view, atlas: Atlas, tmp_path: Path
+    open_offscreen, atlas: Atlas, tmp_path: Path
 ) -> None:
     path = html_export.write_html(tmp_path / "map.html", atlas, event_types=EVENT_TYPES)
-    view = open_view(path)
+    view = open_offscreen(path)
     assert set(view.json("Dateline.pinIds()")) == {LIMA.id, CUSCO.id}
     assert view.js(f"Dateline.clickPin({json.dumps(LIMA.id)})") is True
     view.qtbot.waitUntil(

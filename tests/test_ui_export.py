@@ -53,7 +53,11 @@ def wait_for_preview(qtbot, dialog: ExportDialog) -> QtGui.QPixmap:
             and not pixmap.isNull()
         )
 
-    qtbot.waitUntil(shown, timeout=PAGE_TIMEOUT_MS)
+    try:
+        qtbot.waitUntil(shown, timeout=PAGE_TIMEOUT_MS)
+    except qtbot.TimeoutError:
+        # Say what the dialog shows instead (a renderer's failure is written there).
+        pytest.fail(f"no preview; the dialog says: {dialog.preview_label.text()!r}")
     return dialog.preview_label.pixmap()
 
 
